@@ -1,0 +1,23 @@
+export type { Clock, ManualClock } from './clock.ts'
+export { createManualClock, systemClock } from './clock.ts'
+export { demoAssistant } from './demo.ts'
+export type { LifecycleTexts } from './engine.ts'
+export { defaultLifecycleTexts } from './engine.ts'
+export type { FaultInjector, FaultRule, StreamFault } from './faults.ts'
+export type { ErrorBody } from './http.ts'
+export type { ModelContext, ModelOutput, RunModel, SubmittedToolOutput } from './model.ts'
+export { scriptedModel } from './scripted-model.ts'
+export type { RunsServer, RunsServerOptions } from './server.ts'
+export { createRunsServer } from './server.ts'
+export type { Collection, RunsStore, ScopedCollection } from './store.ts'
+export { createMemoryStore } from './store.ts'
+export type {
+  AssistantObject,
+  MessageObject,
+  RunObject,
+  RunStatus,
+  RunStepObject,
+  StreamEvent,
+  ThreadObject,
+  Tool,
+} from './types.ts'

@@ -1,0 +1,76 @@
+import type { AssistantObject, MessageObject, RunObject, RunStepObject, ThreadObject } from './types.ts'
+
+/** A keyed collection that keeps insertion order (the order lists are paginated in). */
+export interface Collection<T extends { id: string }> {
+  get(id: string): T | undefined
+  put(item: T): void
+  delete(id: string): boolean
+  /** Every item, oldest first. */
+  list(): T[]
+}
+
+/** Collections grouped by a parent id: messages and runs by thread, steps by run. */
+export interface ScopedCollection<T extends { id: string }> {
+  get(scope: string, id: string): T | undefined
+  put(scope: string, item: T): void
+  delete(scope: string, id: string): boolean
+  /** Every item of a scope, oldest first. */
+  list(scope: string): T[]
+  /** Drops a whole scope (a deleted thread's messages and runs). */
+  deleteScope(scope: string): void
+}
+
+/**
+ * Where a server keeps its objects. Synchronous on purpose: the memory store and an embedded database
+ * (SQLite) both answer without awaiting, and it keeps every state transition atomic.
+ */
+export interface RunsStore {
+  assistants: Collection<AssistantObject>
+  threads: Collection<ThreadObject>
+  messages: ScopedCollection<MessageObject>
+  runs: ScopedCollection<RunObject>
+  steps: ScopedCollection<RunStepObject>
+}
+
+function createCollection<T extends { id: string }>(): Collection<T> {
+  const items = new Map<string, T>()
+  return {
+    get: (id) => items.get(id),
+    put: (item) => {
+      items.set(item.id, item)
+    },
+    delete: (id) => items.delete(id),
+    list: () => [...items.values()],
+  }
+}
+
+function createScopedCollection<T extends { id: string }>(): ScopedCollection<T> {
+  const scopes = new Map<string, Map<string, T>>()
+  return {
+    get: (scope, id) => scopes.get(scope)?.get(id),
+    put: (scope, item) => {
+      let items = scopes.get(scope)
+      if (!items) {
+        items = new Map()
+        scopes.set(scope, items)
+      }
+      items.set(item.id, item)
+    },
+    delete: (scope, id) => scopes.get(scope)?.delete(id) ?? false,
+    list: (scope) => [...(scopes.get(scope)?.values() ?? [])],
+    deleteScope: (scope) => {
+      scopes.delete(scope)
+    },
+  }
+}
+
+/** Creates the in-memory store: per server instance, gone with it. */
+export function createMemoryStore(): RunsStore {
+  return {
+    assistants: createCollection(),
+    threads: createCollection(),
+    messages: createScopedCollection(),
+    runs: createScopedCollection(),
+    steps: createScopedCollection(),
+  }
+}

@@ -1,0 +1,209 @@
+// Wire objects as this server stores and sends them (snake_case, as on the wire).
+// Shapes follow the spec's AssistantObject, ThreadObject, MessageObject, RunObject and RunStepObject.
+
+/** Up to 16 string pairs attached to an object. */
+export type Metadata = Record<string, string> | null
+
+/** A tool an assistant or run may use. */
+export type Tool =
+  | { type: 'code_interpreter' }
+  | { type: 'file_search'; file_search?: { max_num_results?: number; ranking_options?: RankingOptions } }
+  | {
+      type: 'function'
+      function: { name: string; description?: string; parameters?: object; strict?: boolean | null }
+    }
+
+/** File-search ranking options. */
+export interface RankingOptions {
+  ranker?: 'auto' | 'default_2024_08_21'
+  score_threshold: number
+}
+
+/** An assistant (`object: "assistant"`). */
+export interface AssistantObject {
+  id: string
+  object: 'assistant'
+  created_at: number
+  name: string | null
+  description: string | null
+  model: string
+  instructions: string | null
+  tools: Tool[]
+  tool_resources: Record<string, unknown> | null
+  metadata: Metadata
+  temperature: number | null
+  top_p: number | null
+  response_format: unknown
+}
+
+/** A thread (`object: "thread"`). */
+export interface ThreadObject {
+  id: string
+  object: 'thread'
+  created_at: number
+  tool_resources: Record<string, unknown> | null
+  metadata: Metadata
+}
+
+/** A text annotation (file citation or file path). */
+export type Annotation =
+  | {
+      type: 'file_citation'
+      text: string
+      file_citation: { file_id: string }
+      start_index: number
+      end_index: number
+    }
+  | {
+      type: 'file_path'
+      text: string
+      file_path: { file_id: string }
+      start_index: number
+      end_index: number
+    }
+
+/** One part of a message's content. */
+export type MessageContent =
+  | { type: 'text'; text: { value: string; annotations: Annotation[] } }
+  | { type: 'image_file'; image_file: { file_id: string; detail?: 'auto' | 'low' | 'high' } }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
+  | { type: 'refusal'; refusal: string }
+
+/** Why a message stopped early. */
+export type MessageIncompleteReason =
+  | 'content_filter'
+  | 'max_tokens'
+  | 'run_cancelled'
+  | 'run_expired'
+  | 'run_failed'
+
+/** A message (`object: "thread.message"`). */
+export interface MessageObject {
+  id: string
+  object: 'thread.message'
+  created_at: number
+  thread_id: string
+  status: 'in_progress' | 'incomplete' | 'completed'
+  incomplete_details: { reason: MessageIncompleteReason } | null
+  completed_at: number | null
+  incomplete_at: number | null
+  role: 'user' | 'assistant'
+  content: MessageContent[]
+  assistant_id: string | null
+  run_id: string | null
+  attachments: { file_id: string; tools: { type: string }[] }[] | null
+  metadata: Metadata
+}
+
+/** Every status a run can have. */
+export type RunStatus =
+  | 'queued'
+  | 'in_progress'
+  | 'requires_action'
+  | 'cancelling'
+  | 'cancelled'
+  | 'failed'
+  | 'completed'
+  | 'incomplete'
+  | 'expired'
+
+/** A function call the run waits on. */
+export interface RunToolCall {
+  id: string
+  type: 'function'
+  function: { name: string; arguments: string }
+}
+
+/** Token usage. */
+export interface Usage {
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens: number
+}
+
+/** `last_error` codes of a run. */
+export type RunErrorCode = 'server_error' | 'rate_limit_exceeded' | 'invalid_prompt'
+
+/** A run (`object: "thread.run"`). */
+export interface RunObject {
+  id: string
+  object: 'thread.run'
+  created_at: number
+  thread_id: string
+  assistant_id: string
+  status: RunStatus
+  required_action: { type: 'submit_tool_outputs'; submit_tool_outputs: { tool_calls: RunToolCall[] } } | null
+  last_error: { code: RunErrorCode; message: string } | null
+  expires_at: number | null
+  started_at: number | null
+  cancelled_at: number | null
+  failed_at: number | null
+  completed_at: number | null
+  incomplete_details: { reason: 'max_completion_tokens' | 'max_prompt_tokens' } | null
+  model: string
+  instructions: string
+  tools: Tool[]
+  metadata: Metadata
+  usage: Usage | null
+  temperature: number | null
+  top_p: number | null
+  max_prompt_tokens: number | null
+  max_completion_tokens: number | null
+  truncation_strategy: { type: 'auto' | 'last_messages'; last_messages?: number | null } | null
+  tool_choice: unknown
+  parallel_tool_calls: boolean
+  response_format: unknown
+}
+
+/** A file-search result; `content` is sent only when `include[]` asks for it. */
+export interface FileSearchResult {
+  file_id: string
+  file_name: string
+  score: number
+  content?: { type: 'text'; text: string }[]
+}
+
+/** A tool call recorded in a run step. */
+export type StepToolCall =
+  | { id: string; type: 'function'; function: { name: string; arguments: string; output: string | null } }
+  | {
+      id: string
+      type: 'code_interpreter'
+      code_interpreter: {
+        input: string
+        outputs: ({ type: 'logs'; logs: string } | { type: 'image'; image: { file_id: string } })[]
+      }
+    }
+  | {
+      id: string
+      type: 'file_search'
+      file_search: { ranking_options?: RankingOptions; results?: FileSearchResult[] }
+    }
+
+/** A run step (`object: "thread.run.step"`). */
+export interface RunStepObject {
+  id: string
+  object: 'thread.run.step'
+  created_at: number
+  assistant_id: string
+  thread_id: string
+  run_id: string
+  type: 'message_creation' | 'tool_calls'
+  status: 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired'
+  step_details:
+    | { type: 'message_creation'; message_creation: { message_id: string } }
+    | { type: 'tool_calls'; tool_calls: StepToolCall[] }
+  last_error: { code: 'server_error' | 'rate_limit_exceeded'; message: string } | null
+  expired_at: number | null
+  cancelled_at: number | null
+  failed_at: number | null
+  completed_at: number | null
+  metadata: Metadata
+  usage: Usage | null
+}
+
+/** One server-sent event, before encoding. */
+export interface StreamEvent {
+  event: string
+  data: unknown
+}
