@@ -10,7 +10,8 @@
 // - drops descriptions, examples and x-* keys (size; the behaviour they describe lives in our code and docs);
 // - rewrites OpenAPI's `nullable: true` into JSON Schema 2020-12 (`type: [T, "null"]` or `anyOf`), so any
 //   JSON Schema validator reads it;
-// - adds the Metadata limits that the spec states only in prose (16 pairs, 64-char keys, 512-char values).
+// - adds limits that the spec states only in prose: Metadata (16 pairs, 64-char keys, 512-char values) and
+//   function names (a-zA-Z0-9_-, at most 64 characters).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -153,6 +154,9 @@ defs.Metadata = {
     { type: 'null' },
   ],
 }
+
+// Function names: "a-z, A-Z, 0-9, underscores and dashes, with a maximum length of 64" (prose in the spec).
+defs.FunctionObject.properties.name = { type: 'string', pattern: '^[a-zA-Z0-9_-]+$', maxLength: 64 }
 
 const document = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',

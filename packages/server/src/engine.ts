@@ -529,15 +529,16 @@ export function createRunEngine(options: EngineOptions) {
       await yieldTurn()
       let run = refresh(current())
       if (run.status === 'cancelling') {
+        // Cancelled before it started: checkpoint() finalizes it, unless the race fault lets it run on.
         await checkpoint()
-      }
-      if (run.status !== 'queued') {
+      } else if (run.status === 'queued') {
+        run = saveRun(
+          { ...run, status: 'in_progress', started_at: run.started_at ?? now() },
+          'thread.run.in_progress',
+        )
+      } else {
         return
       }
-      run = saveRun(
-        { ...run, status: 'in_progress', started_at: run.started_at ?? now() },
-        'thread.run.in_progress',
-      )
       const visible = visibleMessages(run)
       if (!visible) {
         finalize(run, 'incomplete', { incomplete_details: { reason: 'max_prompt_tokens' } })

@@ -105,8 +105,8 @@ function describe(type: string): string {
 
 function listValues(values: unknown[]): string {
   const quoted = values.map((value) => `'${String(value)}'`)
-  if (quoted.length <= 1) {
-    return quoted.join('')
+  if (quoted.length <= 2) {
+    return quoted.join(' and ')
   }
   return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`
 }
@@ -201,7 +201,7 @@ function checkAlternatives(alternatives: Schema[], value: unknown, param: string
 }
 
 function checkNumber(schema: Schema, value: number, param: string | null, depth: number): Failure | null {
-  const kind = Number.isInteger(value) && schema.type !== 'number' ? 'integer' : 'decimal'
+  const kind = [schema.type].flat().includes('integer') ? 'integer' : 'decimal'
   if (schema.minimum !== undefined && value < schema.minimum) {
     return {
       param,
