@@ -83,7 +83,9 @@ test('the CLI flags reach the server: --api-key and --fault', async () => {
   const faulted = await fetch(`${url}/assistants`, { headers: { authorization: 'Bearer sk-cli-test' } })
   expect(faulted.status).toBe(503)
   expect(faulted.headers.get('retry-after-ms')).toBe('5')
-  expect((await fetch(`${url}/assistants`, { headers: { authorization: 'Bearer sk-cli-test' } })).status).toBe(200)
+  expect(
+    (await fetch(`${url}/assistants`, { headers: { authorization: 'Bearer sk-cli-test' } })).status,
+  ).toBe(200)
 })
 
 test('bad CLI input exits with a message, not a stack trace', async () => {
