@@ -1,0 +1,33 @@
+// `toolOutput(toolCallId, output)`: one element of `tool_outputs`, the counterpart of openaiapi's
+// `oai_tool_output` (runs-api-contract.md §2.3).
+import { ValidationError } from './errors'
+import type { ToolOutput } from './types'
+
+function stringify(output: unknown): string {
+  if (output instanceof Error) {
+    // JSON.stringify(error) is "{}"; the model needs the message.
+    return JSON.stringify({ error: output.message })
+  }
+  let text: string | undefined
+  try {
+    text = JSON.stringify(output)
+  } catch {
+    throw new ValidationError('output', '`output` could not be serialised to JSON; pass a string instead.')
+  }
+  if (text === undefined) {
+    throw new ValidationError('output', '`output` must be a string or a JSON value (got undefined).')
+  }
+  return text
+}
+
+/**
+ * Builds one tool output; a non-string `output` is sent as JSON, an empty `toolCallId` throws ValidationError.
+ * @example
+ * client.runs.submitToolOutputs(ids, { tool_outputs: [toolOutput(call.id, { temperature: 21 })] })
+ */
+export function toolOutput(toolCallId: string, output: unknown): ToolOutput {
+  if (typeof toolCallId !== 'string' || toolCallId.trim() === '') {
+    throw new ValidationError('tool_call_id', '`tool_call_id` must be the non-empty id of a tool call.')
+  }
+  return { tool_call_id: toolCallId, output: typeof output === 'string' ? output : stringify(output) }
+}
