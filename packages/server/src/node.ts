@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
-import type { RunsServer } from './server.ts'
+/** Anything with a fetch handler: a {@link RunsServer}, a proxy, or an app that routes between them. */
+export interface FetchHandler {
+  fetch(request: Request): Promise<Response>
+}
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -73,10 +76,10 @@ async function send(response: Response, outgoing: ServerResponse): Promise<void>
 }
 
 /**
- * Serves a {@link RunsServer} over HTTP with `node:http`, on loopback by default.
+ * Serves a fetch handler (a Runs server, a proxy, an app) over HTTP with `node:http`, on loopback by default.
  * @example const { url, close } = await listen(createRunsServer(), { port: 0 })
  */
-export function listen(server: RunsServer, options: ListenOptions = {}): Promise<Listener> {
+export function listen(server: FetchHandler, options: ListenOptions = {}): Promise<Listener> {
   const host = options.host ?? '127.0.0.1'
   const http = createServer((incoming, outgoing) => {
     const abort = new AbortController()

@@ -56,6 +56,8 @@ export interface RunsServer {
   faults: FaultInjector
   /** Creates an assistant directly (no HTTP), e.g. the demo assistant of the CLI. */
   seedAssistant(body?: Partial<Omit<AssistantObject, 'object' | 'created_at'>>): AssistantObject
+  /** Changes the pace of runs while the server runs (the playground's pace control). */
+  setPace(pace: { tokenDelayMs?: number; cancelDelayMs?: number }): void
   /** Stops running runs (their timers and model calls). */
   close(): void
 }
@@ -124,7 +126,7 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
   const faults = createFaultInjector(options.faults)
   const basePath = options.basePath ?? '/v1'
   const pollAfterMs = options.pollAfterMs ?? 500
-  const engine = createRunEngine({
+  const engineOptions = {
     store,
     clock,
     ids,
@@ -133,7 +135,8 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
     texts: { ...defaultLifecycleTexts, ...options.texts },
     tokenDelayMs: options.tokenDelayMs ?? 15,
     cancelDelayMs: options.cancelDelayMs ?? 0,
-  })
+  }
+  const engine = createRunEngine(engineOptions)
   const corsHeaders: Record<string, string> = options.corsOrigin
     ? {
         'access-control-allow-origin': options.corsOrigin,
@@ -233,6 +236,14 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
       const assistant = { ...buildAssistant(ids, unixSeconds(clock), fields), ...(id ? { id } : {}) }
       store.assistants.put(assistant)
       return assistant
+    },
+    setPace(pace) {
+      if (pace.tokenDelayMs !== undefined) {
+        engineOptions.tokenDelayMs = Math.max(0, pace.tokenDelayMs)
+      }
+      if (pace.cancelDelayMs !== undefined) {
+        engineOptions.cancelDelayMs = Math.max(0, pace.cancelDelayMs)
+      }
     },
     close: () => engine.close(),
   }

@@ -1,0 +1,241 @@
+// The playground's backend: static UI, the key-holding proxy at /api/runs, a small per-session thread index and
+// (on the embedded server) pace and fault controls. Node only.
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { extname, join, normalize } from 'node:path'
+import { createRunsServer, demoAssistant, type FaultRule, type RunsServer, type Tool } from '@oai-runs/server'
+import { createRunsProxy, unauthorized } from '@oai-runs/server/proxy'
+
+/** Where the playground's runs go: the embedded server, or a compatible backend through the proxy. */
+export interface PlaygroundOptions {
+  /** Built UI to serve; omit to serve only the API. */
+  staticDir?: string
+  /** A compatible backend's API root; unset means the embedded server. */
+  upstream?: string
+  apiKey?: string
+  /** Azure-style `api-version` (also switches to the `api-key` header). */
+  apiVersion?: string
+  /** `OpenAI-Beta` header upstream; 'none' sends none. */
+  betaHeader?: string
+  /** The assistant runs use; required with `upstream`. */
+  assistantId?: string
+  /** Pace of the embedded server. */
+  tokenDelayMs?: number
+  cancelDelayMs?: number
+}
+
+interface ThreadEntry {
+  id: string
+  createdAt: number
+  title: string
+}
+
+const sessionCookie = 'oai_runs_session'
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+}
+
+function json(body: unknown, status = 200, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
+}
+
+function sessionOf(request: Request): string | undefined {
+  const cookie = request.headers.get('cookie') ?? ''
+  return new RegExp(`(?:^|;\\s*)${sessionCookie}=([A-Za-z0-9_-]{16,64})`).exec(cookie)?.[1]
+}
+
+/** Creates the playground app: one fetch handler for the UI, the proxy and the playground API. */
+export function createPlaygroundApp(options: PlaygroundOptions = {}) {
+  const embedded: RunsServer | undefined = options.upstream
+    ? undefined
+    : createRunsServer({
+        tokenDelayMs: options.tokenDelayMs ?? 30,
+        cancelDelayMs: options.cancelDelayMs ?? 300,
+        pollAfterMs: 500,
+        apiKeys: [],
+      })
+  const assistantId = options.assistantId ?? (embedded ? embedded.seedAssistant(demoAssistant).id : undefined)
+  if (!assistantId) {
+    throw new Error(
+      'OAI_RUNS_ASSISTANT_ID is required with OAI_RUNS_UPSTREAM: the id of the assistant runs should use.',
+    )
+  }
+  // The proxy forwards only with a key (it fails closed without one); the embedded server accepts any.
+  const embeddedKey = `sk-embedded-${randomBytes(12).toString('hex')}`
+  const threads = new Map<string, ThreadEntry[]>()
+  const ownerOf = new Map<string, string>()
+
+  const proxy = createRunsProxy({
+    upstream: options.upstream ?? 'http://embedded.invalid/v1',
+    apiKey: embedded ? embeddedKey : options.apiKey,
+    assistantId,
+    basePath: '/api/runs',
+    ...(options.apiVersion
+      ? { defaultQuery: { 'api-version': options.apiVersion }, authHeader: 'api-key' as const }
+      : {}),
+    ...(options.betaHeader ? { betaHeader: options.betaHeader === 'none' ? null : options.betaHeader } : {}),
+    ...(embedded ? { fetch: (request: Request) => embedded.fetch(request) } : {}),
+    authorize: (request, { threadId }) => {
+      const session = sessionOf(request)
+      if (!session) {
+        return unauthorized('No playground session: reload the page.')
+      }
+      return threadId === undefined || ownerOf.get(threadId) === session
+    },
+    onThreadCreated: (request, threadId) => {
+      const session = sessionOf(request)
+      if (session && !ownerOf.has(threadId)) {
+        ownerOf.set(threadId, session)
+        const list = threads.get(session) ?? []
+        list.unshift({ id: threadId, createdAt: Date.now(), title: 'New chat' })
+        threads.set(session, list)
+      }
+    },
+  })
+
+  async function assistantTools(): Promise<Tool[]> {
+    if (embedded) {
+      return embedded.store.assistants.get(assistantId!)?.tools ?? []
+    }
+    try {
+      const url = new URL(`${options.upstream!.replace(/\/$/, '')}/assistants/${assistantId}`)
+      const headers: Record<string, string> = options.apiVersion
+        ? { 'api-key': options.apiKey ?? '' }
+        : { authorization: `Bearer ${options.apiKey ?? ''}` }
+      if (options.apiVersion) {
+        url.searchParams.set('api-version', options.apiVersion)
+      }
+      if (options.betaHeader !== 'none') {
+        headers['openai-beta'] = options.betaHeader ?? 'assistants=v2'
+      }
+      const response = await fetch(url, { headers })
+      return response.ok ? (((await response.json()) as { tools?: Tool[] }).tools ?? []) : []
+    } catch {
+      return []
+    }
+  }
+
+  async function playgroundApi(request: Request, path: string, session: string): Promise<Response> {
+    if (path === '/config' && request.method === 'GET') {
+      return json({
+        mode: embedded ? 'embedded' : 'upstream',
+        upstream: embedded ? null : new URL(options.upstream!).host,
+        baseURL: '/api/runs',
+        assistantId,
+        tools: await assistantTools(),
+        faults: Boolean(embedded),
+      })
+    }
+    if (path === '/threads' && request.method === 'GET') {
+      return json({ data: threads.get(session) ?? [] })
+    }
+    const titled = /^\/threads\/([A-Za-z0-9_-]+)$/.exec(path)
+    if (titled && request.method === 'PATCH') {
+      const entry = threads.get(session)?.find((thread) => thread.id === titled[1])
+      if (!entry) {
+        return json({ error: { message: 'Not found.' } }, 404)
+      }
+      const body = (await request.json().catch(() => ({}))) as { title?: unknown }
+      if (typeof body.title === 'string') {
+        entry.title = body.title.slice(0, 80)
+      }
+      return json(entry)
+    }
+    if (!embedded) {
+      return json({ error: { message: 'Pace and faults exist only on the embedded server.' } }, 404)
+    }
+    if (path === '/pace' && request.method === 'POST') {
+      const body = (await request.json().catch(() => ({}))) as {
+        tokenDelayMs?: number
+        cancelDelayMs?: number
+      }
+      embedded.setPace(body)
+      return json({ ok: true })
+    }
+    if (path === '/faults' && request.method === 'GET') {
+      return json({ data: embedded.faults.list() })
+    }
+    if (path === '/faults' && request.method === 'POST') {
+      const rule = (await request.json().catch(() => null)) as FaultRule | null
+      if (!rule || typeof rule !== 'object') {
+        return json({ error: { message: 'Send a fault rule as a JSON object.' } }, 400)
+      }
+      embedded.faults.add(rule)
+      return json({ data: embedded.faults.list() })
+    }
+    if (path === '/faults' && request.method === 'DELETE') {
+      embedded.faults.clear()
+      return json({ data: [] })
+    }
+    return json({ error: { message: 'Not found.' } }, 404)
+  }
+
+  async function serveStatic(pathname: string): Promise<Response | null> {
+    if (!options.staticDir) {
+      return null
+    }
+    const relative = normalize(pathname === '/' ? '/index.html' : pathname).replace(/^(\.\.[/\\])+/, '')
+    for (const candidate of [join(options.staticDir, relative), join(options.staticDir, 'index.html')]) {
+      if (!candidate.startsWith(options.staticDir)) {
+        continue
+      }
+      try {
+        const body = await readFile(candidate)
+        return new Response(body, {
+          headers: {
+            'content-type': mimeTypes[extname(candidate)] ?? 'application/octet-stream',
+            'x-content-type-options': 'nosniff',
+            'content-security-policy':
+              "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'",
+          },
+        })
+      } catch {
+        // try the SPA fallback
+      }
+    }
+    return null
+  }
+
+  return {
+    embedded,
+    assistantId,
+    async fetch(request: Request): Promise<Response> {
+      const url = new URL(request.url)
+      if (url.pathname.startsWith('/api/runs/')) {
+        return proxy.fetch(request)
+      }
+      // The embedded server's own API, for SDKs and curl on this machine (loopback only).
+      if (embedded && url.pathname.startsWith('/v1/')) {
+        return embedded.fetch(request)
+      }
+      let session = sessionOf(request)
+      const setCookie: Record<string, string> = {}
+      if (!session) {
+        session = randomBytes(18).toString('base64url')
+        setCookie['set-cookie'] = `${sessionCookie}=${session}; Path=/; HttpOnly; SameSite=Strict`
+      }
+      let response: Response | null
+      if (url.pathname.startsWith('/api/playground/')) {
+        response = await playgroundApi(request, url.pathname.slice('/api/playground'.length), session)
+      } else {
+        response = await serveStatic(url.pathname)
+      }
+      response ??= json({ error: { message: 'Not found.' } }, 404)
+      for (const [name, value] of Object.entries(setCookie)) {
+        response.headers.append(name, value)
+      }
+      return response
+    },
+    close() {
+      embedded?.close()
+    },
+  }
+}
