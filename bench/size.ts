@@ -1,0 +1,170 @@
+// Bundle size: each entry bundled with esbuild (minified, ESM, browser, React and react-query external), then
+// gzipped. Shared by the benchmark and test/size-budget.test.ts, so the budget check measures the same bytes.
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+import type { Figure } from './stats'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** One bundle to measure: a tiny virtual module that re-exports what a user would import. */
+export type SizeEntry = {
+  /** Also the key of its budget in bench/budgets.json. */
+  name: string
+  contents: string
+  /** Where bare imports resolve from (eventsource-parser is only a dependency of packages/client). */
+  resolveDir: string
+  /** A baseline (a peer), not one of our packages: never budgeted. */
+  baseline?: boolean
+  /** A file that must exist for the entry to be measured (packages still being written). */
+  requires?: string
+  /** `node` for Node-only entries (built-ins stay external). @defaultValue 'browser' */
+  platform?: 'browser' | 'node'
+}
+
+export type SizeResult = { name: string; minBytes: number; gzipBytes: number }
+
+const clientDir = join(root, 'packages/client')
+const componentsDir = join(root, 'packages/components')
+const reactIndex = join(clientDir, 'src/react/index.ts')
+const componentsIndex = join(componentsDir, 'src/index.ts')
+
+/** What `pnpm bench` and the size budget test bundle. */
+export const sizeEntries: SizeEntry[] = [
+  { name: '@oai-runs/client', contents: `export * from '@oai-runs/client'`, resolveDir: root },
+  {
+    name: '@oai-runs/client streaming path',
+    contents: `export { createRunStream, emptyRunSnapshot, reduceRunEvent } from '@oai-runs/client'`,
+    resolveDir: root,
+  },
+  {
+    name: '@oai-runs/client/react',
+    contents: `export * from '@oai-runs/client/react'`,
+    resolveDir: root,
+    requires: reactIndex,
+  },
+  {
+    name: '@oai-runs/client + /react',
+    contents: `export * from '@oai-runs/client'\nexport * from '@oai-runs/client/react'`,
+    resolveDir: root,
+    requires: reactIndex,
+  },
+  {
+    // Not a dependency of the root package: resolved from packages/components itself.
+    name: '@oai-runs/components',
+    contents: `export * from '@oai-runs/components'`,
+    resolveDir: componentsDir,
+    requires: componentsIndex,
+  },
+  // The server runs in browsers too (Storybook, tests as an injected fetch); its Node listener only in Node.
+  { name: '@oai-runs/server', contents: `export * from '@oai-runs/server'`, resolveDir: root },
+  {
+    name: '@oai-runs/server/node',
+    contents: `export * from '@oai-runs/server/node'`,
+    resolveDir: root,
+    platform: 'node',
+  },
+  {
+    name: 'openai client + beta.threads.runs',
+    // The client class instantiates every resource, so this is what an app that streams runs ships.
+    contents: `import OpenAI from 'openai'
+export const streamRun = (options, threadId, body) => new OpenAI(options).beta.threads.runs.stream(threadId, body)`,
+    resolveDir: root,
+    baseline: true,
+  },
+  {
+    name: 'openai AssistantStream',
+    contents: `export { AssistantStream } from 'openai/lib/AssistantStream'`,
+    resolveDir: root,
+    baseline: true,
+  },
+  {
+    name: 'eventsource-parser',
+    contents: `export * from 'eventsource-parser'`,
+    resolveDir: clientDir,
+    baseline: true,
+  },
+]
+
+/** True when every file the entry needs exists. */
+export function isAvailable(entry: SizeEntry): boolean {
+  return entry.requires === undefined || existsSync(entry.requires)
+}
+
+/** Bundles one entry and returns its minified and gzipped byte counts. */
+export async function measureSize(entry: SizeEntry): Promise<SizeResult> {
+  const result = await build({
+    stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: 'ts', sourcefile: 'entry.ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: entry.platform ?? 'browser',
+    target: 'es2022',
+    // Workspace packages are measured from their sources, as vitest runs them.
+    conditions: ['source'],
+    external: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+  })
+  const code = result.outputFiles[0]!.contents
+  return { name: entry.name, minBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength }
+}
+
+/** Kilobytes as the anchors count them (1 KB = 1000 bytes). */
+export const kb = (bytes: number) => bytes / 1000
+
+export async function benchSize(notes: string[]): Promise<{ figures: Figure[]; results: SizeResult[] }> {
+  const results: SizeResult[] = []
+  for (const entry of sizeEntries) {
+    if (!isAvailable(entry)) {
+      notes.push(`size: ${entry.name} skipped, ${entry.requires!.slice(root.length + 1)} does not exist yet`)
+      continue
+    }
+    results.push(await measureSize(entry))
+  }
+  const byName = new Map(results.map((result) => [result.name, result]))
+  const sdk = byName.get('openai client + beta.threads.runs')
+  const assistantStream = byName.get('openai AssistantStream')
+  const figures: Figure[] = []
+  for (const result of results) {
+    const baseline = result.name === 'openai client + beta.threads.runs' ? undefined : sdk
+    const figure: Figure = {
+      section: 'size',
+      name: result.name,
+      value: kb(result.gzipBytes),
+      unit: 'KB gz',
+      detail: `${kb(result.minBytes).toFixed(1)} KB min`,
+      // The server is not a client-side peer of the SDK: its size is tracked, not compared.
+      breakdown: result.name.startsWith('@oai-runs/server'),
+    }
+    if (baseline && !result.name.startsWith('@oai-runs/server')) {
+      figure.ratio = { value: result.gzipBytes / baseline.gzipBytes, label: `of ${baseline.name}` }
+    }
+    if (result.name === '@oai-runs/client + /react' && sdk) {
+      figure.target = {
+        text: '≤ 8 KB and ≥ 10× smaller than the SDK',
+        met: result.gzipBytes <= 8000 && sdk.gzipBytes / result.gzipBytes >= 10,
+      }
+    }
+    if (result.name === '@oai-runs/components') {
+      figure.target = { text: '≤ 25 KB', met: result.gzipBytes <= 25_000 }
+    }
+    figures.push(figure)
+    // Our streaming path against the SDK's own stream class: the like-for-like comparison.
+    if (result.name === '@oai-runs/client streaming path' && assistantStream) {
+      figures.push({
+        section: 'size',
+        name: `${result.name} vs AssistantStream`,
+        value: kb(result.gzipBytes),
+        unit: 'KB gz',
+        ratio: { value: result.gzipBytes / assistantStream.gzipBytes, label: 'of openai AssistantStream' },
+        breakdown: true,
+      })
+    }
+  }
+  return { figures, results }
+}
