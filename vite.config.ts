@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vitest/config'
 
 // One vitest run, one project per package (+ cross-package tests under test/).
@@ -22,6 +23,21 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        plugins: [react()],
+        test: {
+          name: 'react',
+          include: ['packages/client/src/react/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['packages/client/src/react/vitest.setup.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['packages/client/src/react/**/*.test-d.ts'],
+            tsconfig: 'packages/client/src/react/tsconfig.typecheck.json',
+          },
         },
       },
     ],

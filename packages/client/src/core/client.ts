@@ -40,6 +40,8 @@ export type ClientOptions = {
 
 /** A configured client: one object per resource, all sharing one transport. */
 export type Client = {
+  /** The API root every call goes to (after defaults), e.g. `/api/runs`; query keys include it. */
+  readonly baseURL: string
   runs: RunsResource
   steps: StepsResource
   threads: ThreadsResource
@@ -56,6 +58,7 @@ function isBrowser(): boolean {
 /** Builds a client over an existing transport (tests inject sleep/random through `createTransport`). */
 export function createClientFromTransport(transport: Transport): Client {
   return {
+    baseURL: transport.config.baseURL,
     runs: createRuns(transport),
     steps: createSteps(transport),
     threads: createThreads(transport),

@@ -38,6 +38,7 @@ export {
 export type { ListMessagesQuery, MessageIds, MessagesResource } from './messages'
 export type { ApiPromise, Page, PagePromise, PageQuery } from './pagination'
 export type { PollOptions, RunPolling } from './polling'
+export { pollDelayMs } from './polling'
 // STREAMING (stream engineer's modules)
 export type {
   EntityCollection,

@@ -1,0 +1,45 @@
+// Holds: key prefixes whose queries must not refetch on their own for a while, because a live stream or an
+// optimistic mutation owns them (checklist C2, C3). Queries read this from `staleTime` and `refetchInterval`.
+// Module-level on purpose: `staleTime(query)` sees only the query, and keys carry the base URL, thread and run,
+// so two QueryClients in one process only share a hold for the very same run.
+import { hashKey, type QueryKey } from '@tanstack/react-query'
+
+const holds = new Map<string, number>()
+
+/** Holds every query under `prefix` until the returned function is called (idempotent). */
+export function holdQueries(prefix: QueryKey): () => void {
+  const hash = hashKey(prefix)
+  holds.set(hash, (holds.get(hash) ?? 0) + 1)
+  let released = false
+  return () => {
+    if (released) {
+      return
+    }
+    released = true
+    const count = (holds.get(hash) ?? 1) - 1
+    if (count <= 0) {
+      holds.delete(hash)
+    } else {
+      holds.set(hash, count)
+    }
+  }
+}
+
+/** True when a hold covers the query's key (or a prefix of it). */
+export function isHeld(query: { readonly queryKey: QueryKey }): boolean {
+  if (holds.size === 0) {
+    return false
+  }
+  const key = query.queryKey
+  for (let length = 2; length <= key.length; length++) {
+    if (holds.has(hashKey(key.slice(0, length)))) {
+      return true
+    }
+  }
+  return false
+}
+
+/** `staleTime` of our queries: fresh while held (no refetch on mount or focus), else stale at once. */
+export function heldStaleTime(query: { readonly queryKey: QueryKey }): number {
+  return isHeld(query) ? Number.POSITIVE_INFINITY : 0
+}

@@ -1,0 +1,73 @@
+// Query keys: generic to specific (backend → thread → run → steps), only serializable ids (house style §3).
+// Every key starts with the client's base URL so two backends never share a cache entry.
+import type {
+  ListMessagesQuery,
+  ListParams,
+  ListStepsQuery,
+  RetrieveStepQuery,
+  RunIds,
+  StepIds,
+  ThreadIds,
+} from '../core/index'
+
+/** What scopes a key: a base URL, or anything carrying one (a `RunsClient`). */
+export type KeyScope = string | { readonly baseURL: string }
+
+const baseOf = (scope: KeyScope) => (typeof scope === 'string' ? scope : scope.baseURL)
+
+/**
+ * Key factory of every query this package caches; use the shorter keys as prefixes for invalidation.
+ * @example
+ * queryClient.invalidateQueries({ queryKey: runKeys.thread(client, { threadId }) })
+ */
+export const runKeys = {
+  /** Everything cached for one backend. */
+  all: (scope: KeyScope) => ['oai-runs', baseOf(scope)] as const,
+  /** Everything cached for one thread: its runs, steps and messages. */
+  thread: (scope: KeyScope, ids: ThreadIds) => [...runKeys.all(scope), 'thread', ids.threadId] as const,
+  /** Every run list of a thread (any query). */
+  runLists: (scope: KeyScope, ids: ThreadIds) => [...runKeys.thread(scope, ids), 'runs'] as const,
+  /** One run list of a thread. */
+  runList: (scope: KeyScope, ids: ThreadIds, query: ListParams = {}) =>
+    [...runKeys.runLists(scope, ids), listQuery(query)] as const,
+  /** One run (also the prefix of its steps). */
+  run: (scope: KeyScope, ids: RunIds) => [...runKeys.thread(scope, ids), 'run', ids.runId] as const,
+  /** Every step list of a run (any query). */
+  stepLists: (scope: KeyScope, ids: RunIds) => [...runKeys.run(scope, ids), 'steps'] as const,
+  /** One step list of a run. */
+  stepList: (scope: KeyScope, ids: RunIds, query: ListStepsQuery = {}) =>
+    [...runKeys.stepLists(scope, ids), listQuery(query)] as const,
+  /** One step of a run, per `include[]`. */
+  step: (scope: KeyScope, ids: StepIds, query: RetrieveStepQuery = {}) =>
+    [...runKeys.run(scope, ids), 'step', ids.stepId, { include: query.include ?? [] }] as const,
+  /** Every message list of a thread (any query). */
+  messageLists: (scope: KeyScope, ids: ThreadIds) => [...runKeys.thread(scope, ids), 'messages'] as const,
+  /** One message list of a thread. */
+  messageList: (scope: KeyScope, ids: ThreadIds, query: ListMessagesQuery = {}) =>
+    [...runKeys.messageLists(scope, ids), listQuery(query)] as const,
+}
+
+/** Mutation keys: every run mutation of a backend, and the tool-output submit of one run (checklist F3). */
+export const runMutationKeys = {
+  /** Every run mutation of one backend. */
+  all: (scope: KeyScope) => ['oai-runs', baseOf(scope), 'mutation'] as const,
+  /** Mutations of one kind, e.g. `cancel`. */
+  kind: (
+    scope: KeyScope,
+    kind: 'create' | 'createThreadAndRun' | 'submitToolOutputs' | 'modify' | 'cancel',
+  ) => [...runMutationKeys.all(scope), kind] as const,
+}
+
+// A list key holds the query without its cursor (the infinite query owns `after`), in a stable shape.
+function listQuery<
+  Q extends ListParams & { include?: readonly string[] | undefined; run_id?: string | undefined },
+>(query: Q) {
+  const { after: _after, before: _before, ...rest } = query
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(rest)) {
+    if (value !== undefined) {
+      out[key] = value
+    }
+  }
+  return out as Omit<Q, 'after' | 'before'>
+}

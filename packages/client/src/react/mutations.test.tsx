@@ -1,0 +1,174 @@
+import { act, waitFor } from '@testing-library/react'
+import { describe, expect, test } from 'vitest'
+import type { Run } from '../core/index'
+import { runQueries } from './queries'
+import { createTestBackend, createTestQueryClient, createThread, renderHookWithClient } from './test-utils'
+import { useCancelRun } from './useCancelRun'
+import { useCreateRun } from './useCreateRun'
+import { useCreateThreadAndRun } from './useCreateThreadAndRun'
+import { useModifyRun } from './useModifyRun'
+import { useRun } from './useRun'
+import { SubmitInFlightError, useSubmitToolOutputs } from './useSubmitToolOutputs'
+
+const WEATHER_AND_TIME = '/tool get_weather {"city":"Paris"}\n/tool get_time {"city":"Paris"}'
+
+async function startLongRun(backend: ReturnType<typeof createTestBackend>, tokens = 400) {
+  const threadId = await createThread(backend, `/long ${tokens}`)
+  const run = await backend.client.runs.create({ threadId }, { assistant_id: 'asst_demo' })
+  return { threadId, runId: run.id }
+}
+
+describe('useCreateRun / useCreateThreadAndRun', () => {
+  test('the created run lands in useRun’s cache entry without a GET', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend)
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => useCreateRun())
+    const run = await act(() => result.current.mutateAsync({ threadId, body: { assistant_id: 'asst_demo' } }))
+    const cached = queryClient.getQueryData(
+      runQueries.run(backend.client, { threadId, runId: run.id }).queryKey,
+    )
+    expect(cached?.id).toBe(run.id)
+    expect(backend.count('GET')).toBe(0)
+  })
+
+  test('createThreadAndRun caches the run of the new thread', async () => {
+    const backend = createTestBackend()
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => useCreateThreadAndRun())
+    const run = await act(() =>
+      result.current.mutateAsync({
+        body: { assistant_id: 'asst_demo', thread: { messages: [{ role: 'user', content: 'Hi' }] } },
+      }),
+    )
+    const ids = { threadId: run.thread_id, runId: run.id }
+    expect(queryClient.getQueryData(runQueries.run(backend.client, ids).queryKey)).toEqual(run)
+  })
+})
+
+describe('useCancelRun', () => {
+  test('shows cancelling before the response arrives, then the server’s cancelled (F11)', async () => {
+    const backend = createTestBackend({ tokenDelayMs: 20, cancelDelayMs: 50 })
+    const ids = await startLongRun(backend)
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      run: useRun(ids),
+      cancel: useCancelRun(),
+    }))
+    await waitFor(() => expect(result.current.run.data?.status).toBe('in_progress'))
+    backend.server.faults.add({ operation: 'cancelRun', delayMs: 300 })
+    act(() => result.current.cancel.mutate(ids))
+    await waitFor(() => expect(result.current.run.data?.status).toBe('cancelling'))
+    expect(result.current.cancel.isPending).toBe(true) // the response has not arrived yet
+    await waitFor(() => expect(result.current.run.data?.status).toBe('cancelled'), { timeout: 3000 })
+    expect(result.current.cancel.isError).toBe(false)
+  })
+
+  test('rolls back to the run as it was when the cancel fails with a 500', async () => {
+    const backend = createTestBackend({ tokenDelayMs: 10 })
+    const ids = await startLongRun(backend, 60)
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      run: useRun(ids),
+      cancel: useCancelRun(),
+    }))
+    await waitFor(() => expect(result.current.run.data?.status).toBe('in_progress'))
+    backend.server.faults.add({ operation: 'cancelRun', status: 500, delayMs: 100 })
+    act(() => result.current.cancel.mutate(ids))
+    await waitFor(() => expect(result.current.run.data?.status).toBe('cancelling'))
+    await waitFor(() => expect(result.current.cancel.isError).toBe(true))
+    expect(result.current.cancel.error).toMatchObject({ name: 'InternalServerError', status: 500 })
+    expect(result.current.run.data?.status).toBe('in_progress')
+    // The run was never cancelled: polling resumes and it completes.
+    await waitFor(() => expect(result.current.run.data?.status).toBe('completed'), { timeout: 5000 })
+  })
+
+  test('cancelling a run that already completed is no error: the run is shown as it is (F11)', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend)
+    const run = await backend.client.runs.createAndPoll({ threadId }, { assistant_id: 'asst_demo' })
+    const ids = { threadId, runId: run.id }
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      run: useRun(ids),
+      cancel: useCancelRun(),
+    }))
+    await waitFor(() => expect(result.current.run.data?.status).toBe('completed'))
+    await act(() => result.current.cancel.mutateAsync(ids))
+    expect(result.current.cancel.isSuccess).toBe(true)
+    expect(result.current.cancel.data?.status).toBe('completed')
+    expect(result.current.run.data?.status).toBe('completed')
+    expect(backend.count('POST', /\/cancel$/)).toBe(1)
+  })
+})
+
+describe('useModifyRun', () => {
+  test('shows the new metadata at once and keeps the server’s answer', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend)
+    const run = await backend.client.runs.createAndPoll({ threadId }, { assistant_id: 'asst_demo' })
+    const ids = { threadId, runId: run.id }
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      run: useRun(ids),
+      modify: useModifyRun(),
+    }))
+    await waitFor(() => expect(result.current.run.data).toBeDefined())
+    backend.server.faults.add({ operation: 'modifyRun', delayMs: 200 })
+    act(() => result.current.modify.mutate({ ...ids, body: { metadata: { label: 'starred' } } }))
+    await waitFor(() => expect(result.current.run.data?.metadata).toEqual({ label: 'starred' }))
+    expect(result.current.modify.isPending).toBe(true)
+    await waitFor(() => expect(result.current.modify.isSuccess).toBe(true))
+    expect(result.current.run.data?.metadata).toEqual({ label: 'starred' })
+  })
+
+  test('rolls the metadata back when the request fails', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend)
+    const run = await backend.client.runs.createAndPoll({ threadId }, { assistant_id: 'asst_demo' })
+    const ids = { threadId, runId: run.id }
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      run: useRun(ids),
+      modify: useModifyRun(),
+    }))
+    await waitFor(() => expect(result.current.run.data).toBeDefined())
+    const before = result.current.run.data?.metadata
+    backend.server.faults.add({ operation: 'modifyRun', status: 500, delayMs: 100 })
+    act(() => result.current.modify.mutate({ ...ids, body: { metadata: { label: 'starred' } } }))
+    await waitFor(() => expect(result.current.run.data?.metadata).toEqual({ label: 'starred' }))
+    await waitFor(() => expect(result.current.modify.isError).toBe(true))
+    expect(result.current.run.data?.metadata).toEqual(before)
+  })
+})
+
+describe('useSubmitToolOutputs', () => {
+  test('sends every output in one request and refuses a second submit while it is in flight (F1, F3)', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend, WEATHER_AND_TIME)
+    const run = await backend.client.runs.createAndPoll({ threadId }, { assistant_id: 'asst_demo' })
+    const calls = run.required_action?.submit_tool_outputs.tool_calls ?? []
+    expect(calls).toHaveLength(2)
+    const ids = { threadId, runId: run.id }
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      run: useRun(ids),
+      submit: useSubmitToolOutputs(),
+    }))
+    await waitFor(() => expect(result.current.run.data?.status).toBe('requires_action'))
+    backend.server.faults.add({ operation: 'submitToolOuputsToRun', delayMs: 100 })
+    const body = { tool_outputs: calls.map((call) => ({ tool_call_id: call.id, output: '21°C' })) }
+    let refused: unknown
+    await act(async () => {
+      result.current.submit.mutate({ ...ids, body })
+      result.current.submit.mutate({ ...ids, body }) // double click
+      refused = await result.current.submit.mutateAsync({ ...ids, body }).catch((error: unknown) => error)
+    })
+    expect(refused).toBeInstanceOf(SubmitInFlightError)
+    await waitFor(() => expect(result.current.submit.isSuccess).toBe(true))
+    expect(backend.count('POST', /\/submit_tool_outputs$/)).toBe(1)
+    const cached = queryClient.getQueryData<Run>(runQueries.run(backend.client, ids).queryKey)
+    expect(cached?.status).not.toBe('requires_action')
+    await waitFor(() => expect(result.current.run.data?.status).toBe('completed'))
+  })
+})

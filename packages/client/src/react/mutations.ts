@@ -1,0 +1,150 @@
+// Mutation option factories (house style §3). Each writes the run it gets back into `useRun`'s cache entry;
+// modify and cancel are optimistic with rollback (checklist C2, F11). `context.client` is the QueryClient.
+import { mutationOptions, type QueryClient } from '@tanstack/react-query'
+import type {
+  CreateRunParams,
+  CreateThreadAndRunParams,
+  Metadata,
+  OaiRunsError,
+  Run,
+  RunIds,
+  SubmitToolOutputsParams,
+  ThreadIds,
+} from '../core/index'
+import { CannotCancelRunError, isTerminalRunStatus } from '../core/index'
+import { writeRun } from './cache'
+import { holdQueries } from './holds'
+import { runKeys, runMutationKeys } from './keys'
+import type { RunsClient } from './runs-client'
+
+/** Variables of a run create: the thread and the request body (never streamed; see `useRunStream`). */
+export type CreateRunVariables = ThreadIds & { body: Omit<CreateRunParams, 'stream'> }
+
+/** Variables of a thread-and-run create. */
+export type CreateThreadAndRunVariables = { body: Omit<CreateThreadAndRunParams, 'stream'> }
+
+/** Variables of a tool-output submit: the run and every output in one body (checklist F1). */
+export type SubmitToolOutputsVariables = RunIds & { body: Omit<SubmitToolOutputsParams, 'stream'> }
+
+/** Variables of a run modify: the run and its new metadata. */
+export type ModifyRunVariables = RunIds & { body: { metadata: Metadata } }
+
+/** What an optimistic mutation remembers to roll back. */
+export type OptimisticContext = { previous: Run | undefined; release: () => void }
+
+// C2: stop in-flight reads of the run and hold its polling, then apply the optimistic change.
+async function applyOptimistic(
+  queryClient: QueryClient,
+  client: RunsClient,
+  ids: RunIds,
+  change: (run: Run) => Run,
+): Promise<OptimisticContext> {
+  const queryKey = runKeys.run(client, ids)
+  const release = holdQueries(queryKey)
+  await queryClient.cancelQueries({ queryKey, exact: true })
+  const previous = queryClient.getQueryData<Run>(queryKey)
+  if (previous) {
+    queryClient.setQueryData<Run>(queryKey, change(previous))
+  }
+  return { previous, release }
+}
+
+function rollback(
+  queryClient: QueryClient,
+  client: RunsClient,
+  ids: RunIds,
+  context: OptimisticContext | undefined,
+) {
+  context?.release()
+  if (context?.previous) {
+    queryClient.setQueryData(runKeys.run(client, ids), context.previous)
+  }
+}
+
+/**
+ * Mutation option factories for runs; hooks are one-liners over them and `useMutation` accepts them directly.
+ * @example
+ * const cancel = useMutation(runMutations.cancel(client))
+ * cancel.mutate({ threadId, runId })
+ */
+export const runMutations = {
+  /** Starts a run on a thread (no stream) and caches it. */
+  create: (client: RunsClient) =>
+    mutationOptions<Run, OaiRunsError, CreateRunVariables>({
+      mutationKey: runMutationKeys.kind(client, 'create'),
+      mutationFn: ({ threadId, body }) => client.runs.create({ threadId }, { ...body, stream: false }),
+      onSuccess: (run, _variables, _result, context) => {
+        writeRun(context.client, client, run)
+      },
+    }),
+
+  /** Creates a thread and starts a run on it (no stream), and caches the run. */
+  createThreadAndRun: (client: RunsClient) =>
+    mutationOptions<Run, OaiRunsError, CreateThreadAndRunVariables>({
+      mutationKey: runMutationKeys.kind(client, 'createThreadAndRun'),
+      mutationFn: ({ body }) => client.runs.createThreadAndRun({ ...body, stream: false }),
+      onSuccess: (run, _variables, _result, context) => {
+        writeRun(context.client, client, run)
+      },
+    }),
+
+  /** Submits every tool output of a run in one request (no stream) and caches the run. */
+  submitToolOutputs: (client: RunsClient) =>
+    mutationOptions<Run, OaiRunsError, SubmitToolOutputsVariables>({
+      mutationKey: runMutationKeys.kind(client, 'submitToolOutputs'),
+      mutationFn: ({ threadId, runId, body }) =>
+        client.runs.submitToolOutputs({ threadId, runId }, { ...body, stream: false }),
+      onSuccess: (run, _variables, _result, context) => {
+        writeRun(context.client, client, run)
+      },
+    }),
+
+  /** Replaces a run's metadata, showing it at once and rolling back if the request fails. */
+  modify: (client: RunsClient) =>
+    mutationOptions<Run, OaiRunsError, ModifyRunVariables, OptimisticContext>({
+      mutationKey: runMutationKeys.kind(client, 'modify'),
+      mutationFn: ({ threadId, runId, body }) => client.runs.update({ threadId, runId }, body),
+      onMutate: ({ threadId, runId, body }, context) =>
+        applyOptimistic(context.client, client, { threadId, runId }, (run) => ({
+          ...run,
+          metadata: body.metadata,
+        })),
+      onError: (_error, { threadId, runId }, optimistic, context) => {
+        rollback(context.client, client, { threadId, runId }, optimistic)
+      },
+      onSuccess: (run, _variables, optimistic, context) => {
+        optimistic.release()
+        writeRun(context.client, client, run)
+      },
+    }),
+
+  /**
+   * Cancels a run, showing `cancelling` at once; a run that already ended ("Cannot cancel run with status X")
+   * is no error: it is fetched and shown as it is (checklist F11). Other failures roll back.
+   */
+  cancel: (client: RunsClient) =>
+    mutationOptions<Run, OaiRunsError, RunIds, OptimisticContext>({
+      mutationKey: runMutationKeys.kind(client, 'cancel'),
+      mutationFn: async ({ threadId, runId }) => {
+        try {
+          return await client.runs.cancel({ threadId, runId })
+        } catch (error) {
+          if (error instanceof CannotCancelRunError) {
+            return client.runs.retrieve({ threadId, runId })
+          }
+          throw error
+        }
+      },
+      onMutate: (ids, context) =>
+        applyOptimistic(context.client, client, { threadId: ids.threadId, runId: ids.runId }, (run) =>
+          isTerminalRunStatus(run.status) ? run : { ...run, status: 'cancelling' },
+        ),
+      onError: (_error, { threadId, runId }, optimistic, context) => {
+        rollback(context.client, client, { threadId, runId }, optimistic)
+      },
+      onSuccess: (run, _variables, optimistic, context) => {
+        optimistic.release()
+        writeRun(context.client, client, run)
+      },
+    }),
+}

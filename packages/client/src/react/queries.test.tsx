@@ -1,0 +1,180 @@
+import { waitFor } from '@testing-library/react'
+import { describe, expect, test, vi } from 'vitest'
+import { createClient } from '../core/index'
+import { runKeys } from './keys'
+import { runQueries } from './queries'
+import {
+  createTestBackend,
+  createTestQueryClient,
+  createThread,
+  renderHookWithClient,
+  textOf,
+} from './test-utils'
+import { useRun } from './useRun'
+import { useRunStep } from './useRunStep'
+import { useRunSteps } from './useRunSteps'
+import { useRuns } from './useRuns'
+import { useThreadMessages } from './useThreadMessages'
+
+describe('keys', () => {
+  test('two backends never share a cache key for the same ids', () => {
+    const backend = createTestBackend()
+    const ids = { threadId: 'thread_1', runId: 'run_1' }
+    const other = createClient({
+      baseURL: 'http://other.test/v1',
+      fetch: () => Promise.reject(new Error('unused')),
+    })
+    expect(runQueries.run(backend.client, ids).queryKey).not.toEqual(runQueries.run(other, ids).queryKey)
+    expect(runKeys.run(backend.client, ids).slice(0, 4)).toEqual(runKeys.thread(backend.client, ids))
+  })
+
+  test('list keys leave out the cursor so every page lives in one entry', () => {
+    expect(runKeys.messageList('b', { threadId: 't' }, { after: 'msg_1', limit: 5 })).toEqual(
+      runKeys.messageList('b', { threadId: 't' }, { limit: 5 }),
+    )
+  })
+})
+
+describe('useRun', () => {
+  test('polls a working run until it completes, then stops polling', async () => {
+    const backend = createTestBackend({ tokenDelayMs: 20 })
+    const threadId = await createThread(backend, '/long 8')
+    const run = await backend.client.runs.create({ threadId }, { assistant_id: 'asst_demo' })
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () =>
+      useRun({ threadId, runId: run.id }),
+    )
+    await waitFor(() => expect(result.current.data?.status).toBe('completed'), { timeout: 5000 })
+    const polls = backend.count('GET', /\/runs\/run_/)
+    expect(polls).toBeGreaterThan(1)
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(backend.count('GET', /\/runs\/run_/)).toBe(polls)
+  })
+
+  test('stops polling at requires_action', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend, '/tool get_weather {"city":"Paris"}')
+    const run = await backend.client.runs.createAndPoll({ threadId }, { assistant_id: 'asst_demo' })
+    const before = backend.count('GET', /\/runs\/run_/)
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () =>
+      useRun({ threadId, runId: run.id }),
+    )
+    await waitFor(() => expect(result.current.data?.status).toBe('requires_action'))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(backend.count('GET', /\/runs\/run_/) - before).toBe(1)
+  })
+
+  test('an unknown future status keeps polling with backoff, never a busy loop (C7)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    try {
+      const backend = createTestBackend({
+        // A future server answers GET run with a status this client does not know.
+        rewrite: async (response, request) => {
+          if (request.method !== 'GET' || !/\/runs\/run_\w+$/.test(new URL(request.url).pathname)) {
+            return response
+          }
+          const run = await response.json()
+          return Response.json({ ...run, status: 'paused_for_review' }, { headers: response.headers })
+        },
+      })
+      const threadId = await createThread(backend)
+      const run = await backend.client.runs.create({ threadId }, { assistant_id: 'asst_demo' })
+      const queryClient = createTestQueryClient()
+      const { result } = renderHookWithClient(queryClient, backend.client, () =>
+        useRun({ threadId, runId: run.id }),
+      )
+      await vi.advanceTimersByTimeAsync(50)
+      expect(result.current.data?.status).toBe('paused_for_review')
+      const polls = () => backend.count('GET', /\/runs\/run_\w+$/)
+      expect(polls()).toBe(1)
+      await vi.advanceTimersByTimeAsync(1000) // first retry after 1 s
+      expect(polls()).toBe(2)
+      await vi.advanceTimersByTimeAsync(1500) // then 2 s: nothing yet at 2.5 s
+      expect(polls()).toBe(2)
+      await vi.advanceTimersByTimeAsync(600)
+      expect(polls()).toBe(3)
+      await vi.advanceTimersByTimeAsync(12_000) // then 4 s and 8 s: at 7 s and 15 s
+      expect(polls()).toBe(5)
+      expect(result.current.data?.status).toBe('paused_for_review')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  test('errors are the client error family, with the server status', async () => {
+    const backend = createTestBackend()
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () =>
+      useRun({ threadId: 'thread_missing', runId: 'run_missing' }),
+    )
+    await waitFor(() => expect(result.current.isError).toBe(true))
+    expect(result.current.error).toMatchObject({ name: 'NotFoundError', status: 404 })
+  })
+})
+
+describe('lists', () => {
+  test('useThreadMessages pages with the after cursor into one infinite entry', async () => {
+    const backend = createTestBackend()
+    const thread = await backend.client.threads.create({
+      messages: ['one', 'two', 'three', 'four', 'five'].map((content) => ({
+        role: 'user' as const,
+        content,
+      })),
+    })
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () =>
+      useThreadMessages({ threadId: thread.id }, { limit: 2 }),
+    )
+    await waitFor(() => expect(result.current.data?.pages).toHaveLength(1))
+    expect(result.current.hasNextPage).toBe(true)
+    await result.current.fetchNextPage()
+    await waitFor(() => expect(result.current.data?.pages).toHaveLength(2))
+    await result.current.fetchNextPage()
+    await waitFor(() => expect(result.current.data?.pages).toHaveLength(3))
+    expect(result.current.hasNextPage).toBe(false)
+    const texts = result.current.data?.pages.flatMap((page) => page.data.map((message) => textOf(message)))
+    expect(texts).toEqual(['five', 'four', 'three', 'two', 'one'])
+    expect(backend.requests.filter((request) => request.path.endsWith('/messages'))).toHaveLength(3)
+  })
+
+  test('useRuns and useRunSteps list a finished run and its steps', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend, '/tool get_weather {"city":"Paris"}')
+    const run = await backend.client.runs.createAndPoll({ threadId }, { assistant_id: 'asst_demo' })
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      runs: useRuns({ threadId }),
+      steps: useRunSteps({ threadId, runId: run.id }),
+    }))
+    await waitFor(() => expect(result.current.steps.data).toBeDefined())
+    await waitFor(() => expect(result.current.runs.data).toBeDefined())
+    expect(result.current.runs.data?.pages[0]?.data.map((item) => item.id)).toEqual([run.id])
+    expect(result.current.steps.data?.pages[0]?.data[0]?.type).toBe('tool_calls')
+  })
+
+  test('useRunStep sends include[] and returns file search content', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend, '/search pricing')
+    const run = await backend.client.runs.createAndPoll({ threadId }, { assistant_id: 'asst_demo' })
+    const steps = await backend.client.steps.list({ threadId, runId: run.id })
+    const step = steps.data.find((item) => item.type === 'tool_calls')!
+    const queryClient = createTestQueryClient()
+    const include = ['step_details.tool_calls[*].file_search.results[*].content' as const]
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      with: useRunStep({ threadId, runId: run.id, stepId: step.id }, { include }),
+      without: useRunStep({ threadId, runId: run.id, stepId: step.id }),
+    }))
+    await waitFor(() => expect(result.current.with.data && result.current.without.data).toBeTruthy())
+    const results = (data: typeof result.current.with.data) => {
+      const details = data?.step_details
+      const call = details?.type === 'tool_calls' ? details.tool_calls[0] : undefined
+      return call?.type === 'file_search' ? call.file_search.results : undefined
+    }
+    expect(results(result.current.with.data)?.[0]?.content).toBeDefined()
+    expect(results(result.current.without.data)?.[0]?.content).toBeUndefined()
+    expect(
+      backend.requests.some((request) => request.method === 'GET' && request.path.includes('/steps/')),
+    ).toBe(true)
+  })
+})

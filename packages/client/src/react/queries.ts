@@ -1,0 +1,180 @@
+// Query option factories (house style §3): one object serves useQuery, prefetchQuery, getQueryData and
+// invalidation. Hooks are one-liners over these. Errors are typed as the client's error family.
+import { hashKey, type InfiniteData, infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
+import type {
+  ListMessagesQuery,
+  ListParams,
+  ListResponse,
+  ListStepsQuery,
+  Message,
+  OaiRunsError,
+  Page,
+  RetrieveStepQuery,
+  Run,
+  RunIds,
+  RunStep,
+  StepIds,
+  ThreadIds,
+} from '../core/index'
+import { isTerminalRunStatus } from '../core/index'
+import { heldStaleTime, isHeld } from './holds'
+import { runKeys } from './keys'
+import type { RunsClient } from './runs-client'
+
+/** One page of a list as cached: the wire fields only (no methods), so it dehydrates for SSR. */
+export type ListPage<T> = ListResponse<T>
+
+/** The cached data of an infinite list: pages fetched so far, each keyed by its `after` cursor. */
+export type ListData<T> = InfiniteData<ListPage<T>, string | undefined>
+
+// RUN POLLING (contract §2.12, checklist C7)
+
+const MIN_POLL_MS = 100
+const MAX_POLL_MS = 30_000
+const DEFAULT_POLL_MS = 1000
+const INTERMEDIATE: ReadonlySet<string> = new Set(['queued', 'in_progress', 'cancelling'])
+
+// Per run query (by key hash): the last `openai-poll-after-ms` hint and how many polls saw an unknown status.
+const pollState = new Map<string, { afterMs: number | null; unknownPolls: number }>()
+
+function recordPoll(hash: string, response: Response, status: string): void {
+  if (isTerminalRunStatus(status)) {
+    pollState.delete(hash)
+    return
+  }
+  const hint = Number(response.headers.get('openai-poll-after-ms') ?? Number.NaN)
+  const previous = pollState.get(hash)
+  pollState.set(hash, {
+    afterMs: Number.isFinite(hint) && hint >= 0 ? hint : null,
+    unknownPolls:
+      INTERMEDIATE.has(status) || status === 'requires_action' ? 0 : (previous?.unknownPolls ?? 0) + 1,
+  })
+}
+
+/** How long `useRun` waits before the next poll, or `false` when the run stopped (or a stream owns it). */
+export function runPollInterval(query: {
+  readonly queryKey: readonly unknown[]
+  readonly queryHash: string
+  readonly state: { readonly data: Run | undefined }
+}): number | false {
+  const status: string | undefined = query.state.data?.status
+  if (status === undefined || status === 'requires_action' || isTerminalRunStatus(status) || isHeld(query)) {
+    return false
+  }
+  const state = pollState.get(query.queryHash)
+  if (!INTERMEDIATE.has(status)) {
+    // C7: a status from the future is not terminal; back off instead of busy-looping.
+    return Math.min(DEFAULT_POLL_MS * 2 ** Math.max(0, (state?.unknownPolls ?? 1) - 1), MAX_POLL_MS)
+  }
+  const hint = state?.afterMs
+  return hint === null || hint === undefined
+    ? DEFAULT_POLL_MS
+    : Math.min(Math.max(hint, MIN_POLL_MS), MAX_POLL_MS)
+}
+
+/** Retry a failed query once, and only when the error says trying again may help (checklist T9). */
+export function retryOnce(failureCount: number, error: OaiRunsError): boolean {
+  return failureCount < 1 && error.retryable === true
+}
+
+function toListPage<T>(page: Page<T>): ListPage<T> {
+  return {
+    object: 'list',
+    data: page.data,
+    first_id: page.first_id,
+    last_id: page.last_id,
+    has_more: page.has_more,
+  }
+}
+
+function nextCursor<T extends { id: string }>(page: ListPage<T>): string | undefined {
+  const last = page.data[page.data.length - 1]
+  return page.has_more && last ? last.id : undefined
+}
+
+type CursorQuery = Omit<ListParams, 'before'>
+
+/**
+ * Query option factories for runs, steps and messages; spread and override them as needed.
+ * @example
+ * const run = await queryClient.fetchQuery(runQueries.run(client, { threadId, runId }))
+ * useQuery({ ...runQueries.run(client, ids), select: (run) => run.status })
+ */
+export const runQueries = {
+  /** One run; polls while it works (honouring `openai-poll-after-ms`) and stops at `requires_action` or a terminal status. */
+  run: (client: RunsClient, ids: RunIds) =>
+    queryOptions<Run, OaiRunsError, Run, ReturnType<typeof runKeys.run>>({
+      queryKey: runKeys.run(client, ids),
+      queryFn: async ({ signal, queryKey }) => {
+        const { data, response } = await client.runs.retrieve(ids, { signal }).withResponse()
+        recordPoll(hashKey(queryKey), response, data.status)
+        return data
+      },
+      staleTime: heldStaleTime,
+      refetchInterval: runPollInterval,
+      retry: retryOnce,
+    }),
+
+  /** The runs of a thread, newest first by default, paged with the `after` cursor. */
+  runs: (client: RunsClient, ids: ThreadIds, query: CursorQuery = {}) =>
+    infiniteQueryOptions<
+      ListPage<Run>,
+      OaiRunsError,
+      ListData<Run>,
+      ReturnType<typeof runKeys.runList>,
+      string | undefined
+    >({
+      queryKey: runKeys.runList(client, ids, query),
+      queryFn: async ({ pageParam, signal }) =>
+        toListPage(await client.runs.list(ids, { ...query, after: pageParam }, { signal })),
+      initialPageParam: query.after,
+      getNextPageParam: nextCursor,
+      staleTime: heldStaleTime,
+      retry: retryOnce,
+    }),
+
+  /** The steps of a run (with `include[]`), newest first by default, paged with the `after` cursor. */
+  steps: (client: RunsClient, ids: RunIds, query: Omit<ListStepsQuery, 'before'> = {}) =>
+    infiniteQueryOptions<
+      ListPage<RunStep>,
+      OaiRunsError,
+      ListData<RunStep>,
+      ReturnType<typeof runKeys.stepList>,
+      string | undefined
+    >({
+      queryKey: runKeys.stepList(client, ids, query),
+      queryFn: async ({ pageParam, signal }) =>
+        toListPage(await client.steps.list(ids, { ...query, after: pageParam }, { signal })),
+      initialPageParam: query.after,
+      getNextPageParam: nextCursor,
+      staleTime: heldStaleTime,
+      retry: retryOnce,
+    }),
+
+  /** One step of a run; `include` asks for file search result content. */
+  step: (client: RunsClient, ids: StepIds, query: RetrieveStepQuery = {}) =>
+    queryOptions<RunStep, OaiRunsError, RunStep, ReturnType<typeof runKeys.step>>({
+      queryKey: runKeys.step(client, ids, query),
+      queryFn: ({ signal }) => client.steps.retrieve(ids, query, { signal }),
+      staleTime: heldStaleTime,
+      retry: retryOnce,
+    }),
+
+  /** The messages of a thread (optionally of one run), newest first by default, paged with `after`. */
+  messages: (client: RunsClient, ids: ThreadIds, query: Omit<ListMessagesQuery, 'before'> = {}) =>
+    infiniteQueryOptions<
+      ListPage<Message>,
+      OaiRunsError,
+      ListData<Message>,
+      ReturnType<typeof runKeys.messageList>,
+      string | undefined
+    >({
+      queryKey: runKeys.messageList(client, ids, query),
+      queryFn: async ({ pageParam, signal }) =>
+        toListPage(await client.messages.list(ids, { ...query, after: pageParam }, { signal })),
+      initialPageParam: query.after,
+      getNextPageParam: nextCursor,
+      staleTime: heldStaleTime,
+      retry: retryOnce,
+    }),
+}

@@ -1,0 +1,830 @@
+// The engine behind `useRunStream`, free of React: opens a streamed run (or continues one), folds every event with
+// `reduceRunEvent`, writes run/steps/messages into the cache entries the queries read (at most once per frame,
+// at once on final events), falls back to polling when the stream drops, runs client tools and reports one
+// lifecycle. A session is replaced (never mutated back to life) when it stops, so late events of an old stream
+// or of an old thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1, F3, F10, F11).
+import { MutationObserver, notifyManager, type QueryClient, QueryObserver } from '@tanstack/react-query'
+import type {
+  AnyRunStreamEvent,
+  CreateMessageParams,
+  CreateRunParams,
+  CreateThreadAndRunParams,
+  EntityCollection,
+  Message,
+  Run,
+  RunIds,
+  RunSnapshot,
+  RunStream,
+  RunToolCall,
+  TerminalRunStatus,
+  ToolOutput,
+} from '../core/index'
+import {
+  emptyRunSnapshot,
+  isTerminalRunStatus,
+  listEntities,
+  OaiRunsError,
+  reduceRunEvent,
+  StreamIdleTimeoutError,
+  StreamTruncatedError,
+  ValidationError,
+} from '../core/index'
+import { upsertLists, writeMessages, writeRun, writeSteps } from './cache'
+import { createFrameScheduler } from './frame-scheduler'
+import { holdQueries } from './holds'
+import { runKeys } from './keys'
+import { runMutations } from './mutations'
+import { runQueries } from './queries'
+import type { RunsClient } from './runs-client'
+import {
+  collectOutputs,
+  failedCalls,
+  initialToolCalls,
+  type ToolCallState,
+  type ToolHandler,
+  type ToolOutputsInput,
+} from './tool-calls'
+
+/** Where a `useRunStream` stands; the run's own status is `runStatus`. */
+export type RunStreamStatus = 'idle' | 'streaming' | 'requires_action' | 'done' | 'error'
+
+/** How the run is being followed: an open stream, polling (after a drop or a reload), or not at all. */
+export type RunStreamConnection = 'none' | 'stream' | 'poll'
+
+/** What `useRunStream` shows: lifecycle, the live snapshot, the run's tool calls and the last error. */
+export type RunStreamState = {
+  status: RunStreamStatus
+  /** The run's own status (`cancelling` at once after `cancel()`), or null before the run exists. */
+  runStatus: Run['status'] | null
+  connection: RunStreamConnection
+  threadId: string | null
+  runId: string | null
+  run: Run | null
+  /** Everything the stream said so far (run, steps, messages), unchanged entities keeping their identity. */
+  snapshot: RunSnapshot
+  /** The function calls of a run in `requires_action`, with their status and outputs. */
+  toolCalls: readonly ToolCallState[]
+  error: Error | null
+}
+
+/** Why a run finished: its terminal status. */
+export type RunFinishReason = TerminalRunStatus
+
+/** Where a run id survives a reload; `sessionStorage` by default. */
+export type RunStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
+
+/** Options and callbacks of `useRunStream` (read fresh on every event). */
+export type RunStreamConfig = {
+  /** Client tools by function name; their outputs are submitted in one streamed request once all are ready. */
+  tools?: Readonly<Record<string, ToolHandler>> | undefined
+  /** Which calls wait for `approveToolCall`/`denyToolCall` before their handler runs. @defaultValue false */
+  approve?: boolean | ((call: RunToolCall) => boolean) | undefined
+  /** Fail over to polling when the stream sends nothing for this long, in ms. @defaultValue 0 (off) */
+  idleTimeoutMs?: number | undefined
+  /** Where the active run id is kept for reload-resume; `null` keeps none. @defaultValue sessionStorage */
+  storage?: RunStorage | null | undefined
+  /** Called with every event, as it arrives (not coalesced). */
+  onEvent?: ((event: AnyRunStreamEvent) => void) | undefined
+  /** Called with each piece of message text, as it arrives (not coalesced). */
+  onTextDelta?: ((text: string, info: { messageId: string }) => void) | undefined
+  /** Called when the run waits for tool outputs. */
+  onRequiresAction?: ((info: { run: Run; toolCalls: readonly ToolCallState[] }) => void) | undefined
+  /** Called once when the run reaches a terminal status. */
+  onFinish?: ((info: { run: Run; reason: RunFinishReason }) => void) | undefined
+  /** Called when the stream, a request or a tool handler fails. */
+  onError?: ((error: Error) => void) | undefined
+}
+
+type Session = {
+  abort: AbortController
+  threadId: string | null
+  runId: string | null
+  snapshot: RunSnapshot
+  /** The snapshot last written to the cache. */
+  written: RunSnapshot
+  /** True when this hook saw the run from its creation, so its step list is complete and may seed the cache. */
+  ownsRun: boolean
+  status: RunStreamStatus
+  connection: RunStreamConnection
+  toolCalls: ToolCallState[]
+  error: Error | null
+  cancelling: boolean
+  /** The ids of the failed tool calls last reported to onError, so one failure is reported once. */
+  reported: string
+  release: (() => void) | null
+  stopWatch: (() => void) | null
+}
+
+/** Thrown when a stream or submit is started while this hook already streams one. */
+export class StreamBusyError extends OaiRunsError {
+  override name = 'StreamBusyError'
+}
+
+const IDLE_STATE: RunStreamState = {
+  status: 'idle',
+  runStatus: null,
+  connection: 'none',
+  threadId: null,
+  runId: null,
+  run: null,
+  snapshot: emptyRunSnapshot(),
+  toolCalls: [],
+  error: null,
+}
+
+function defaultStorage(): RunStorage | null {
+  try {
+    return globalThis.sessionStorage ?? null
+  } catch {
+    return null // storage can throw when cookies are blocked
+  }
+}
+
+/** The storage key of the active run of a thread. */
+export function activeRunKey(baseURL: string, threadId: string): string {
+  return `oai-runs:active-run:${baseURL}:${threadId}`
+}
+
+function isFinalEvent(event: AnyRunStreamEvent): boolean {
+  if (event.event === 'error' || event.event === 'done') {
+    return true
+  }
+  const status = (event.data as { status?: unknown } | null)?.status
+  return (
+    event.event.startsWith('thread.run.') &&
+    !event.event.startsWith('thread.run.step.') &&
+    typeof status === 'string' &&
+    (status === 'requires_action' || isTerminalRunStatus(status))
+  )
+}
+
+function changed<T>(next: EntityCollection<T>, previous: EntityCollection<T>): T[] {
+  if (next === previous) {
+    return []
+  }
+  return next.ids.filter((id) => next.byId[id] !== previous.byId[id]).map((id) => next.byId[id]!)
+}
+
+let temporaryIds = 0
+
+function optimisticMessage(threadId: string, input: CreateMessageParams): Message {
+  temporaryIds += 1
+  const text = typeof input.content === 'string' ? input.content : ''
+  return {
+    id: `temp_msg_${temporaryIds}`,
+    object: 'thread.message',
+    created_at: Math.floor(Date.now() / 1000),
+    thread_id: threadId,
+    status: 'completed',
+    incomplete_details: null,
+    completed_at: null,
+    incomplete_at: null,
+    role: input.role,
+    content: [{ type: 'text', text: { value: text, annotations: [] } }],
+    assistant_id: null,
+    run_id: null,
+    attachments: null,
+    metadata: input.metadata ?? null,
+  }
+}
+
+/** The controller of one `useRunStream`. */
+export type RunStreamController = ReturnType<typeof createRunStreamController>
+
+/** Creates the engine of `useRunStream`; `config()` returns the latest options and callbacks. */
+export function createRunStreamController(deps: {
+  client: RunsClient
+  queryClient: QueryClient
+  config: () => RunStreamConfig
+  coalesce?: boolean | undefined
+}) {
+  const { client, queryClient } = deps
+  const listeners = new Set<() => void>()
+  let session: Session | null = null
+  let state: RunStreamState = IDLE_STATE
+  const scheduler = createFrameScheduler(flush, deps.coalesce ?? true)
+  const config = () => deps.config()
+  const storage = () => {
+    const chosen = config().storage
+    return chosen === undefined ? defaultStorage() : chosen
+  }
+
+  // CACHE AND VIEW
+
+  function writeCache(s: Session): void {
+    const { snapshot, written } = s
+    if (snapshot === written) {
+      return
+    }
+    const run = snapshot.run
+    if (run && run !== written.run) {
+      writeRun(queryClient, client, run)
+    }
+    if (run && (snapshot.steps !== written.steps || written.run === null)) {
+      const ids = { threadId: run.thread_id, runId: run.id }
+      writeSteps(
+        queryClient,
+        client,
+        ids,
+        changed(snapshot.steps, written.steps),
+        listEntities(snapshot.steps),
+        s.ownsRun,
+      )
+    }
+    const threadId = run?.thread_id ?? snapshot.thread?.id ?? s.threadId
+    if (threadId && snapshot.messages !== written.messages) {
+      writeMessages(queryClient, client, threadId, changed(snapshot.messages, written.messages))
+    }
+    s.written = snapshot
+  }
+
+  function viewOf(s: Session | null): RunStreamState {
+    if (!s) {
+      return IDLE_STATE
+    }
+    const run = s.snapshot.run
+    const runStatus =
+      run && s.cancelling && !isTerminalRunStatus(run.status) ? 'cancelling' : (run?.status ?? null)
+    return {
+      status: s.status,
+      runStatus,
+      connection: s.connection,
+      threadId: s.threadId,
+      runId: s.runId,
+      run,
+      snapshot: s.snapshot,
+      toolCalls: s.toolCalls,
+      error: s.error,
+    }
+  }
+
+  // One flush: the cache writes and the view change notify together, so each frame renders once.
+  function flush(): void {
+    notifyManager.batch(() => {
+      if (session) {
+        writeCache(session)
+      }
+      state = viewOf(session)
+      notifyManager.schedule(() => {
+        for (const listener of listeners) {
+          listener()
+        }
+      })
+    })
+  }
+
+  function publish(): void {
+    scheduler.cancel()
+    flush()
+  }
+
+  function invalidateThread(threadId: string | null, except?: Run | null): void {
+    if (!threadId) {
+      return
+    }
+    const exact = except
+      ? runQueries.run(client, { threadId: except.thread_id, runId: except.id }).queryKey
+      : null
+    void queryClient.invalidateQueries({
+      queryKey: runKeys.thread(client, { threadId }),
+      predicate: (query) =>
+        !exact ||
+        query.queryKey.length !== exact.length ||
+        query.queryKey.some((part, i) => part !== exact[i]),
+    })
+  }
+
+  // SESSIONS
+
+  function hold(s: Session, threadId: string): void {
+    if (!s.release) {
+      s.release = holdQueries(runKeys.thread(client, { threadId }))
+    }
+  }
+
+  // Stops everything a session owns (fetch, polling, hold); the caller replaces `session`.
+  function stop(s: Session): void {
+    s.abort.abort()
+    s.stopWatch?.()
+    s.stopWatch = null
+    s.release?.()
+    s.release = null
+  }
+
+  function newSession(init: Partial<Session>): Session {
+    const s: Session = {
+      abort: new AbortController(),
+      threadId: null,
+      runId: null,
+      snapshot: emptyRunSnapshot(),
+      written: emptyRunSnapshot(),
+      ownsRun: false,
+      status: 'streaming',
+      connection: 'stream',
+      toolCalls: [],
+      error: null,
+      cancelling: false,
+      reported: '',
+      release: null,
+      stopWatch: null,
+      ...init,
+    }
+    s.written = init.written ?? s.snapshot
+    return s
+  }
+
+  function persist(s: Session): void {
+    if (s.threadId && s.runId) {
+      try {
+        storage()?.setItem(activeRunKey(client.baseURL, s.threadId), s.runId)
+      } catch {
+        // a full or blocked storage only costs reload-resume
+      }
+    }
+  }
+
+  function forget(threadId: string | null): void {
+    if (threadId) {
+      try {
+        storage()?.removeItem(activeRunKey(client.baseURL, threadId))
+      } catch {
+        // see persist
+      }
+    }
+  }
+
+  function finish(s: Session, run: Run): void {
+    stop(s)
+    s.snapshot = s.snapshot.run === run ? s.snapshot : { ...s.snapshot, run }
+    s.status = 'done'
+    s.connection = 'none'
+    s.cancelling = false
+    forget(s.threadId)
+    publish()
+    // C5: one invalidation of the thread's lists, after the final write; the run itself is already final.
+    invalidateThread(s.threadId, run)
+    if (isTerminalRunStatus(run.status)) {
+      config().onFinish?.({ run, reason: run.status })
+    }
+  }
+
+  function fail(s: Session, error: Error): void {
+    stop(s)
+    s.status = 'error'
+    s.connection = 'none'
+    s.error = error
+    s.cancelling = false
+    publish()
+    if (s.snapshot.run) {
+      invalidateThread(s.threadId)
+    }
+    config().onError?.(error)
+  }
+
+  function onEvent(s: Session, event: AnyRunStreamEvent): void {
+    const data = event.data as { id?: string; thread_id?: string; status?: string } | null
+    if (event.event === 'thread.created' && data?.id) {
+      s.threadId ??= data.id
+      hold(s, data.id)
+    } else if (event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')) {
+      const run = s.snapshot.run
+      if (run) {
+        const isNew = s.runId !== run.id
+        s.runId = run.id
+        s.threadId = run.thread_id
+        hold(s, run.thread_id)
+        if (isNew) {
+          persist(s)
+        }
+        if (run.status === 'cancelling' || isTerminalRunStatus(run.status)) {
+          s.cancelling = false
+        }
+      }
+    }
+    const { onEvent: onAnyEvent, onTextDelta } = config()
+    onAnyEvent?.(event)
+    if (onTextDelta && event.event === 'thread.message.delta' && !('unknown' in event)) {
+      for (const part of event.data.delta?.content ?? []) {
+        if (part.type === 'text' && typeof part.text?.value === 'string' && part.text.value !== '') {
+          onTextDelta(part.text.value, { messageId: event.data.id })
+        }
+      }
+    }
+  }
+
+  async function consume(
+    s: Session,
+    open: (signal: AbortSignal) => Promise<RunStream>,
+    rollback?: () => void,
+  ) {
+    publish()
+    let stream: RunStream
+    try {
+      stream = await open(s.abort.signal)
+    } catch (error) {
+      rollback?.()
+      if (s === session) {
+        fail(s, error as Error)
+      }
+      return
+    }
+    try {
+      for await (const event of stream) {
+        if (s !== session) {
+          return // superseded: `return` closes the connection
+        }
+        s.snapshot = reduceRunEvent(s.snapshot, event)
+        onEvent(s, event)
+        if (isFinalEvent(event)) {
+          publish()
+        } else {
+          scheduler.schedule()
+        }
+      }
+    } catch (error) {
+      if (s !== session || s.abort.signal.aborted) {
+        return
+      }
+      // S7, S8: the run may well go on; follow it by polling and backfill what the stream missed.
+      if (
+        (error instanceof StreamTruncatedError || error instanceof StreamIdleTimeoutError) &&
+        s.threadId &&
+        s.runId
+      ) {
+        watch(s, { threadId: s.threadId, runId: s.runId })
+        return
+      }
+      fail(s, error as Error)
+      return
+    }
+    if (s !== session) {
+      return
+    }
+    const run = s.snapshot.run
+    if (run?.status === 'requires_action') {
+      requireAction(s, run)
+    } else if (run && isTerminalRunStatus(run.status)) {
+      finish(s, run)
+    } else if (s.threadId && s.runId) {
+      watch(s, { threadId: s.threadId, runId: s.runId })
+    } else {
+      fail(s, new OaiRunsError('The stream ended before the run was created.'))
+    }
+  }
+
+  function assertIdle(): void {
+    if (session && session.connection === 'stream') {
+      throw new StreamBusyError('A run is already streaming here; abort() or cancel() it first.')
+    }
+  }
+
+  function replace(init: Partial<Session>): Session {
+    if (session) {
+      stop(session)
+    }
+    const s = newSession(init)
+    session = s
+    return s
+  }
+
+  // POLLING (after a dropped stream, or to resume a run after a reload)
+
+  function watch(s: Session, ids: RunIds): void {
+    s.release?.()
+    s.release = null
+    s.connection = 'poll'
+    s.status = 'streaming'
+    s.threadId = ids.threadId
+    s.runId = ids.runId
+    persist(s)
+    publish()
+    invalidateThread(ids.threadId) // backfill steps and messages the stream did not deliver
+    const observer = new QueryObserver(queryClient, runQueries.run(client, ids))
+    const onResult = (result: ReturnType<typeof observer.getCurrentResult>) => {
+      if (s !== session || s.connection !== 'poll') {
+        return
+      }
+      const run = result.data
+      if (result.isError && result.fetchStatus === 'idle') {
+        fail(s, result.error)
+        return
+      }
+      if (!run || result.isFetching) {
+        return
+      }
+      if (run !== s.snapshot.run) {
+        s.snapshot = { ...s.snapshot, run }
+      }
+      if (run.status === 'requires_action') {
+        requireAction(s, run)
+      } else if (isTerminalRunStatus(run.status)) {
+        finish(s, run)
+      } else {
+        scheduler.schedule()
+      }
+    }
+    const unsubscribe = observer.subscribe(onResult)
+    s.stopWatch = unsubscribe
+    // Fresh data (another hook follows the same run) fetches nothing, so look at what is there now.
+    const current = observer.getCurrentResult()
+    if (current.data && !current.isFetching && !current.isStale) {
+      onResult(current)
+    }
+  }
+
+  // CLIENT TOOLS
+
+  function requireAction(s: Session, run: Run): void {
+    s.stopWatch?.()
+    s.stopWatch = null
+    s.release?.()
+    s.release = null
+    s.status = 'requires_action'
+    s.connection = 'none'
+    s.cancelling = false
+    const { tools, approve } = config()
+    const needsApproval = typeof approve === 'function' ? approve : () => approve === true
+    s.toolCalls = initialToolCalls(
+      run.required_action?.submit_tool_outputs.tool_calls ?? [],
+      tools,
+      needsApproval,
+    )
+    s.error = failedCalls(s.toolCalls)
+    publish()
+    config().onRequiresAction?.({ run, toolCalls: s.toolCalls })
+    for (const call of s.toolCalls) {
+      if (call.status === 'running') {
+        runHandler(s, run, call.id)
+      }
+    }
+    maybeSubmit(s)
+  }
+
+  function updateCall(s: Session, id: string, patch: Partial<ToolCallState>): void {
+    s.toolCalls = s.toolCalls.map((call) => (call.id === id ? { ...call, ...patch } : call))
+  }
+
+  function runHandler(s: Session, run: Run, id: string): void {
+    const call = s.toolCalls.find((item) => item.id === id)
+    const handler = call ? config().tools?.[call.name] : undefined
+    const wireCall = run.required_action?.submit_tool_outputs.tool_calls.find((item) => item.id === id)
+    if (!call || !handler || !wireCall) {
+      return
+    }
+    const context = { call: wireCall, run, expiresAt: run.expires_at, signal: s.abort.signal }
+    Promise.resolve()
+      .then(() => handler(call.args, context))
+      .then((output) => collectOutputs([{ ...call, output: null }], { [id]: output })[0]!.output)
+      .then(
+        (output) => updateCall(s, id, { status: 'done', output, error: null }),
+        (error: unknown) =>
+          updateCall(s, id, {
+            status: 'error',
+            error: error instanceof Error ? error : new Error(String(error)),
+          }),
+      )
+      .then(() => {
+        if (s === session) {
+          maybeSubmit(s)
+        }
+      })
+  }
+
+  // F10: submit only when every call has an output; a failed handler blocks the submit and is reported by name.
+  function maybeSubmit(s: Session): void {
+    if (s !== session || s.status !== 'requires_action' || s.toolCalls.length === 0) {
+      return
+    }
+    const pending = s.toolCalls.some(
+      (call) => call.status === 'running' || call.status === 'awaiting_approval',
+    )
+    const failed = failedCalls(s.toolCalls)
+    s.error = failed
+    if (pending || failed || s.toolCalls.some((call) => call.status === 'manual')) {
+      publish()
+      const key = failed ? failed.calls.map((call) => call.id).join(',') : ''
+      if (failed && !pending && key !== s.reported) {
+        s.reported = key
+        config().onError?.(failed)
+      }
+      return
+    }
+    submit(s, collectOutputs(s.toolCalls))
+  }
+
+  function submit(previous: Session, outputs: ToolOutput[]): Promise<void> {
+    const ids = { threadId: previous.threadId!, runId: previous.runId! }
+    const s = replace({
+      ...ids,
+      snapshot: previous.snapshot,
+      written: previous.written,
+      ownsRun: previous.ownsRun,
+      toolCalls: previous.toolCalls,
+    })
+    hold(s, ids.threadId)
+    return consume(s, (signal) =>
+      client.runs.submitToolOutputs(
+        ids,
+        { tool_outputs: outputs, stream: true },
+        { signal, idleTimeoutMs: config().idleTimeoutMs },
+      ),
+    )
+  }
+
+  // PUBLIC
+
+  return {
+    /** Subscribes to state changes (for useSyncExternalStore). */
+    subscribe(listener: () => void): () => void {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    /** The current state (a new object only when something changed). */
+    getState: (): RunStreamState => state,
+
+    /** Starts a streamed run on a thread; `additional_messages` show at once in loaded message lists (C1). */
+    create(threadId: string | null | undefined, body: Omit<CreateRunParams, 'stream'>): Promise<void> {
+      assertIdle()
+      if (!threadId) {
+        throw new ValidationError(
+          'threadId',
+          'useRunStream needs a thread: pass `threadId` to the hook or to create().',
+        )
+      }
+      const s = replace({ threadId, ownsRun: true })
+      hold(s, threadId)
+      const temporary = (body.additional_messages ?? []).map((message) =>
+        optimisticMessage(threadId, message),
+      )
+      upsertLists(queryClient, runKeys.messageLists(client, { threadId }), temporary)
+      const rollback = () => {
+        const ids = new Set(temporary.map((message) => message.id))
+        for (const query of queryClient
+          .getQueryCache()
+          .findAll({ queryKey: runKeys.messageLists(client, { threadId }) })) {
+          queryClient.setQueryData(
+            query.queryKey,
+            (data: { pages: Array<{ data: Message[] }> } | undefined) =>
+              data
+                ? {
+                    ...data,
+                    pages: data.pages.map((page) => ({
+                      ...page,
+                      data: page.data.filter((m) => !ids.has(m.id)),
+                    })),
+                  }
+                : data,
+          )
+        }
+      }
+      return consume(
+        s,
+        (signal) =>
+          client.runs.create(
+            { threadId },
+            { ...body, stream: true },
+            { signal, idleTimeoutMs: config().idleTimeoutMs },
+          ),
+        temporary.length > 0 ? rollback : undefined,
+      )
+    },
+
+    /** Creates a thread and starts a streamed run on it. */
+    createThreadAndRun(body: Omit<CreateThreadAndRunParams, 'stream'>): Promise<void> {
+      assertIdle()
+      const s = replace({ ownsRun: true })
+      return consume(s, (signal) =>
+        client.runs.createThreadAndRun(
+          { ...body, stream: true },
+          { signal, idleTimeoutMs: config().idleTimeoutMs },
+        ),
+      )
+    },
+
+    /**
+     * Submits every output of a run in `requires_action` in one streamed request, merging the UI's outputs with
+     * the handlers'; throws (sending nothing) when one is missing or stale, or a submit is in flight (F1, F3, F7).
+     */
+    submitToolOutputs(outputs?: ToolOutputsInput): Promise<void> {
+      assertIdle()
+      const s = session
+      if (s?.status !== 'requires_action' || !s.threadId || !s.runId) {
+        throw new OaiRunsError('No run here is waiting for tool outputs.')
+      }
+      return submit(s, collectOutputs(s.toolCalls, outputs))
+    },
+
+    /** Lets an approval-gated call run its handler. */
+    approveToolCall(id: string): void {
+      const s = session
+      const run = s?.snapshot.run
+      if (!s || !run || !s.toolCalls.some((call) => call.id === id && call.status === 'awaiting_approval')) {
+        return
+      }
+      updateCall(s, id, { status: 'running' })
+      publish()
+      runHandler(s, run, id)
+    },
+
+    /** Answers an approval-gated call with a refusal the model can read, without running its handler. */
+    denyToolCall(id: string, reason = 'The user denied this tool call.'): void {
+      const s = session
+      if (!s?.toolCalls.some((call) => call.id === id && call.status === 'awaiting_approval')) {
+        return
+      }
+      updateCall(s, id, { status: 'denied', output: JSON.stringify({ error: reason }) })
+      maybeSubmit(s)
+    },
+
+    /** Follows an existing run by polling (reload-resume); ignored while a stream is open. */
+    resume(ids: RunIds): void {
+      if (session && (session.connection !== 'none' || session.runId === ids.runId)) {
+        return
+      }
+      const s = replace({ threadId: ids.threadId, runId: ids.runId })
+      watch(s, ids)
+    },
+
+    /** Stops following the run (closes the stream, stops polling) without cancelling it on the server (S14). */
+    abort(): void {
+      const s = session
+      if (!s) {
+        return
+      }
+      const live = s.connection !== 'none'
+      scheduler.flushNow()
+      stop(s)
+      session = { ...s, status: live ? 'idle' : s.status, connection: 'none' }
+      publish()
+      if (live) {
+        invalidateThread(s.threadId) // the run goes on: let the queries show the truth
+      }
+    },
+
+    /** Cancels the run on the server, showing `cancelling` at once; rolls back if the request fails (F11). */
+    cancel(): Promise<void> {
+      const s = session
+      if (!s?.threadId || !s.runId) {
+        return Promise.resolve()
+      }
+      const ids = { threadId: s.threadId, runId: s.runId }
+      s.cancelling = true
+      publish()
+      const observer = new MutationObserver(queryClient, runMutations.cancel(client))
+      return observer.mutate(ids).then(
+        (run) => {
+          if (s !== session || s.connection === 'stream') {
+            return // an open stream reports the cancellation itself
+          }
+          if (isTerminalRunStatus(run.status)) {
+            finish(s, run)
+          } else if (s.connection === 'none') {
+            watch(s, ids)
+          }
+        },
+        (error: Error) => {
+          if (s === session) {
+            s.cancelling = false
+            s.error = error
+            publish()
+            config().onError?.(error)
+          }
+        },
+      )
+    },
+
+    /** Drops everything of another thread (C6): its stream is aborted and nothing more is written anywhere. */
+    switchThread(threadId: string | null): void {
+      const s = session
+      if (!s || s.threadId === threadId) {
+        return
+      }
+      const live = s.connection !== 'none'
+      scheduler.cancel()
+      stop(s)
+      session = null
+      publish()
+      if (live) {
+        invalidateThread(s.threadId)
+      }
+    },
+
+    /** Stops on unmount: the fetch is aborted, the run is never cancelled (S14). */
+    dispose(): void {
+      const s = session
+      if (!s) {
+        return
+      }
+      const live = s.connection !== 'none'
+      scheduler.cancel()
+      stop(s)
+      session = { ...s, connection: 'none', status: live ? 'idle' : s.status }
+      state = viewOf(session)
+      if (live) {
+        invalidateThread(s.threadId)
+      }
+    },
+  }
+}

@@ -1,0 +1,10 @@
+'use client'
+import { useMutation } from '@tanstack/react-query'
+import { runMutations } from './mutations'
+import { useRunsClient } from './RunsClientProvider'
+
+/** Cancels a run, showing `cancelling` at once; a run that already ended is refetched and shown as it is, other failures roll back. */
+export function useCancelRun() {
+  const client = useRunsClient()
+  return useMutation(runMutations.cancel(client))
+}

@@ -1,0 +1,10 @@
+'use client'
+import { useMutation } from '@tanstack/react-query'
+import { runMutations } from './mutations'
+import { useRunsClient } from './RunsClientProvider'
+
+/** Creates a thread and starts a run on it (no stream) and writes the run into `useRun`'s cache. */
+export function useCreateThreadAndRun() {
+  const client = useRunsClient()
+  return useMutation(runMutations.createThreadAndRun(client))
+}

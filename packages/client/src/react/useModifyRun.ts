@@ -1,0 +1,10 @@
+'use client'
+import { useMutation } from '@tanstack/react-query'
+import { runMutations } from './mutations'
+import { useRunsClient } from './RunsClientProvider'
+
+/** Replaces a run's metadata optimistically, rolling back if the request fails. */
+export function useModifyRun() {
+  const client = useRunsClient()
+  return useMutation(runMutations.modify(client))
+}

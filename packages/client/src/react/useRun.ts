@@ -1,0 +1,11 @@
+'use client'
+import { useQuery } from '@tanstack/react-query'
+import type { RunIds } from '../core/index'
+import { runQueries } from './queries'
+import { useRunsClient } from './RunsClientProvider'
+
+/** Reads one run and polls it while it works (stops at `requires_action` or a terminal status; C7 backs off). */
+export function useRun(ids: RunIds) {
+  const client = useRunsClient()
+  return useQuery(runQueries.run(client, ids))
+}

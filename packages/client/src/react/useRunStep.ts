@@ -1,0 +1,11 @@
+'use client'
+import { useQuery } from '@tanstack/react-query'
+import type { RetrieveStepQuery, StepIds } from '../core/index'
+import { runQueries } from './queries'
+import { useRunsClient } from './RunsClientProvider'
+
+/** Reads one step of a run; `include` asks for file search result content. */
+export function useRunStep(ids: StepIds, query?: RetrieveStepQuery) {
+  const client = useRunsClient()
+  return useQuery(runQueries.step(client, ids, query))
+}

@@ -1,0 +1,11 @@
+'use client'
+import { useInfiniteQuery } from '@tanstack/react-query'
+import type { ListStepsQuery, RunIds } from '../core/index'
+import { runQueries } from './queries'
+import { useRunsClient } from './RunsClientProvider'
+
+/** Pages through the steps of a run (with `include[]`); a live `useRunStream` fills the same cache entry. */
+export function useRunSteps(ids: RunIds, query?: Omit<ListStepsQuery, 'before'>) {
+  const client = useRunsClient()
+  return useInfiniteQuery(runQueries.steps(client, ids, query))
+}

@@ -1,0 +1,100 @@
+'use client'
+import { useQueryClient } from '@tanstack/react-query'
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import type { RunIds } from '../core/index'
+import { isActiveRunStatus } from '../core/index'
+import { useRunsClient } from './RunsClientProvider'
+import { activeRunKey, createRunStreamController, type RunStreamConfig } from './run-stream-controller'
+
+/** Options of `useRunStream`. */
+export type UseRunStreamOptions = RunStreamConfig & {
+  /** The thread this hook works on; changing it aborts a stream of the previous thread (checklist C6). */
+  threadId?: string | null | undefined
+  /**
+   * Resume watching a run after a reload: a run's ids, `true` to look for one of `threadId` (the id kept in
+   * `storage`, else the thread's newest run if it is still active; one GET), or `false`. @defaultValue true
+   */
+  resume?: boolean | RunIds | undefined
+  /** Coalesce cache writes and re-renders to one per animation frame. @defaultValue true */
+  coalesce?: boolean | undefined
+}
+
+/**
+ * Streams a run into the react-query cache: `create`/`createThreadAndRun` start one, `submitToolOutputs` (or the
+ * `tools` handlers) continue it, and `useRun`/`useRunSteps`/`useThreadMessages` show it live from the same entries.
+ * @example
+ * const stream = useRunStream({ threadId, tools: { get_weather: async ({ city }) => ({ city, celsius: 21 }) } })
+ * stream.create({ assistant_id: 'asst_demo', additional_messages: [{ role: 'user', content: text }] })
+ */
+export function useRunStream(options: UseRunStreamOptions = {}) {
+  const client = useRunsClient()
+  const queryClient = useQueryClient()
+  const latest = useRef(options)
+  latest.current = options
+  const [controller] = useState(() =>
+    createRunStreamController({
+      client,
+      queryClient,
+      config: () => latest.current,
+      coalesce: options.coalesce,
+    }),
+  )
+  const state = useSyncExternalStore(controller.subscribe, controller.getState, controller.getState)
+  const threadId = options.threadId ?? null
+  const resume = options.resume ?? true
+  const resumeKey = typeof resume === 'object' ? `${resume.threadId}/${resume.runId}` : String(resume)
+
+  useEffect(() => () => controller.dispose(), [controller])
+
+  useEffect(() => {
+    controller.switchThread(threadId)
+  }, [controller, threadId])
+
+  // Reload-resume: the API has no stream resume, so an active run is followed by polling (and backfilled).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `resumeKey` stands for `resume`
+  useEffect(() => {
+    const target = latest.current.resume ?? true
+    if (typeof target === 'object') {
+      controller.resume(target)
+      return
+    }
+    if (!target || !threadId) {
+      return
+    }
+    let stored: string | null = null
+    try {
+      const storage =
+        latest.current.storage === undefined ? globalThis.sessionStorage : latest.current.storage
+      stored = storage?.getItem(activeRunKey(client.baseURL, threadId)) ?? null
+    } catch {
+      stored = null
+    }
+    if (stored) {
+      controller.resume({ threadId, runId: stored })
+      return
+    }
+    const abort = new AbortController()
+    client.runs
+      .list({ threadId }, { limit: 1 }, { signal: abort.signal })
+      .then((page) => {
+        const run = page.data[0]
+        if (run && isActiveRunStatus(run.status) && !abort.signal.aborted) {
+          controller.resume({ threadId, runId: run.id })
+        }
+      })
+      .catch(() => undefined) // resuming is best effort; the queries report errors
+    return () => abort.abort()
+  }, [controller, client, threadId, resumeKey])
+
+  return {
+    ...state,
+    create: (body: Parameters<typeof controller.create>[1], ids?: { threadId: string }) =>
+      controller.create(ids?.threadId ?? threadId, body),
+    createThreadAndRun: controller.createThreadAndRun,
+    submitToolOutputs: controller.submitToolOutputs,
+    approveToolCall: controller.approveToolCall,
+    denyToolCall: controller.denyToolCall,
+    abort: controller.abort,
+    cancel: controller.cancel,
+  }
+}
