@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
+import { createChatCompletionsModel } from './chat-completions.ts'
 import { demoAssistant } from './demo.ts'
 import type { FaultRule } from './faults.ts'
 import { listen } from './node.ts'
 import { createRunsServer } from './server.ts'
+import type { SqliteRunsStore } from './sqlite.ts'
 
 const usage = `Usage: oai-runs-server [options]
 
 Serves the Runs API (assistants, threads, messages, runs, run steps) on http://HOST:PORT/v1
-with the deterministic scripted model, and seeds a demo assistant (asst_demo).
+with the deterministic scripted model (or a Chat Completions endpoint), and seeds a demo assistant (asst_demo).
 
 Options:
   --port N               port to listen on; 0 picks a free one (default 4010)
   --host HOST            interface to bind (default 127.0.0.1, loopback only)
-  --token-delay-ms N     pause between streamed tokens (default 30)
+  --token-delay-ms N     pause between streamed tokens (default 30; 0 with --model-base-url)
   --cancel-delay-ms N    time a run spends in "cancelling" (default 300)
   --poll-after-ms N      openai-poll-after-ms header value (default 500)
   --api-key KEY          require this bearer key (repeatable; default: open)
@@ -21,6 +23,10 @@ Options:
   --seed N               deterministic ids
   --fault JSON           a fault rule, e.g. '{"operation":"createRun","status":429,"retryAfterMs":500}' (repeatable)
   --cors ORIGIN          allow browser calls from ORIGIN ("*" for any)
+  --db PATH              keep state in this SQLite file (default: memory, gone on exit)
+  --model-base-url URL   answer runs with this Chat Completions endpoint, e.g. https://api.openai.com/v1
+  --model-api-key-env NAME  read the endpoint's API key from this environment variable
+  --model NAME           the endpoint's model for every run (default: each run's own model)
   --help                 show this text`
 
 function number(value: string | undefined, name: string, fallback: number): number {
@@ -47,6 +53,10 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     fault: { type: 'string', multiple: true },
     cors: { type: 'string' },
+    db: { type: 'string' },
+    'model-base-url': { type: 'string' },
+    'model-api-key-env': { type: 'string' },
+    model: { type: 'string' },
     help: { type: 'boolean' },
   },
   strict: true,
@@ -67,17 +77,68 @@ function parseFault(text: string): FaultRule {
 }
 const faults = (values.fault ?? []).map(parseFault)
 
+function fail(message: string): never {
+  console.error(message)
+  return process.exit(2)
+}
+
+const baseURL = values['model-base-url']
+if (!baseURL && (values.model || values['model-api-key-env'])) {
+  fail('--model and --model-api-key-env need --model-base-url')
+}
+let apiKey: string | undefined
+if (values['model-api-key-env']) {
+  apiKey = process.env[values['model-api-key-env']]
+  if (!apiKey) {
+    fail(`--model-api-key-env: the environment variable ${values['model-api-key-env']} is not set`)
+  }
+}
+if (baseURL && !/^https?:\/\//.test(baseURL)) {
+  fail(`--model-base-url must be an http(s) URL, got "${baseURL}"`)
+}
+const model = baseURL
+  ? createChatCompletionsModel({
+      baseURL,
+      ...(apiKey ? { apiKey } : {}),
+      ...(values.model ? { model: values.model } : {}),
+    })
+  : undefined
+
+let store: SqliteRunsStore | undefined
+if (values.db) {
+  // Loaded only when asked for: the native module is not needed for the in-memory server.
+  const { createSqliteStore } = await import('./sqlite.ts')
+  try {
+    store = createSqliteStore(values.db)
+  } catch (error) {
+    fail(`--db: cannot open ${values.db}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
 const server = createRunsServer({
-  tokenDelayMs: number(values['token-delay-ms'], 'token-delay-ms', 30),
+  // A real model paces itself: no artificial delay between its tokens unless asked for.
+  tokenDelayMs: number(values['token-delay-ms'], 'token-delay-ms', model ? 0 : 30),
   cancelDelayMs: number(values['cancel-delay-ms'], 'cancel-delay-ms', 300),
   pollAfterMs: number(values['poll-after-ms'], 'poll-after-ms', 500),
   ...(values['api-key'] ? { apiKeys: values['api-key'] } : {}),
   ...(values['require-beta'] ? { requireBetaHeader: true } : {}),
   ...(values.seed !== undefined ? { seed: number(values.seed, 'seed', 0) } : {}),
   ...(values.cors ? { corsOrigin: values.cors } : {}),
+  ...(model ? { model } : {}),
+  ...(store ? { store } : {}),
   faults,
 })
-const assistant = server.seedAssistant(demoAssistant)
+// A Chat Completions model cannot run code_interpreter / file_search by itself: the demo keeps its functions only.
+const assistant = server.seedAssistant(
+  model
+    ? {
+        ...demoAssistant,
+        model: values.model ?? 'gpt-4o-mini',
+        description: 'The demo assistant, answered by a Chat Completions model.',
+        tools: demoAssistant.tools?.filter((tool) => tool.type === 'function'),
+      }
+    : demoAssistant,
+)
 const listener = await listen(server, {
   host: values.host ?? '127.0.0.1',
   port: number(values.port, 'port', 4010),
@@ -85,10 +146,17 @@ const listener = await listen(server, {
 
 console.log(`oai-runs server listening on ${listener.url}`)
 console.log(`demo assistant: ${assistant.id}`)
+console.log(`model: ${baseURL ? `${values.model ?? "each run's model"} at ${baseURL}` : 'scripted'}`)
+if (store) {
+  console.log(`database: ${values.db} (${store.recovered.length} interrupted run(s) marked failed)`)
+}
 
 const stop = () => {
   server.close()
-  void listener.close().then(() => process.exit(0))
+  void listener.close().then(() => {
+    store?.close()
+    process.exit(0)
+  })
 }
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)

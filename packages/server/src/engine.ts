@@ -3,7 +3,7 @@ import type { EventHub } from './events.ts'
 import { sleep, yieldTurn } from './events.ts'
 import { badRequest } from './http.ts'
 import type { IdGenerator } from './ids.ts'
-import type { ModelContext, ModelOutput, RunModel, SubmittedToolOutput } from './model.ts'
+import type { ModelContext, ModelOutput, ModelTurn, RunModel, SubmittedToolOutput } from './model.ts'
 import { tokenize } from './scripted-model.ts'
 import type { RunsStore } from './store.ts'
 import type {
@@ -13,6 +13,7 @@ import type {
   RunStatus,
   RunStepObject,
   StepToolCall,
+  Usage,
 } from './types.ts'
 
 /** Statuses in which a run holds its thread (no new run, no new message). */
@@ -66,7 +67,11 @@ class StopRun extends Error {}
 export function createRunEngine(options: EngineOptions) {
   const { store, clock, ids, hub, texts } = options
   const controls = new Map<string, Control>()
+  /** Usage a model reported for a function-call step, kept until the step completes (usage is null before). */
+  const pendingStepUsage = new Map<string, Usage>()
   const now = () => unixSeconds(clock)
+  /** Runs several writes as one (a transaction on durable stores), so a crash never leaves half of them. */
+  const atomically = <T>(work: () => T): T => (store.transaction ? store.transaction(work) : work())
 
   function getRun(threadId: string, runId: string): RunObject {
     const run = store.runs.get(threadId, runId)
@@ -106,6 +111,14 @@ export function createRunEngine(options: EngineOptions) {
     status: 'completed' | 'cancelled' | 'failed' | 'expired' | 'incomplete',
     details: Partial<RunObject> = {},
   ): RunObject {
+    return atomically(() => finalizeNow(run, status, details))
+  }
+
+  function finalizeNow(
+    run: RunObject,
+    status: 'completed' | 'cancelled' | 'failed' | 'expired' | 'incomplete',
+    details: Partial<RunObject>,
+  ): RunObject {
     const at = now()
     const messageReason = (
       {
@@ -144,7 +157,10 @@ export function createRunEngine(options: EngineOptions) {
           ? {
               failed_at: at,
               last_error: {
-                code: run.last_error?.code === 'rate_limit_exceeded' ? 'rate_limit_exceeded' : 'server_error',
+                code:
+                  (details.last_error ?? run.last_error)?.code === 'rate_limit_exceeded'
+                    ? 'rate_limit_exceeded'
+                    : 'server_error',
                 message: details.last_error?.message ?? 'The run failed.',
               },
             }
@@ -224,12 +240,55 @@ export function createRunEngine(options: EngineOptions) {
     return { messages, promptTokens }
   }
 
+  /** What the run did in its earlier turns, from its steps (oldest first): the prompt history of a real model. */
+  function runHistory(threadId: string, runId: string): ModelTurn[] {
+    const turns: ModelTurn[] = []
+    for (const step of store.steps.list(runId)) {
+      const details = step.step_details
+      if (details.type === 'message_creation') {
+        const message = store.messages.get(threadId, details.message_creation.message_id)
+        const text = (message?.content ?? [])
+          .map((part) => (part.type === 'text' ? part.text.value : ''))
+          .join('')
+        if (text !== '') {
+          turns.push({ type: 'text', text })
+        }
+        continue
+      }
+      const calls: SubmittedToolOutput[] = []
+      for (const call of details.tool_calls) {
+        if (call.type === 'function') {
+          const { name, arguments: args, output } = call.function
+          calls.push({ tool_call_id: call.id, name, arguments: args, output: output ?? '' })
+        } else if (call.type === 'code_interpreter') {
+          const logs = call.code_interpreter.outputs.map((output) =>
+            output.type === 'logs' ? output.logs : '',
+          )
+          turns.push({
+            type: 'code_interpreter',
+            id: call.id,
+            input: call.code_interpreter.input,
+            logs: logs.join(''),
+          })
+        } else {
+          turns.push({ type: 'file_search', id: call.id, results: call.file_search.results ?? [] })
+        }
+      }
+      if (calls.length > 0) {
+        turns.push({ type: 'function_calls', calls })
+      }
+    }
+    return turns
+  }
+
   async function drive(threadId: string, runId: string, toolOutputs: SubmittedToolOutput[]) {
     const control: Control = controls.get(runId) ?? { abort: new AbortController(), losesCancelRace: false }
     controls.set(runId, control)
     const { signal } = control.abort
     let completionTokens = 0
     let promptTokens = 0
+    /** Set once the model reported its own usage for this turn (a `usage` output). */
+    let usageReported = false
     let message: MessageObject | null = null
     let messageStep: RunStepObject | null = null
 
@@ -326,8 +385,10 @@ export function createRunEngine(options: EngineOptions) {
         case 'text': {
           const run = current()
           if (run.max_completion_tokens !== null && completionTokens >= run.max_completion_tokens) {
-            saveRun(addUsage(current(), completionTokens, promptTokens))
-            finalize(current(), 'incomplete', { incomplete_details: { reason: 'max_completion_tokens' } })
+            atomically(() => {
+              saveRun(addUsage(current(), completionTokens, promptTokens))
+              finalize(current(), 'incomplete', { incomplete_details: { reason: 'max_completion_tokens' } })
+            })
             throw new StopRun()
           }
           if (!message || !messageStep) {
@@ -347,9 +408,15 @@ export function createRunEngine(options: EngineOptions) {
               attachments: [],
               metadata: {},
             }
-            messageStep = newStep({ type: 'message_creation', message_creation: { message_id: created.id } })
-            saveMessage(created, runId, 'thread.message.created')
-            message = saveMessage(created, runId, 'thread.message.in_progress')
+            // One transaction: a crash never leaves a step pointing at a message that was not written.
+            message = atomically(() => {
+              messageStep = newStep({
+                type: 'message_creation',
+                message_creation: { message_id: created.id },
+              })
+              saveMessage(created, runId, 'thread.message.created')
+              return saveMessage(created, runId, 'thread.message.in_progress')
+            })
           }
           const previous = message.content[0]
           const value = previous?.type === 'text' ? previous.text.value : ''
@@ -428,37 +495,47 @@ export function createRunEngine(options: EngineOptions) {
               await checkpoint(options.tokenDelayMs)
             }
           }
-          completionTokens += tokens
-          saveStep({
-            ...step,
-            step_details: {
-              type: 'tool_calls',
-              tool_calls: calls.map((call) => ({
-                id: call.id,
-                type: 'function',
-                function: { name: call.name, arguments: call.arguments, output: null },
-              })),
-            },
-          })
-          const run = addUsage(current(), completionTokens, promptTokens)
-          controls.delete(runId)
-          saveRun(
-            {
-              ...run,
-              status: 'requires_action',
-              required_action: {
-                type: 'submit_tool_outputs',
-                submit_tool_outputs: {
-                  tool_calls: calls.map((call) => ({
-                    id: call.id,
-                    type: 'function',
-                    function: { name: call.name, arguments: call.arguments },
-                  })),
+          if (!usageReported) {
+            completionTokens += tokens
+          } else {
+            pendingStepUsage.set(step.id, {
+              prompt_tokens: promptTokens,
+              completion_tokens: completionTokens,
+              total_tokens: promptTokens + completionTokens,
+            })
+          }
+          atomically(() => {
+            saveStep({
+              ...step,
+              step_details: {
+                type: 'tool_calls',
+                tool_calls: calls.map((call) => ({
+                  id: call.id,
+                  type: 'function',
+                  function: { name: call.name, arguments: call.arguments, output: null },
+                })),
+              },
+            })
+            const run = addUsage(current(), completionTokens, promptTokens)
+            controls.delete(runId)
+            saveRun(
+              {
+                ...run,
+                status: 'requires_action',
+                required_action: {
+                  type: 'submit_tool_outputs',
+                  submit_tool_outputs: {
+                    tool_calls: calls.map((call) => ({
+                      id: call.id,
+                      type: 'function',
+                      function: { name: call.name, arguments: call.arguments },
+                    })),
+                  },
                 },
               },
-            },
-            'thread.run.requires_action',
-          )
+              'thread.run.requires_action',
+            )
+          })
           throw new StopRun()
         }
         case 'code_interpreter': {
@@ -515,8 +592,36 @@ export function createRunEngine(options: EngineOptions) {
           return
         }
         case 'error': {
-          saveRun(addUsage(current(), completionTokens, promptTokens))
-          finalize(current(), 'failed', { last_error: { code: output.code, message: output.message } })
+          atomically(() => {
+            saveRun(addUsage(current(), completionTokens, promptTokens))
+            finalize(current(), 'failed', { last_error: { code: output.code, message: output.message } })
+          })
+          throw new StopRun()
+        }
+        case 'usage': {
+          usageReported = true
+          promptTokens = output.prompt_tokens
+          completionTokens = output.completion_tokens
+          if (message) {
+            messageTokens = output.completion_tokens
+          }
+          return
+        }
+        case 'incomplete': {
+          atomically(() => {
+            if (messageStep) {
+              saveStep({
+                ...messageStep,
+                usage: {
+                  prompt_tokens: promptTokens,
+                  completion_tokens: messageTokens,
+                  total_tokens: promptTokens + messageTokens,
+                },
+              })
+            }
+            saveRun(addUsage(current(), completionTokens, promptTokens))
+            finalize(current(), 'incomplete', { incomplete_details: { reason: output.reason } })
+          })
           throw new StopRun()
         }
         default: {
@@ -559,15 +664,23 @@ export function createRunEngine(options: EngineOptions) {
         run,
         messages: visible.messages,
         toolOutputs,
+        history: runHistory(threadId, runId),
         signal,
       }
       await checkpoint()
       for await (const output of options.model(context)) {
         await handle(output)
       }
-      closeMessage()
-      saveRun(addUsage(current(), completionTokens, promptTokens))
-      finalize(current(), 'completed')
+      // A model that stopped because the run was cancelled or expired must not complete it.
+      await checkpoint()
+      if (signal.aborted && !control.losesCancelRace) {
+        return // the server is closing: leave the run as it is
+      }
+      atomically(() => {
+        closeMessage()
+        saveRun(addUsage(current(), completionTokens, promptTokens))
+        finalize(current(), 'completed')
+      })
     } catch (error) {
       if (error instanceof StopRun) {
         return
@@ -590,6 +703,16 @@ export function createRunEngine(options: EngineOptions) {
         controls.delete(runId)
       }
     }
+  }
+
+  let closed = false
+  /** A run whose store failed while it settled (e.g. a database closed at shutdown) must not crash the process. */
+  function settle(driving: Promise<void>) {
+    driving.catch((error: unknown) => {
+      if (!closed) {
+        console.error('oai-runs: a run could not be saved:', error)
+      }
+    })
   }
 
   /** Checks that a submit answers exactly the calls the run waits on; throws the API's 400 otherwise. */
@@ -625,7 +748,7 @@ export function createRunEngine(options: EngineOptions) {
       queueMicrotask(() => {
         hub.emit(run.id, { event: 'thread.run.created', data: run })
         hub.emit(run.id, { event: 'thread.run.queued', data: run })
-        void drive(run.thread_id, run.id, [])
+        void settle(drive(run.thread_id, run.id, []))
       })
     },
     /** Accepts all tool outputs of a `requires_action` run in one go and resumes it. */
@@ -653,20 +776,26 @@ export function createRunEngine(options: EngineOptions) {
                 ? { ...call, function: { ...call.function, output: byId.get(call.id) ?? '' } }
                 : call,
             )
+            const usage = pendingStepUsage.get(step.id) ?? {
+              prompt_tokens: 0,
+              completion_tokens: 0,
+              total_tokens: 0,
+            }
+            pendingStepUsage.delete(step.id)
             saveStep(
               {
                 ...step,
                 status: 'completed',
                 completed_at: now(),
                 step_details: { type: 'tool_calls', tool_calls: toolCalls },
-                usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+                usage,
               },
               'thread.run.step.completed',
             )
           }
         }
         hub.emit(runId, { event: 'thread.run.queued', data: getRun(threadId, runId) })
-        void drive(threadId, runId, submitted)
+        void settle(drive(threadId, runId, submitted))
       })
       return queued
     },
@@ -695,6 +824,7 @@ export function createRunEngine(options: EngineOptions) {
     },
     /** Stops every running run's timers and model calls (server shutdown). */
     close() {
+      closed = true
       for (const control of controls.values()) {
         control.abort.abort()
       }

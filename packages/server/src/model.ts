@@ -15,6 +15,17 @@ export interface SubmittedToolOutput {
   output: string
 }
 
+/** One earlier turn of the same run, oldest first: what the model wrote and which tools it called, with results. */
+export type ModelTurn =
+  /** Assistant text the run wrote (a message-creation step). */
+  | { type: 'text'; text: string }
+  /** Function calls the run made, with the outputs submitted for them. */
+  | { type: 'function_calls'; calls: SubmittedToolOutput[] }
+  /** A code-interpreter call with its logs. */
+  | { type: 'code_interpreter'; id: string; input: string; logs: string }
+  /** A file-search call with its results. */
+  | { type: 'file_search'; id: string; results: FileSearchResult[] }
+
 /** What a model sees when a run (or a run's continuation after tool outputs) starts. */
 export interface ModelContext {
   assistant: AssistantObject
@@ -24,6 +35,8 @@ export interface ModelContext {
   messages: MessageObject[]
   /** Outputs submitted since the model last stopped for function calls; empty on the first turn. */
   toolOutputs: SubmittedToolOutput[]
+  /** The run's earlier turns (its steps so far), oldest first; empty on the first turn. */
+  history: ModelTurn[]
   /** Aborted when the run is cancelled, expires or the server closes. */
   signal: AbortSignal
 }
@@ -40,6 +53,10 @@ export type ModelOutput =
   | { type: 'file_search'; results: FileSearchResult[] }
   /** The run fails with this `last_error`. */
   | { type: 'error'; code: RunErrorCode; message: string }
+  /** Token usage of this turn as the model counted it; replaces the engine's estimate for the run and its steps. */
+  | { type: 'usage'; prompt_tokens: number; completion_tokens: number }
+  /** The model stopped at a token limit: the run ends `incomplete` with this reason. */
+  | { type: 'incomplete'; reason: 'max_completion_tokens' | 'max_prompt_tokens' }
 
 /**
  * A model: a function that yields what the run does. The default is the deterministic scripted model; a

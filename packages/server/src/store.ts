@@ -30,6 +30,11 @@ export interface RunsStore {
   messages: ScopedCollection<MessageObject>
   runs: ScopedCollection<RunObject>
   steps: ScopedCollection<RunStepObject>
+  /**
+   * Runs `work` (synchronous writes) as one unit: all of them or none. Durable stores wrap it in a database
+   * transaction; without it each write stands alone.
+   */
+  transaction?<T>(work: () => T): T
 }
 
 function createCollection<T extends { id: string }>(): Collection<T> {
@@ -72,5 +77,6 @@ export function createMemoryStore(): RunsStore {
     messages: createScopedCollection(),
     runs: createScopedCollection(),
     steps: createScopedCollection(),
+    transaction: (work) => work(),
   }
 }

@@ -1,0 +1,101 @@
+// `pnpm server --model-base-url URL --model-api-key-env NAME --model NAME`: the CLI answers runs with a Chat
+// Completions endpoint (here the test server, listening on loopback).
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterEach, expect, test } from 'vitest'
+import { type Listener, listen } from './node.ts'
+import { createChatCompletionsTestServer } from './testing/chat-completions-server.ts'
+
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
+const children: ChildProcess[] = []
+const listeners: Listener[] = []
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    child.kill('SIGKILL')
+  }
+  for (const listener of listeners.splice(0)) {
+    await listener.close()
+  }
+})
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let output = ''
+  child.stdout!.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr!.on('data', (chunk) => {
+    output += chunk
+  })
+  return {
+    ready: new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000)
+      child.stdout!.on('data', () => {
+        const url = /listening on (http:\/\/\S+)/.exec(output)?.[1]
+        if (url && output.includes('model: ')) {
+          clearTimeout(timer)
+          resolve(url)
+        }
+      })
+    }),
+    exit: new Promise<{ code: number | null; output: string }>((resolve) =>
+      child.once('exit', (code) => resolve({ code, output })),
+    ),
+    output: () => output,
+  }
+}
+
+test('the CLI answers runs with the Chat Completions endpoint it is given', async () => {
+  const upstream = createChatCompletionsTestServer({ apiKey: 'sk-from-env' })
+  const endpoint = await listen({ fetch: (request) => upstream.fetch(request) }, { port: 0 })
+  listeners.push(endpoint)
+  const server = run(
+    ['--model-base-url', endpoint.url, '--model-api-key-env', 'OAI_RUNS_TEST_KEY', '--model', 'test-model'],
+    {
+      OAI_RUNS_TEST_KEY: 'sk-from-env',
+    },
+  )
+  const url = await server.ready
+  expect(server.output()).toContain(`model: test-model at ${endpoint.url}`)
+
+  const demo = await (await fetch(`${url}/assistants/asst_demo`)).json()
+  expect(demo.tools.map((tool: { type: string }) => tool.type)).toEqual(['function', 'function'])
+
+  const response = await fetch(`${url}/threads/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      assistant_id: 'asst_demo',
+      stream: true,
+      thread: { messages: [{ role: 'user', content: 'ping' }] },
+    }),
+  })
+  const body = await response.text()
+  expect(body).toContain('event: thread.run.completed')
+  const completed = body.split('\n\n').find((frame) => frame.startsWith('event: thread.message.completed'))!
+  expect(JSON.parse(completed.split('\ndata: ')[1]!).content[0].text.value).toBe('You said: "ping"')
+  expect(upstream.requests).toHaveLength(1)
+  expect(upstream.requests[0]!.rejected).toBeNull()
+  expect(upstream.requests[0]!.body.model).toBe('test-model')
+})
+
+test.each([
+  [['--model', 'gpt-4o'], {}, '--model and --model-api-key-env need --model-base-url'],
+  [
+    ['--model-base-url', 'http://127.0.0.1:9/v1', '--model-api-key-env', 'OAI_RUNS_UNSET_KEY'],
+    {},
+    'the environment variable OAI_RUNS_UNSET_KEY is not set',
+  ],
+  [['--model-base-url', 'ftp://example'], {}, '--model-base-url must be an http(s) URL'],
+])('bad model flags %j exit with a message', async (args, env, message) => {
+  const { code, output } = await run(args, env).exit
+  expect(code).toBe(2)
+  expect(output).toContain(message)
+})
