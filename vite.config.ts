@@ -1,5 +1,17 @@
 import react from '@vitejs/plugin-react'
+import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
+
+// Debian's Chromium (CI sets CHROMIUM_PATH); browsers are never downloaded.
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 // One vitest run, one project per package (+ cross-package tests under test/).
 // The `source` condition points workspace packages at their `src/`, so no build step is needed.
@@ -37,6 +49,50 @@ export default defineConfig({
             enabled: true,
             include: ['packages/client/src/react/**/*.test-d.ts'],
             tsconfig: 'packages/client/src/react/tsconfig.typecheck.json',
+          },
+        },
+      },
+      {
+        extends: true,
+        plugins: [react()],
+        test: {
+          name: 'components',
+          include: ['packages/components/src/**/*.test.tsx'],
+          environment: 'happy-dom',
+          setupFiles: ['packages/components/src/test/setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [react()],
+        resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
+        optimizeDeps: {
+          include: [
+            'react',
+            'react-dom',
+            'react-dom/client',
+            'react/jsx-runtime',
+            'react/jsx-dev-runtime',
+            'axe-core',
+          ],
+        },
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.tsx'],
+          setupFiles: ['test/browser/setup.ts'],
+          testTimeout: 20_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            viewport: { width: 1000, height: 800 },
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+                args: chromiumArgs,
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
           },
         },
       },

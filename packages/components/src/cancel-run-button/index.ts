@@ -1,0 +1,12 @@
+export type {
+  CancelRunButtonButtonProps,
+  CancelRunButtonProps,
+  CancelRunButtonState,
+  CancelRunButtonStatusProps,
+} from './CancelRunButton'
+export {
+  CancelRunButton,
+  CancelRunButtonButton,
+  CancelRunButtonStatus,
+  cancelButtonState,
+} from './CancelRunButton'

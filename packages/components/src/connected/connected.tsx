@@ -1,0 +1,344 @@
+'use client'
+// Connected variants: the same components fed by the `@oai-runs/client/react` hooks (react-query cache).
+// They need a QueryClientProvider and a RunsClientProvider above them; a `useRunStream` anywhere makes them
+// live, because the stream writes into the very cache entries these hooks read.
+import type { Message, RunIds, RunStep as RunStepObject, StepIds, ThreadIds } from '@oai-runs/client'
+import {
+  useCancelRun,
+  useModifyRun,
+  useRun,
+  useRunStep,
+  useRunSteps,
+  useRuns,
+  useSubmitToolOutputs,
+  useThreadMessages,
+} from '@oai-runs/client/react'
+import { forwardRef, useEffect, useMemo, useRef } from 'react'
+import { CancelRunButton, type CancelRunButtonProps } from '../cancel-run-button/CancelRunButton'
+import { MessageContent, type MessageContentProps } from '../message-content/MessageContent'
+import { RunList, type RunListProps } from '../run-list/RunList'
+import { RunMetadataEditor, type RunMetadataEditorProps } from '../run-metadata-editor/RunMetadataEditor'
+import { RunStatusBadge, type RunStatusBadgeProps } from '../run-status-badge/RunStatusBadge'
+import { RunStep, type RunStepProps } from '../run-step-list/RunStep'
+import { RunStepList, type RunStepListProps } from '../run-step-list/RunStepList'
+import { RunTimeline, type RunTimelineProps } from '../run-timeline/RunTimeline'
+import { RunViewer, type RunViewerProps } from '../run-viewer/RunViewer'
+import { ToolOutputForm, type ToolOutputFormProps } from '../tool-output-form/ToolOutputForm'
+
+function flatten<T>(data: { pages: Array<{ data: T[] }> } | undefined): T[] {
+  return data?.pages.flatMap((page) => page.data) ?? []
+}
+
+function isActive(status: string | undefined): boolean {
+  return status === 'queued' || status === 'in_progress' || status === 'cancelling'
+}
+
+function useRunMessages(ids: RunIds, status: string | undefined): Message[] {
+  const query = useThreadMessages({ threadId: ids.threadId })
+  useRefetchOnStatusChange(status, query.refetch)
+  const all = flatten(query.data)
+  return useMemo(() => all.filter((message) => message.run_id === ids.runId), [all, ids.runId])
+}
+
+// A polled run (no stream feeding the cache) gets new steps and messages whenever its status changes,
+// e.g. requires_action → in_progress → completed after a plain submit; refetch them then.
+function useRefetchOnStatusChange(status: string | undefined, refetch: () => unknown): void {
+  const previous = useRef(status)
+  const latest = useRef(refetch)
+  latest.current = refetch
+  useEffect(() => {
+    if (status && previous.current && status !== previous.current) {
+      latest.current()
+    }
+    previous.current = status
+  }, [status])
+}
+
+/** A run's ids (`threadId`, `runId`) as props. */
+export type ConnectedRunProps = RunIds
+
+/** Props of `ConnectedRunStatusBadge`. */
+export type ConnectedRunStatusBadgeProps = Omit<RunStatusBadgeProps, 'status'> & ConnectedRunProps
+
+/** `RunStatusBadge` for a run read (and polled while it works) with `useRun`. */
+export const ConnectedRunStatusBadge = forwardRef<HTMLSpanElement, ConnectedRunStatusBadgeProps>(
+  ({ threadId, runId, ...props }, ref) => {
+    const run = useRun({ threadId, runId })
+    return (
+      <RunStatusBadge
+        status={run.data?.status ?? 'queued'}
+        aria-busy={!run.data || undefined}
+        {...props}
+        ref={ref}
+      />
+    )
+  },
+)
+ConnectedRunStatusBadge.displayName = 'ConnectedRunStatusBadge'
+
+/** Props of `ConnectedRunTimeline`. */
+export type ConnectedRunTimelineProps = Omit<RunTimelineProps, 'run' | 'steps' | 'messages'> &
+  ConnectedRunProps
+
+/** `RunTimeline` from `useRun`, `useRunSteps` and the run's messages from `useThreadMessages`. */
+export const ConnectedRunTimeline = forwardRef<HTMLElement, ConnectedRunTimelineProps>(
+  ({ threadId, runId, live, ...props }, ref) => {
+    const ids = { threadId, runId }
+    const run = useRun(ids)
+    const steps = useRunSteps(ids, { order: 'asc' })
+    useRefetchOnStatusChange(run.data?.status, steps.refetch)
+    const messages = useRunMessages(ids, run.data?.status)
+    return (
+      <RunTimeline
+        run={run.data}
+        steps={flatten<RunStepObject>(steps.data)}
+        messages={messages}
+        live={live ?? isActive(run.data?.status)}
+        {...props}
+        ref={ref}
+      />
+    )
+  },
+)
+ConnectedRunTimeline.displayName = 'ConnectedRunTimeline'
+
+/** Props of `ConnectedRunStepList`. */
+export type ConnectedRunStepListProps = Omit<
+  RunStepListProps,
+  'steps' | 'hasMore' | 'isLoading' | 'onLoadMore'
+> &
+  ConnectedRunProps & { pageSize?: number | undefined }
+
+/** `RunStepList` paging through `useRunSteps` (infinite query). */
+export const ConnectedRunStepList = forwardRef<HTMLDivElement, ConnectedRunStepListProps>(
+  ({ threadId, runId, pageSize, ...props }, ref) => {
+    const ids = { threadId, runId }
+    const run = useRun(ids)
+    const steps = useRunSteps(ids, { order: 'asc', limit: pageSize })
+    useRefetchOnStatusChange(run.data?.status, steps.refetch)
+    const messages = useRunMessages(ids, run.data?.status)
+    return (
+      <RunStepList
+        steps={flatten<RunStepObject>(steps.data)}
+        messages={messages}
+        hasMore={steps.hasNextPage}
+        isLoading={steps.isFetching && (steps.isFetchingNextPage || !steps.data)}
+        onLoadMore={() => void steps.fetchNextPage()}
+        {...props}
+        ref={ref}
+      />
+    )
+  },
+)
+ConnectedRunStepList.displayName = 'ConnectedRunStepList'
+
+/** Props of `ConnectedToolOutputForm`. */
+export type ConnectedToolOutputFormProps = Omit<
+  ToolOutputFormProps,
+  'toolCalls' | 'tools' | 'expiresAt' | 'runStatus' | 'onSubmit'
+> &
+  ConnectedRunProps
+
+/** `ToolOutputForm` for a run's `required_action`, submitting with `useSubmitToolOutputs` (one request). */
+export const ConnectedToolOutputForm = forwardRef<HTMLFormElement, ConnectedToolOutputFormProps>(
+  ({ threadId, runId, ...props }, ref) => {
+    const run = useRun({ threadId, runId })
+    const submit = useSubmitToolOutputs()
+    const toolCalls = run.data?.required_action?.submit_tool_outputs?.tool_calls ?? []
+    if (!run.data || toolCalls.length === 0) {
+      return null
+    }
+    return (
+      <ToolOutputForm
+        key={toolCalls.map((call) => call.id).join(',')}
+        toolCalls={toolCalls}
+        tools={run.data.tools}
+        expiresAt={run.data.expires_at}
+        runStatus={run.data.status}
+        onSubmit={(outputs) => submit.mutateAsync({ threadId, runId, body: { tool_outputs: outputs } })}
+        {...props}
+        ref={ref}
+      />
+    )
+  },
+)
+ConnectedToolOutputForm.displayName = 'ConnectedToolOutputForm'
+
+/** Props of `ConnectedCancelRunButton`. */
+export type ConnectedCancelRunButtonProps = Omit<CancelRunButtonProps, 'status' | 'onCancel'> &
+  ConnectedRunProps
+
+/** `CancelRunButton` with `useCancelRun` (optimistic `cancelling`, rollback on failure). */
+export const ConnectedCancelRunButton = forwardRef<HTMLButtonElement, ConnectedCancelRunButtonProps>(
+  ({ threadId, runId, ...props }, ref) => {
+    const run = useRun({ threadId, runId })
+    const cancel = useCancelRun()
+    return (
+      <CancelRunButton
+        status={run.data?.status}
+        onCancel={() => cancel.mutateAsync({ threadId, runId })}
+        {...props}
+        ref={ref}
+      />
+    )
+  },
+)
+ConnectedCancelRunButton.displayName = 'ConnectedCancelRunButton'
+
+/** Props of `ConnectedRunMetadataEditor`. */
+export type ConnectedRunMetadataEditorProps = Omit<RunMetadataEditorProps, 'metadata' | 'onSave'> &
+  ConnectedRunProps
+
+/** `RunMetadataEditor` saving with `useModifyRun`. */
+export const ConnectedRunMetadataEditor = forwardRef<HTMLFormElement, ConnectedRunMetadataEditorProps>(
+  ({ threadId, runId, ...props }, ref) => {
+    const run = useRun({ threadId, runId })
+    const modify = useModifyRun()
+    if (!run.data) {
+      return null
+    }
+    return (
+      <RunMetadataEditor
+        key={run.data.id}
+        metadata={run.data.metadata}
+        onSave={(metadata) => modify.mutateAsync({ threadId, runId, body: { metadata } })}
+        {...props}
+        ref={ref}
+      />
+    )
+  },
+)
+ConnectedRunMetadataEditor.displayName = 'ConnectedRunMetadataEditor'
+
+/** Props of `ConnectedRunList`. */
+export type ConnectedRunListProps = Omit<RunListProps, 'runs' | 'hasMore' | 'isLoading' | 'onLoadMore'> &
+  ThreadIds & { pageSize?: number | undefined }
+
+/** `RunList` of a thread's runs, paging through `useRuns` (infinite query). */
+export const ConnectedRunList = forwardRef<HTMLElement, ConnectedRunListProps>(
+  ({ threadId, pageSize, ...props }, ref) => {
+    const runs = useRuns({ threadId }, { limit: pageSize })
+    const list = flatten(runs.data)
+    // The list is a snapshot: refresh it while one of its runs is still working.
+    const working = list.some((run) => isActive(run.status) || run.status === 'requires_action')
+    const refetch = useRef(runs.refetch)
+    refetch.current = runs.refetch
+    useEffect(() => {
+      if (!working) {
+        return
+      }
+      const timer = setInterval(() => void refetch.current(), 1500)
+      return () => clearInterval(timer)
+    }, [working])
+    return (
+      <RunList
+        runs={list}
+        hasMore={runs.hasNextPage}
+        isLoading={runs.isFetching && (runs.isFetchingNextPage || !runs.data)}
+        onLoadMore={() => void runs.fetchNextPage()}
+        {...props}
+        ref={ref}
+      />
+    )
+  },
+)
+ConnectedRunList.displayName = 'ConnectedRunList'
+
+/** Props of `ConnectedRunViewer`. */
+export type ConnectedRunViewerProps = Omit<
+  RunViewerProps,
+  | 'run'
+  | 'steps'
+  | 'messages'
+  | 'onCancel'
+  | 'onSubmitToolOutputs'
+  | 'onSaveMetadata'
+  | 'hasMoreSteps'
+  | 'isLoadingSteps'
+  | 'onLoadMoreSteps'
+> &
+  ConnectedRunProps
+
+/**
+ * A whole run from the hooks in one line: status, cancel, timeline, tool-output form and metadata.
+ * @example
+ * <ConnectedRunViewer threadId={threadId} runId={runId} />
+ */
+export const ConnectedRunViewer = forwardRef<HTMLDivElement, ConnectedRunViewerProps>(
+  ({ threadId, runId, live, ...props }, ref) => {
+    const ids = { threadId, runId }
+    const run = useRun(ids)
+    const steps = useRunSteps(ids, { order: 'asc' })
+    useRefetchOnStatusChange(run.data?.status, steps.refetch)
+    const messages = useRunMessages(ids, run.data?.status)
+    const cancel = useCancelRun()
+    const submit = useSubmitToolOutputs()
+    const modify = useModifyRun()
+    return (
+      <RunViewer
+        run={run.data}
+        steps={flatten<RunStepObject>(steps.data)}
+        messages={messages}
+        live={live ?? isActive(run.data?.status)}
+        hasMoreSteps={steps.hasNextPage}
+        isLoadingSteps={steps.isFetchingNextPage}
+        onLoadMoreSteps={() => void steps.fetchNextPage()}
+        onCancel={() => cancel.mutateAsync(ids)}
+        onSubmitToolOutputs={(outputs) => submit.mutateAsync({ ...ids, body: { tool_outputs: outputs } })}
+        onSaveMetadata={(metadata) => modify.mutateAsync({ ...ids, body: { metadata } })}
+        {...props}
+        ref={ref}
+      />
+    )
+  },
+)
+ConnectedRunViewer.displayName = 'ConnectedRunViewer'
+
+/** Props of `ConnectedRunStep`. */
+export type ConnectedRunStepProps = Omit<RunStepProps, 'step' | 'message'> &
+  StepIds & {
+    /** Ask for file search result content (`include[]`). @defaultValue true */
+    includeContent?: boolean | undefined
+  }
+
+/** One `RunStep` read with `useRunStep` (file search content included), with its created message. */
+export const ConnectedRunStep = forwardRef<HTMLLIElement, ConnectedRunStepProps>(
+  ({ threadId, runId, stepId, includeContent = true, ...props }, ref) => {
+    const step = useRunStep(
+      { threadId, runId, stepId },
+      includeContent ? { include: ['step_details.tool_calls[*].file_search.results[*].content'] } : undefined,
+    )
+    const messages = useRunMessages({ threadId, runId }, step.data?.status)
+    if (!step.data) {
+      return null
+    }
+    const details = step.data.step_details
+    const messageId = details?.type === 'message_creation' ? details.message_creation?.message_id : undefined
+    return (
+      <RunStep
+        step={step.data}
+        message={messageId ? messages.find((message) => message.id === messageId) : undefined}
+        {...props}
+        ref={ref}
+      />
+    )
+  },
+)
+ConnectedRunStep.displayName = 'ConnectedRunStep'
+
+/** Props of `ConnectedMessageContent`. */
+export type ConnectedMessageContentProps = Omit<MessageContentProps, 'message' | 'content'> &
+  ThreadIds & { messageId: string }
+
+/** `MessageContent` for one message of a thread, read from `useThreadMessages` (live while a stream fills it). */
+export const ConnectedMessageContent = forwardRef<HTMLDivElement, ConnectedMessageContentProps>(
+  ({ threadId, messageId, ...props }, ref) => {
+    const messages = useThreadMessages({ threadId })
+    const message = flatten(messages.data).find((item) => item.id === messageId)
+    if (!message) {
+      return null
+    }
+    return <MessageContent message={message} {...props} ref={ref} />
+  },
+)
+ConnectedMessageContent.displayName = 'ConnectedMessageContent'

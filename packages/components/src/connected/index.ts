@@ -1,0 +1,25 @@
+export type {
+  ConnectedCancelRunButtonProps,
+  ConnectedMessageContentProps,
+  ConnectedRunListProps,
+  ConnectedRunMetadataEditorProps,
+  ConnectedRunProps,
+  ConnectedRunStatusBadgeProps,
+  ConnectedRunStepListProps,
+  ConnectedRunStepProps,
+  ConnectedRunTimelineProps,
+  ConnectedRunViewerProps,
+  ConnectedToolOutputFormProps,
+} from './connected'
+export {
+  ConnectedCancelRunButton,
+  ConnectedMessageContent,
+  ConnectedRunList,
+  ConnectedRunMetadataEditor,
+  ConnectedRunStatusBadge,
+  ConnectedRunStep,
+  ConnectedRunStepList,
+  ConnectedRunTimeline,
+  ConnectedRunViewer,
+  ConnectedToolOutputForm,
+} from './connected'

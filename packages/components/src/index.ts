@@ -1,0 +1,245 @@
+// @oai-runs/components: headless, accessible React parts for Assistants runs (house style §9: explicit names).
+// Styles are optional: `import '@oai-runs/components/styles.css'`.
+
+// CANCEL RUN BUTTON
+export type {
+  CancelRunButtonButtonProps,
+  CancelRunButtonProps,
+  CancelRunButtonState,
+  CancelRunButtonStatusProps,
+} from './cancel-run-button'
+export {
+  CancelRunButton,
+  CancelRunButtonButton,
+  CancelRunButtonStatus,
+  cancelButtonState,
+} from './cancel-run-button'
+// CONNECTED (hooks of @oai-runs/client/react; need QueryClientProvider + RunsClientProvider)
+export type {
+  ConnectedCancelRunButtonProps,
+  ConnectedMessageContentProps,
+  ConnectedRunListProps,
+  ConnectedRunMetadataEditorProps,
+  ConnectedRunProps,
+  ConnectedRunStatusBadgeProps,
+  ConnectedRunStepListProps,
+  ConnectedRunStepProps,
+  ConnectedRunTimelineProps,
+  ConnectedRunViewerProps,
+  ConnectedToolOutputFormProps,
+} from './connected'
+export {
+  ConnectedCancelRunButton,
+  ConnectedMessageContent,
+  ConnectedRunList,
+  ConnectedRunMetadataEditor,
+  ConnectedRunStatusBadge,
+  ConnectedRunStep,
+  ConnectedRunStepList,
+  ConnectedRunTimeline,
+  ConnectedRunViewer,
+  ConnectedToolOutputForm,
+} from './connected'
+// PRIMITIVES
+export type { PrimitiveProps } from './internal/primitive'
+// MESSAGE CONTENT
+export type {
+  BlockNode,
+  ImagePolicy,
+  InlineNode,
+  MessageContentAnnouncerProps,
+  MessageContentFootnotesProps,
+  MessageContentImageProps,
+  MessageContentOptions,
+  MessageContentProps,
+  MessageContentRefusalProps,
+  MessageContentRootProps,
+  MessageContentStatus,
+  MessageContentTextProps,
+  ParseOptions,
+} from './message-content'
+export {
+  imagePolicy,
+  MessageContent,
+  MessageContentAnnouncer,
+  MessageContentFootnotes,
+  MessageContentImage,
+  MessageContentRefusal,
+  MessageContentRoot,
+  MessageContentText,
+  parseMarkdown,
+  safeLinkHref,
+} from './message-content'
+// RUN LIST
+export type {
+  RunListItemProps,
+  RunListListProps,
+  RunListLoadMoreProps,
+  RunListProps,
+  RunListRootProps,
+  RunListTriggerProps,
+} from './run-list'
+export { RunList, RunListItem, RunListList, RunListLoadMore, RunListRoot, RunListTrigger } from './run-list'
+// RUN METADATA EDITOR
+export type {
+  MetadataPair,
+  RunMetadataEditorAddProps,
+  RunMetadataEditorMessageProps,
+  RunMetadataEditorProps,
+  RunMetadataEditorRootProps,
+  RunMetadataEditorRowProps,
+  RunMetadataEditorSaveProps,
+} from './run-metadata-editor'
+export {
+  METADATA_LIMITS,
+  RunMetadataEditor,
+  RunMetadataEditorAdd,
+  RunMetadataEditorMessage,
+  RunMetadataEditorRoot,
+  RunMetadataEditorRow,
+  RunMetadataEditorSave,
+  validatePairs,
+} from './run-metadata-editor'
+// RUN STATUS BADGE
+export type {
+  RunStatusBadgeIndicatorProps,
+  RunStatusBadgeLabelProps,
+  RunStatusBadgeProps,
+  RunStatusBadgeRootProps,
+} from './run-status-badge'
+export {
+  RunStatusBadge,
+  RunStatusBadgeIndicator,
+  RunStatusBadgeLabel,
+  RunStatusBadgeRoot,
+} from './run-status-badge'
+// RUN STEP LIST / RUN STEP
+export type {
+  RunStepDetailsProps,
+  RunStepErrorProps,
+  RunStepListEmptyProps,
+  RunStepListListProps,
+  RunStepListLoadMoreProps,
+  RunStepListProps,
+  RunStepListRootProps,
+  RunStepProps,
+  RunStepRootProps,
+  RunStepTimeProps,
+  RunStepTitleProps,
+  RunStepUsageProps,
+} from './run-step-list'
+export {
+  RunStep,
+  RunStepDetails,
+  RunStepError,
+  RunStepList,
+  RunStepListEmpty,
+  RunStepListList,
+  RunStepListLoadMore,
+  RunStepListRoot,
+  RunStepRoot,
+  RunStepTime,
+  RunStepTitle,
+  RunStepUsage,
+  sortSteps,
+  stepTitle,
+} from './run-step-list'
+// RUN TIMELINE
+export type {
+  RunTimelineAnnouncerProps,
+  RunTimelineCountdownProps,
+  RunTimelineErrorProps,
+  RunTimelineHeaderProps,
+  RunTimelineListProps,
+  RunTimelineProps,
+  RunTimelineRootProps,
+  RunTimelineTransitionProps,
+  RunTimelineUsageProps,
+  RunTransition,
+} from './run-timeline'
+export {
+  deriveTransitions,
+  RunTimeline,
+  RunTimelineAnnouncer,
+  RunTimelineCountdown,
+  RunTimelineError,
+  RunTimelineHeader,
+  RunTimelineList,
+  RunTimelineRoot,
+  RunTimelineTransition,
+  RunTimelineUsage,
+  useObservedTransitions,
+} from './run-timeline'
+// RUN VIEWER
+export type { RunViewerProps } from './run-viewer'
+export { RunViewer } from './run-viewer'
+// TOOL CALL VIEW
+export type {
+  ToolCallState,
+  ToolCallViewArgumentsProps,
+  ToolCallViewCodeProps,
+  ToolCallViewImageProps,
+  ToolCallViewLogsProps,
+  ToolCallViewNameProps,
+  ToolCallViewOutputProps,
+  ToolCallViewProps,
+  ToolCallViewRankingProps,
+  ToolCallViewResultsProps,
+  ToolCallViewRootProps,
+  ToolCallViewSectionProps,
+} from './tool-call-view'
+export {
+  ToolCallView,
+  ToolCallViewArguments,
+  ToolCallViewCode,
+  ToolCallViewImage,
+  ToolCallViewLogs,
+  ToolCallViewName,
+  ToolCallViewOutput,
+  ToolCallViewRanking,
+  ToolCallViewResults,
+  ToolCallViewRoot,
+  ToolCallViewSection,
+  toolCallLabel,
+} from './tool-call-view'
+// TOOL OUTPUT FORM
+export type {
+  SubmitFailure,
+  ToolHandler,
+  ToolOutputFormArgumentsProps,
+  ToolOutputFormCopyProps,
+  ToolOutputFormCountdownProps,
+  ToolOutputFormErrorProps,
+  ToolOutputFormFieldProps,
+  ToolOutputFormInputProps,
+  ToolOutputFormLabelProps,
+  ToolOutputFormLegendProps,
+  ToolOutputFormModeProps,
+  ToolOutputFormNoticeProps,
+  ToolOutputFormProps,
+  ToolOutputFormRestartProps,
+  ToolOutputFormRootProps,
+  ToolOutputFormRunToolsProps,
+  ToolOutputFormState,
+  ToolOutputFormSubmitProps,
+  ToolOutputMode,
+  ToolOutputValues,
+} from './tool-output-form'
+export {
+  classifySubmitError,
+  ToolOutputForm,
+  ToolOutputFormArguments,
+  ToolOutputFormCopy,
+  ToolOutputFormCountdown,
+  ToolOutputFormError,
+  ToolOutputFormField,
+  ToolOutputFormInput,
+  ToolOutputFormLabel,
+  ToolOutputFormLegend,
+  ToolOutputFormMode,
+  ToolOutputFormNotice,
+  ToolOutputFormRestart,
+  ToolOutputFormRoot,
+  ToolOutputFormRunTools,
+  ToolOutputFormSubmit,
+} from './tool-output-form'

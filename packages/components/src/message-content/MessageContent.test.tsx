@@ -1,0 +1,219 @@
+import type { Annotation, MessageContent as MessageContentPart } from '@oai-runs/client'
+import { render, screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { expect, test } from 'vitest'
+import { MessageContent } from './MessageContent'
+import { parseMarkdown } from './markdown'
+
+function text(value: string, annotations: Annotation[] = []): MessageContentPart[] {
+  return [{ type: 'text', text: { value, annotations } }]
+}
+
+test('renders Markdown as elements: headings, emphasis, code, lists, tables', () => {
+  const { container } = render(
+    <MessageContent
+      content={text(
+        '# Title\n\nSome **bold**, *em* and `code`.\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```py\nprint(1)\n```',
+      )}
+    />,
+  )
+  expect(screen.getByRole('heading', { name: 'Title' })).toBeTruthy()
+  expect(container.querySelector('strong')?.textContent).toBe('bold')
+  expect(container.querySelector('em')?.textContent).toBe('em')
+  expect(screen.getAllByRole('listitem')).toHaveLength(2)
+  expect(screen.getByRole('table')).toBeTruthy()
+  expect(container.querySelector('pre code.language-py')?.textContent).toBe('print(1)')
+})
+
+// R1: javascript:, data: and vbscript: links are inert in any case, with whitespace and control characters.
+test.each([
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  'java\tscript:alert(1)',
+  'java\nscript:alert(1)',
+  ' \u0001javascript:alert(1)',
+  '\u0000javascript:alert(1)',
+  'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+  'DATA:text/html,<script>alert(1)</script>',
+  'vbscript:msgbox(1)',
+  'javascript&#58;alert(1)',
+  '/relative/path',
+])('R1: a link to %j is inert (no href)', (href) => {
+  const { container } = render(<MessageContent content={text(`[click me](${href.replace(/\n/g, '\\n')})`)} />)
+  // Put the raw control characters in through the content value rather than Markdown escaping.
+  render(<MessageContent content={text(`[raw](<${href}>)`)} />)
+  for (const anchor of Array.from(document.querySelectorAll('a'))) {
+    expect(anchor.getAttribute('href') ?? '').not.toMatch(/^\s*(javascript|data|vbscript)/i)
+  }
+  expect(container.querySelector('a[href]')).toBeNull()
+  expect(screen.queryAllByRole('link')).toHaveLength(0)
+})
+
+test('R2: raw HTML renders as text; no element is created from it', () => {
+  const payload =
+    '<script>alert(1)</script> <img src=x onerror=alert(1)> <iframe src="https://evil"></iframe> <svg onload=alert(1)>'
+  const { container } = render(<MessageContent content={text(payload)} />)
+  expect(container.querySelector('script, img, iframe, svg')).toBeNull()
+  expect(container.textContent).toContain('<script>alert(1)</script>')
+  expect(container.textContent).toContain('<img src=x onerror=alert(1)>')
+})
+
+test('R3: remote images are not loaded until clicked unless their origin is allowlisted', async () => {
+  const user = userEvent.setup()
+  const { container } = render(
+    <MessageContent
+      content={text('![secret](https://evil.example/?q=token) ![logo](https://cdn.example.com/logo.png)')}
+      allowedImageOrigins={['https://cdn.example.com']}
+    />,
+  )
+  const images = Array.from(container.querySelectorAll('img'))
+  expect(images.map((img) => img.getAttribute('src'))).toEqual(['https://cdn.example.com/logo.png'])
+  await user.click(screen.getByRole('button', { name: /load image “secret” from evil\.example/i }))
+  expect(screen.getByRole('img', { name: 'secret' }).getAttribute('src')).toBe(
+    'https://evil.example/?q=token',
+  )
+})
+
+test('R3: data: and javascript: images are never loaded, not even on click', () => {
+  const { container } = render(
+    <MessageContent content={text('![x](data:image/png;base64,AAAA) ![y](javascript:1)')} />,
+  )
+  expect(container.querySelector('img')).toBeNull()
+  expect(screen.queryByRole('button')).toBeNull()
+})
+
+test('R4: an unclosed fence and a half-typed link mid-stream render without crashing; the final render is correct', () => {
+  const { container, rerender } = render(
+    <MessageContent content={text('See [the docs](https://exa')} status="in_progress" />,
+  )
+  expect(container.textContent).toBe('See the docs')
+  expect(container.querySelector('a')).toBeNull()
+  rerender(<MessageContent content={text('See [the docs](https://example.com)')} status="completed" />)
+  expect(screen.getByRole('link', { name: 'the docs' }).getAttribute('href')).toBe('https://example.com/')
+
+  rerender(<MessageContent content={text('Code:\n```js\nconst a = 1')} status="in_progress" />)
+  expect(container.querySelector('pre')?.getAttribute('data-state')).toBe('open')
+  expect(container.querySelector('pre')?.textContent).toBe('const a = 1')
+  rerender(<MessageContent content={text('Code:\n```js\nconst a = 1\n```')} status="completed" />)
+  expect(container.querySelector('pre')?.getAttribute('data-state')).toBe('closed')
+})
+
+test('R4: half-typed emphasis while streaming shows as emphasis, not asterisks', () => {
+  const { container } = render(<MessageContent content={text('This is **impor')} status="in_progress" />)
+  expect(container.querySelector('strong')?.textContent).toBe('impor')
+  expect(container.textContent).not.toContain('*')
+})
+
+test('R5: model links get rel="noopener noreferrer nofollow" and heading ids are prefixed', () => {
+  render(<MessageContent messageId="msg_1" content={text('## Results\n\n[site](https://example.com)')} />)
+  expect(screen.getByRole('link', { name: 'site' }).getAttribute('rel')).toBe('noopener noreferrer nofollow')
+  expect(screen.getByRole('heading', { name: 'Results' }).id).toBe('user-content-msg_1-results')
+})
+
+test('R6: citations become footnotes even when offsets count code points (emoji)', () => {
+  const value = '😀 The answer【4:0†source】.'
+  const marker = '【4:0†source】'
+  // Offsets in code points: the emoji counts 1, not 2.
+  const start = Array.from(value).join('').indexOf(marker) - 1
+  const annotations: Annotation[] = [
+    {
+      type: 'file_citation',
+      text: marker,
+      start_index: start,
+      end_index: start + Array.from(marker).length,
+      file_citation: { file_id: 'file-abc', quote: 'forty-two' },
+    },
+  ]
+  const { container } = render(
+    <MessageContent messageId="m" content={text(value, annotations)} getFileName={() => 'answers.pdf'} />,
+  )
+  expect(container.textContent).not.toContain('【4:0†source】')
+  expect(screen.getByRole('link', { name: 'Source 1' }).getAttribute('href')).toBe('#user-content-m-fn-1')
+  const sources = screen.getByRole('region', { name: 'Sources' })
+  expect(sources.textContent).toContain('answers.pdf')
+  expect(sources.textContent).toContain('forty-two')
+})
+
+test('R6: file_path annotations link only through getFileUrl; without it they are plain text', () => {
+  const value = 'Download [chart](sandbox:/mnt/data/chart.png)'
+  const marker = 'sandbox:/mnt/data/chart.png'
+  const start = value.indexOf(marker)
+  const annotations: Annotation[] = [
+    {
+      type: 'file_path',
+      text: marker,
+      start_index: start,
+      end_index: start + marker.length,
+      file_path: { file_id: 'file-9' },
+    },
+  ]
+  const { unmount } = render(<MessageContent content={text(value, annotations)} />)
+  expect(screen.queryByRole('link')).toBeNull()
+  unmount()
+  render(<MessageContent content={text(value, annotations)} getFileUrl={(id) => `/api/files/${id}`} />)
+  expect(screen.getByRole('link', { name: 'chart' }).getAttribute('href')).toBe('/api/files/file-9')
+})
+
+test('R6: an annotation whose text is nowhere in the value falls back to a footnote only', () => {
+  const annotations: Annotation[] = [
+    {
+      type: 'file_citation',
+      text: '【9:9†x】',
+      start_index: 0,
+      end_index: 5,
+      file_citation: { file_id: 'file-x' },
+    },
+  ]
+  const { container } = render(<MessageContent content={text('Plain text', annotations)} />)
+  expect(container.querySelector('p')?.textContent).toBe('Plain text')
+  expect(screen.getByRole('region', { name: 'Sources' }).textContent).toContain('file-x')
+})
+
+test('R6: model text cannot forge annotation placeholders', () => {
+  const { container } = render(<MessageContent content={text('fake \uE0000\uE001 marker')} />)
+  expect(container.querySelector('sup')).toBeNull()
+  expect(container.textContent).toBe('fake 0 marker')
+})
+
+test('R7: a 1 MB message and pathological emphasis render within budget', () => {
+  const big = 'Lorem ipsum **dolor** sit amet, [link](https://example.com) `x` '.repeat(16_000)
+  let started = performance.now()
+  parseMarkdown(big)
+  parseMarkdown('*a'.repeat(500_000))
+  parseMarkdown('['.repeat(300_000) + '('.repeat(300_000))
+  parseMarkdown('>'.repeat(1_000_000))
+  expect(performance.now() - started).toBeLessThan(3000)
+  started = performance.now()
+  const { container } = render(
+    <MessageContent content={text(`${'*a_'.repeat(100_000)}\n\n${'> '.repeat(50_000)}`)} />,
+  )
+  expect(container.textContent?.length).toBeGreaterThan(100_000)
+  expect(performance.now() - started).toBeLessThan(5000)
+})
+
+test('renders image_file through getFileUrl, image_url click-to-load, and refusals as text', () => {
+  render(
+    <MessageContent
+      content={[
+        { type: 'image_file', image_file: { file_id: 'file-img' } },
+        { type: 'image_url', image_url: { url: 'https://img.example/cat.png' } },
+        { type: 'refusal', refusal: 'I cannot help with that.' },
+      ]}
+      getFileUrl={(id) => `/files/${id}`}
+    />,
+  )
+  expect(screen.getByRole('img', { name: 'Attached file file-img' }).getAttribute('src')).toBe(
+    '/files/file-img',
+  )
+  expect(screen.getByRole('button', { name: /load image/i })).toBeTruthy()
+  expect(screen.getByText('I cannot help with that.')).toBeTruthy()
+})
+
+test('streaming text is announced once, on completion, not per token', () => {
+  const { rerender } = render(<MessageContent content={text('Hel')} status="in_progress" />)
+  const live = screen.getByRole('status')
+  rerender(<MessageContent content={text('Hello wor')} status="in_progress" />)
+  expect(live.textContent).toBe('')
+  rerender(<MessageContent content={text('Hello **world**')} status="completed" />)
+  expect(live.textContent).toBe('Hello world')
+})

@@ -1,0 +1,388 @@
+// biome-ignore-all lint/suspicious/noArrayIndexKey: content parts are identified by their index (the API's `index`).
+'use client'
+// MessageContent: a message's content parts with safe Markdown, citations as footnotes, images and refusals.
+import type {
+  FileCitationAnnotation,
+  ImageFileContent,
+  ImageUrlContent,
+  Message,
+  MessageContent as MessageContentPart,
+  RefusalContent,
+  TextContent,
+} from '@oai-runs/client'
+import { createContext, forwardRef, useContext, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive'
+import { placeAnnotations } from './annotations'
+import { parseMarkdown } from './markdown'
+import { RemoteImage } from './RemoteImage'
+import { blocksText, type RenderContext, renderBlocks, safeResolvedUrl } from './render'
+
+/** The status of the message being shown: `in_progress` while it streams. */
+export type MessageContentStatus = Message['status']
+
+/** Options shared by every part of one message. */
+export type MessageContentOptions = {
+  /** Maps a file id to a URL of your ownership-checked file route; without it files are not linked (R6). */
+  getFileUrl?: ((fileId: string) => string | null | undefined) | undefined
+  /** Maps a file id to a display name for citations. @defaultValue the file id */
+  getFileName?: ((fileId: string) => string | null | undefined) | undefined
+  /** Origins (e.g. `https://cdn.example.com`) whose images load without a click (R3). @defaultValue [] */
+  allowedImageOrigins?: readonly string[] | undefined
+  /** `target` of model links (they always get `rel="noopener noreferrer nofollow"`). */
+  linkTarget?: string | undefined
+  /** Added to Markdown heading levels so model headings fit your outline. @defaultValue 0 */
+  headingOffset?: number | undefined
+}
+
+type Footnote = {
+  number: number
+  partIndex: number
+  annotationIndex: number
+  annotation: FileCitationAnnotation
+}
+
+type MessageContentContextValue = {
+  content: readonly MessageContentPart[]
+  status: MessageContentStatus
+  idPrefix: string
+  footnotes: Footnote[]
+  options: MessageContentOptions
+}
+
+const MessageContentContext = createContext<MessageContentContextValue | null>(null)
+
+function useMessageContentContext(part: string): MessageContentContextValue {
+  const context = useContext(MessageContentContext)
+  if (!context) {
+    throw new Error(`\`MessageContent.${part}\` must be used within \`MessageContent.Root\`.`)
+  }
+  return context
+}
+
+function collectFootnotes(content: readonly MessageContentPart[]): Footnote[] {
+  const footnotes: Footnote[] = []
+  content.forEach((part, partIndex) => {
+    if (part?.type !== 'text' || !Array.isArray(part.text?.annotations)) {
+      return
+    }
+    part.text.annotations.forEach((annotation, annotationIndex) => {
+      if (annotation?.type === 'file_citation') {
+        footnotes.push({ number: footnotes.length + 1, partIndex, annotationIndex, annotation })
+      }
+    })
+  })
+  return footnotes
+}
+
+// ROOT
+
+/** Props of `MessageContent.Root`. */
+export type MessageContentRootProps = Omit<PrimitiveProps<'div'>, 'content'> &
+  MessageContentOptions & {
+    /** The message's content parts. */
+    content: readonly MessageContentPart[]
+    /** The message status; `in_progress` renders half-typed Markdown gracefully. @defaultValue 'completed' */
+    status?: MessageContentStatus | undefined
+    /** Used to make heading and footnote ids unique (`user-content-<id>-…`). */
+    messageId?: string | undefined
+  }
+
+/** The container of one message's content; provides the content to the other parts. */
+export const MessageContentRoot = forwardRef<HTMLDivElement, MessageContentRootProps>(
+  (
+    {
+      content,
+      status = 'completed',
+      messageId,
+      getFileUrl,
+      getFileName,
+      allowedImageOrigins,
+      linkTarget,
+      headingOffset,
+      ...props
+    },
+    ref,
+  ) => {
+    const reactId = useId()
+    const idPrefix = `user-content-${(messageId ?? reactId).replace(/[^A-Za-z0-9_-]/g, '')}-`
+    const footnotes = useMemo(() => collectFootnotes(content), [content])
+    const value = useMemo(
+      () => ({
+        content,
+        status,
+        idPrefix,
+        footnotes,
+        options: { getFileUrl, getFileName, allowedImageOrigins, linkTarget, headingOffset },
+      }),
+      [
+        content,
+        status,
+        idPrefix,
+        footnotes,
+        getFileUrl,
+        getFileName,
+        allowedImageOrigins,
+        linkTarget,
+        headingOffset,
+      ],
+    )
+    return (
+      <MessageContentContext.Provider value={value}>
+        <Primitive.div
+          data-state={status}
+          aria-busy={status === 'in_progress' || undefined}
+          {...props}
+          ref={ref}
+        />
+      </MessageContentContext.Provider>
+    )
+  },
+)
+MessageContentRoot.displayName = 'MessageContent.Root'
+
+// TEXT
+
+/** Props of `MessageContent.Text`. */
+export type MessageContentTextProps = Omit<PrimitiveProps<'div'>, 'part'> & {
+  /** The text part. */
+  part: TextContent
+  /** Its index in the message's content (for citation numbers). */
+  index: number
+}
+
+/** One text part rendered as safe Markdown, with citations as footnote references. */
+export const MessageContentText = forwardRef<HTMLDivElement, MessageContentTextProps>(
+  ({ part, index, ...props }, ref) => {
+    const { status, idPrefix, footnotes, options } = useMessageContentContext('Text')
+    const value = typeof part?.text?.value === 'string' ? part.text.value : ''
+    const annotations = Array.isArray(part?.text?.annotations) ? part.text.annotations : []
+    const streaming = status === 'in_progress'
+    const blocks = useMemo(() => {
+      const { text } = placeAnnotations(value, annotations)
+      return parseMarkdown(text, { streaming })
+    }, [value, annotations, streaming])
+    const context: RenderContext = {
+      idPrefix,
+      annotations,
+      footnoteNumbers: new Map(
+        footnotes
+          .filter((note) => note.partIndex === index)
+          .map((note) => [note.annotationIndex, note.number]),
+      ),
+      getFileUrl: options.getFileUrl,
+      allowedImageOrigins: options.allowedImageOrigins,
+      linkTarget: options.linkTarget,
+      headingOffset: options.headingOffset ?? 0,
+    }
+    return (
+      <Primitive.div data-oai-part="text" data-state={status} {...props} ref={ref}>
+        {renderBlocks(blocks, context)}
+      </Primitive.div>
+    )
+  },
+)
+MessageContentText.displayName = 'MessageContent.Text'
+
+// IMAGE
+
+/** Props of `MessageContent.Image`. */
+export type MessageContentImageProps = Omit<PrimitiveProps<'figure'>, 'part'> & {
+  part: ImageFileContent | ImageUrlContent
+}
+
+/** An `image_file` part (through `getFileUrl`) or an `image_url` part (click-to-load unless allowlisted). */
+export const MessageContentImage = forwardRef<HTMLElement, MessageContentImageProps>(
+  ({ part, ...props }, ref) => {
+    const { options } = useMessageContentContext('Image')
+    let body: React.ReactNode
+    let state: string
+    if (part.type === 'image_file') {
+      const fileId = part.image_file?.file_id ?? ''
+      const src = safeResolvedUrl(options.getFileUrl?.(fileId))
+      state = src ? 'loaded' : 'unresolved'
+      body = src ? <img src={src} alt={`Attached file ${fileId}`} /> : <span>Image file {fileId}</span>
+    } else {
+      state = 'url'
+      body = (
+        <RemoteImage
+          src={part.image_url?.url ?? ''}
+          alt="Image"
+          allowedOrigins={options.allowedImageOrigins}
+        />
+      )
+    }
+    return (
+      <Primitive.figure data-oai-part={part.type} data-state={state} {...props} ref={ref}>
+        {body}
+      </Primitive.figure>
+    )
+  },
+)
+MessageContentImage.displayName = 'MessageContent.Image'
+
+// REFUSAL
+
+/** Props of `MessageContent.Refusal`. */
+export type MessageContentRefusalProps = Omit<PrimitiveProps<'p'>, 'part'> & { part: RefusalContent }
+
+/** A `refusal` part, shown as plain text. */
+export const MessageContentRefusal = forwardRef<HTMLParagraphElement, MessageContentRefusalProps>(
+  ({ part, ...props }, ref) => (
+    <Primitive.p data-oai-part="refusal" data-state="refusal" {...props} ref={ref}>
+      {part.refusal}
+    </Primitive.p>
+  ),
+)
+MessageContentRefusal.displayName = 'MessageContent.Refusal'
+
+// FOOTNOTES
+
+/** Props of `MessageContent.Footnotes`. */
+export type MessageContentFootnotesProps = PrimitiveProps<'section'>
+
+/** The list of `file_citation` sources; renders nothing when there are none. */
+export const MessageContentFootnotes = forwardRef<HTMLElement, MessageContentFootnotesProps>((props, ref) => {
+  const { footnotes, idPrefix, options } = useMessageContentContext('Footnotes')
+  if (footnotes.length === 0) {
+    return null
+  }
+  return (
+    <Primitive.section data-oai-footnotes="" aria-label="Sources" data-state="open" {...props} ref={ref}>
+      <ol>
+        {footnotes.map(({ number, annotation }) => {
+          const fileId = annotation.file_citation?.file_id ?? ''
+          const name = options.getFileName?.(fileId) || fileId
+          const href = safeResolvedUrl(options.getFileUrl?.(fileId))
+          return (
+            <li key={number} id={`${idPrefix}fn-${number}`} data-file-id={fileId}>
+              {href ? (
+                <a href={href} rel="noopener noreferrer nofollow">
+                  {name}
+                </a>
+              ) : (
+                <span>{name}</span>
+              )}
+              {annotation.file_citation?.quote ? <q>{annotation.file_citation.quote}</q> : null}{' '}
+              <a href={`#${idPrefix}fnref-${number}`} aria-label={`Back to reference ${number}`}>
+                ↩
+              </a>
+            </li>
+          )
+        })}
+      </ol>
+    </Primitive.section>
+  )
+})
+MessageContentFootnotes.displayName = 'MessageContent.Footnotes'
+
+// ANNOUNCER
+
+function messageText(content: readonly MessageContentPart[]): string {
+  return content
+    .map((part) => {
+      if (part?.type === 'text') {
+        return blocksText(
+          parseMarkdown(placeAnnotations(part.text?.value ?? '', part.text?.annotations ?? []).text),
+        )
+      }
+      return part?.type === 'refusal' ? part.refusal : ''
+    })
+    .filter(Boolean)
+    .join('\n')
+}
+
+/** Props of `MessageContent.Announcer`. */
+export type MessageContentAnnouncerProps = PrimitiveProps<'div'>
+
+/**
+ * A visually hidden live region that stays silent while tokens stream and announces the whole message once
+ * it completes (announcing per token floods screen readers).
+ */
+export const MessageContentAnnouncer = forwardRef<HTMLDivElement, MessageContentAnnouncerProps>(
+  (props, ref) => {
+    const { status, content } = useMessageContentContext('Announcer')
+    const previous = useRef(status)
+    const [announcement, setAnnouncement] = useState('')
+    useEffect(() => {
+      if (previous.current === 'in_progress' && status !== 'in_progress') {
+        const text = messageText(content)
+        setAnnouncement(status === 'completed' ? text : `Message incomplete. ${text}`)
+      }
+      previous.current = status
+    }, [status, content])
+    return (
+      <Primitive.div
+        role="status"
+        data-state={announcement ? 'announced' : 'idle'}
+        style={visuallyHidden}
+        {...props}
+        ref={ref}
+      >
+        {announcement}
+      </Primitive.div>
+    )
+  },
+)
+MessageContentAnnouncer.displayName = 'MessageContent.Announcer'
+
+// COMPOSITE
+
+/** Props of `MessageContent`. */
+export type MessageContentProps = Omit<MessageContentRootProps, 'content' | 'status' | 'children'> & {
+  /** The message to show (its content, status and id). */
+  message?: Message | undefined
+  /** Content parts, when you have no Message object. */
+  content?: readonly MessageContentPart[] | undefined
+  /** The message status. @defaultValue message.status, else 'completed' */
+  status?: MessageContentStatus | undefined
+}
+
+const MessageContentComposite = forwardRef<HTMLDivElement, MessageContentProps>(
+  function MessageContentComposite({ message, content, status, messageId, ...props }, ref) {
+    const parts = content ?? message?.content ?? []
+    return (
+      <MessageContentRoot
+        content={parts}
+        status={status ?? message?.status ?? 'completed'}
+        messageId={messageId ?? message?.id}
+        {...props}
+        ref={ref}
+      >
+        {parts.map((part, index) => {
+          switch (part?.type) {
+            case 'text': {
+              return <MessageContentText key={index} part={part} index={index} />
+            }
+            case 'image_file':
+            case 'image_url': {
+              return <MessageContentImage key={index} part={part} />
+            }
+            case 'refusal': {
+              return <MessageContentRefusal key={index} part={part} />
+            }
+            default: {
+              return null
+            }
+          }
+        })}
+        <MessageContentFootnotes />
+        <MessageContentAnnouncer />
+      </MessageContentRoot>
+    )
+  },
+)
+
+/**
+ * Renders a message's content safely: Markdown without raw HTML, inert script links, click-to-load remote
+ * images, citations as footnotes; use the parts (`MessageContent.Root`, `.Text`, …) to compose your own.
+ * @example
+ * <MessageContent message={message} getFileUrl={(id) => `/api/files/${id}`} />
+ */
+export const MessageContent = Object.assign(MessageContentComposite, {
+  Root: MessageContentRoot,
+  Text: MessageContentText,
+  Image: MessageContentImage,
+  Refusal: MessageContentRefusal,
+  Footnotes: MessageContentFootnotes,
+  Announcer: MessageContentAnnouncer,
+})

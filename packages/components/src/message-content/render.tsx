@@ -1,0 +1,269 @@
+// biome-ignore-all lint/suspicious/noArrayIndexKey: AST nodes have no identity but their position; streaming only appends.
+// AST → React elements. Text is always a React text child, so nothing the model writes becomes markup (R2).
+import type { Annotation } from '@oai-runs/client'
+import type { ReactNode } from 'react'
+import { type BlockNode, type InlineNode, inlineText } from './markdown'
+import { RemoteImage } from './RemoteImage'
+import { safeLinkHref } from './safe-url'
+
+/** What the renderer needs besides the AST. */
+export type RenderContext = {
+  /** Prefix of heading and footnote ids, unique per message. */
+  idPrefix: string
+  annotations: readonly Annotation[]
+  /** Footnote number of each annotation index (file_citation only). */
+  footnoteNumbers: ReadonlyMap<number, number>
+  getFileUrl?: ((fileId: string) => string | null | undefined) | undefined
+  allowedImageOrigins?: readonly string[] | undefined
+  linkTarget?: string | undefined
+  headingOffset: number
+}
+
+const LINK_REL = 'noopener noreferrer nofollow'
+const ANNOTATION_IN_TEXT = /\uE000(\d{1,10})\uE001/g
+
+/** A URL returned by the app's own file resolver: relative paths are fine, script schemes are not. */
+export function safeResolvedUrl(url: string | null | undefined): string | null {
+  if (!url) {
+    return null
+  }
+  try {
+    const protocol = new URL(url, 'https://resolver.invalid/').protocol
+    return protocol === 'https:' || protocol === 'http:' || protocol === 'blob:' ? url : null
+  } catch {
+    return null
+  }
+}
+
+/** The file name of a `sandbox:/mnt/data/x.csv` style annotation text. */
+export function fileLabel(text: string): string {
+  const name = text.split('/').pop() ?? text
+  return name.replace(/^sandbox:/, '') || text
+}
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .trim()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/\s+/g, '-')
+    .slice(0, 64)
+}
+
+function renderAnnotation(index: number, context: RenderContext, key: number): ReactNode {
+  const annotation = context.annotations[index]
+  if (!annotation) {
+    return null
+  }
+  if (annotation.type === 'file_citation') {
+    const number = context.footnoteNumbers.get(index)
+    return (
+      <sup key={key} data-oai-citation="" data-file-id={annotation.file_citation.file_id}>
+        <a
+          href={`#${context.idPrefix}fn-${number}`}
+          id={`${context.idPrefix}fnref-${number}`}
+          aria-label={`Source ${number}`}
+        >
+          [{number}]
+        </a>
+      </sup>
+    )
+  }
+  const href = safeResolvedUrl(context.getFileUrl?.(annotation.file_path.file_id))
+  const label = fileLabel(annotation.text)
+  return href ? (
+    <a key={key} data-oai-file-path="" href={href} download={label} rel={LINK_REL}>
+      {label}
+    </a>
+  ) : (
+    <span key={key} data-oai-file-path="" data-file-id={annotation.file_path.file_id}>
+      {label}
+    </span>
+  )
+}
+
+function codeText(value: string, context: RenderContext): string {
+  // A citation inside code cannot be a link; show its number instead of the private-use placeholder.
+  return value.replace(ANNOTATION_IN_TEXT, (_match, index: string) => {
+    const number = context.footnoteNumbers.get(Number(index))
+    return number === undefined ? '' : `[${number}]`
+  })
+}
+
+function renderInline(nodes: InlineNode[], context: RenderContext): ReactNode[] {
+  return nodes.map((node, key) => {
+    switch (node.type) {
+      case 'text': {
+        return node.value
+      }
+      case 'code': {
+        return <code key={key}>{codeText(node.value, context)}</code>
+      }
+      case 'em': {
+        return <em key={key}>{renderInline(node.children, context)}</em>
+      }
+      case 'strong': {
+        return <strong key={key}>{renderInline(node.children, context)}</strong>
+      }
+      case 'del': {
+        return <del key={key}>{renderInline(node.children, context)}</del>
+      }
+      case 'link': {
+        // `[chart](sandbox:/mnt/data/chart.png)` with a file_path annotation on the destination: a file link.
+        const annotated = /^\uE000(\d{1,10})\uE001$/.exec(node.href)
+        if (annotated) {
+          const annotation = context.annotations[Number(annotated[1])]
+          const fileId = annotation?.type === 'file_path' ? annotation.file_path.file_id : undefined
+          const fileHref = fileId ? safeResolvedUrl(context.getFileUrl?.(fileId)) : null
+          return fileHref ? (
+            <a key={key} data-oai-file-path="" href={fileHref} download rel={LINK_REL}>
+              {renderInline(node.children, context)}
+            </a>
+          ) : (
+            <span key={key} data-oai-file-path="" data-file-id={fileId}>
+              {renderInline(node.children, context)}
+            </span>
+          )
+        }
+        const href = safeLinkHref(node.href)
+        if (!href) {
+          return (
+            <span key={key} data-oai-link="" data-state="blocked" title="Unsafe link removed">
+              {renderInline(node.children, context)}
+            </span>
+          )
+        }
+        return (
+          <a key={key} data-oai-link="" href={href} rel={LINK_REL} target={context.linkTarget}>
+            {renderInline(node.children, context)}
+          </a>
+        )
+      }
+      case 'image': {
+        return (
+          <RemoteImage key={key} src={node.src} alt={node.alt} allowedOrigins={context.allowedImageOrigins} />
+        )
+      }
+      case 'break': {
+        return <br key={key} />
+      }
+      case 'annotation': {
+        return renderAnnotation(node.index, context, key)
+      }
+      default: {
+        return node satisfies never
+      }
+    }
+  })
+}
+
+/** Renders parsed blocks; heading ids are `user-content-…`-style prefixed and unique within the message (R5). */
+export function renderBlocks(blocks: BlockNode[], context: RenderContext): ReactNode[] {
+  const seen = new Map<string, number>()
+  const headingId = (children: InlineNode[]) => {
+    const base = slug(inlineText(children)) || 'section'
+    const count = seen.get(base) ?? 0
+    seen.set(base, count + 1)
+    return `${context.idPrefix}${base}${count ? `-${count}` : ''}`
+  }
+  const render = (nodes: BlockNode[]): ReactNode[] =>
+    nodes.map((block, key) => {
+      switch (block.type) {
+        case 'paragraph': {
+          return <p key={key}>{renderInline(block.children, context)}</p>
+        }
+        case 'heading': {
+          if (
+            inlineText(block.children).trim() === '' &&
+            !block.children.some((node) => node.type === 'image')
+          ) {
+            return null // an empty heading (e.g. a streamed `## ` before its text) says nothing to anyone
+          }
+          const level = Math.min(6, block.level + context.headingOffset)
+          const Tag = `h${level}` as 'h1'
+          return (
+            <Tag key={key} id={headingId(block.children)}>
+              {renderInline(block.children, context)}
+            </Tag>
+          )
+        }
+        case 'code': {
+          return (
+            <pre
+              key={key}
+              data-oai-code=""
+              data-state={block.closed ? 'closed' : 'open'}
+              data-lang={block.lang || undefined}
+            >
+              <code className={block.lang ? `language-${block.lang}` : undefined}>
+                {codeText(block.value, context)}
+              </code>
+            </pre>
+          )
+        }
+        case 'blockquote': {
+          return <blockquote key={key}>{render(block.children)}</blockquote>
+        }
+        case 'list': {
+          const items = block.items.map((item, index) => <li key={index}>{render(item)}</li>)
+          return block.ordered ? (
+            <ol key={key} start={block.start === 1 ? undefined : block.start}>
+              {items}
+            </ol>
+          ) : (
+            <ul key={key}>{items}</ul>
+          )
+        }
+        case 'table': {
+          return (
+            <table key={key}>
+              <thead>
+                <tr>
+                  {block.head.map((cell, index) => (
+                    <th key={index} scope="col">
+                      {renderInline(cell, context)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {block.rows.map((row, rowIndex) => (
+                  <tr key={rowIndex}>
+                    {row.map((cell, index) => (
+                      <td key={index}>{renderInline(cell, context)}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+        case 'rule': {
+          return <hr key={key} />
+        }
+        default: {
+          return block satisfies never
+        }
+      }
+    })
+  return render(blocks)
+}
+
+/** The plain text of parsed blocks (what a screen reader is told when a message completes). */
+export function blocksText(blocks: BlockNode[]): string {
+  const parts: string[] = []
+  for (const block of blocks) {
+    if (block.type === 'paragraph' || block.type === 'heading') {
+      parts.push(inlineText(block.children))
+    } else if (block.type === 'code') {
+      parts.push(block.value)
+    } else if (block.type === 'blockquote') {
+      parts.push(blocksText(block.children))
+    } else if (block.type === 'list') {
+      parts.push(...block.items.map(blocksText))
+    } else if (block.type === 'table') {
+      parts.push(...block.rows.map((row) => row.map(inlineText).join(', ')))
+    }
+  }
+  return parts.join('\n').replace(/[\uE000-\uE001]/g, '')
+}

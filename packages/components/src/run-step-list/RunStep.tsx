@@ -1,0 +1,156 @@
+// RunStep: one run step (message creation or tool calls) with status, time, details, error and usage.
+import type { Message, RunStep as RunStepObject } from '@oai-runs/client'
+import { forwardRef } from 'react'
+import { clockTime, isoTime, usageText } from '../internal/format'
+import { Primitive, type PrimitiveProps } from '../internal/primitive'
+import { MessageContent, type MessageContentOptions } from '../message-content/MessageContent'
+import { RunStatusBadge } from '../run-status-badge/RunStatusBadge'
+import { ToolCallView } from '../tool-call-view/ToolCallView'
+
+/** A short title of a step, e.g. "Tool calls: get_weather, get_time" or "Message". */
+export function stepTitle(step: RunStepObject): string {
+  const details = step.step_details
+  if (details?.type === 'tool_calls') {
+    const names = (details.tool_calls ?? []).map((call) =>
+      call.type === 'function'
+        ? call.function?.name
+        : call.type === 'code_interpreter'
+          ? 'code interpreter'
+          : 'file search',
+    )
+    return names.length ? `Tool calls: ${names.join(', ')}` : 'Tool calls'
+  }
+  return 'Message'
+}
+
+/** Props of `RunStep.Root`. */
+export type RunStepRootProps = PrimitiveProps<'li'> & { step: RunStepObject }
+
+/** The list item of one step; `data-state` is the step status and `data-type` its type. */
+export const RunStepRoot = forwardRef<HTMLLIElement, RunStepRootProps>(({ step, ...props }, ref) => (
+  <Primitive.li data-oai-step="" data-state={step.status} data-type={step.type} {...props} ref={ref} />
+))
+RunStepRoot.displayName = 'RunStep.Root'
+
+/** Props of `RunStep.Title`. */
+export type RunStepTitleProps = PrimitiveProps<'span'> & { step: RunStepObject }
+
+/** The step's title. */
+export const RunStepTitle = forwardRef<HTMLSpanElement, RunStepTitleProps>(
+  ({ step, children, ...props }, ref) => (
+    <Primitive.span data-oai-step-title="" {...props} ref={ref}>
+      {children ?? stepTitle(step)}
+    </Primitive.span>
+  ),
+)
+RunStepTitle.displayName = 'RunStep.Title'
+
+/** Props of `RunStep.Time`. */
+export type RunStepTimeProps = PrimitiveProps<'time'> & { seconds: number }
+
+/** A step timestamp as a `<time>` element. */
+export const RunStepTime = forwardRef<HTMLTimeElement, RunStepTimeProps>(
+  ({ seconds, children, ...props }, ref) => (
+    <Primitive.time data-oai-time="" dateTime={isoTime(seconds)} {...props} ref={ref}>
+      {children ?? clockTime(seconds)}
+    </Primitive.time>
+  ),
+)
+RunStepTime.displayName = 'RunStep.Time'
+
+/** Props of `RunStep.Details`. */
+export type RunStepDetailsProps = PrimitiveProps<'div'>
+
+/** The container of a step's tool calls or message. */
+export const RunStepDetails = forwardRef<HTMLDivElement, RunStepDetailsProps>((props, ref) => (
+  <Primitive.div data-oai-step-details="" {...props} ref={ref} />
+))
+RunStepDetails.displayName = 'RunStep.Details'
+
+/** Props of `RunStep.Error`. */
+export type RunStepErrorProps = PrimitiveProps<'p'> & { error: RunStepObject['last_error'] }
+
+/** A failed step's `last_error`; renders nothing without one. */
+export const RunStepError = forwardRef<HTMLParagraphElement, RunStepErrorProps>(({ error, ...props }, ref) =>
+  error ? (
+    <Primitive.p data-oai-error="" data-state={error.code} {...props} ref={ref}>
+      {error.message} ({error.code})
+    </Primitive.p>
+  ) : null,
+)
+RunStepError.displayName = 'RunStep.Error'
+
+/** Props of `RunStep.Usage`. */
+export type RunStepUsageProps = PrimitiveProps<'span'> & { usage: RunStepObject['usage'] }
+
+/** A step's token usage; renders nothing until the server reports it. */
+export const RunStepUsage = forwardRef<HTMLSpanElement, RunStepUsageProps>(({ usage, ...props }, ref) =>
+  usage ? (
+    <Primitive.span data-oai-usage="" {...props} ref={ref}>
+      {usageText(usage)}
+    </Primitive.span>
+  ) : null,
+)
+RunStepUsage.displayName = 'RunStep.Usage'
+
+/** Props of `RunStep`. */
+export type RunStepProps = Omit<RunStepRootProps, 'children'> &
+  MessageContentOptions & {
+    /** The message a message_creation step created, to show its content inline. */
+    message?: Message | undefined
+  }
+
+const RunStepComposite = forwardRef<HTMLLIElement, RunStepProps>(function RunStepComposite(
+  { step, message, getFileUrl, getFileName, allowedImageOrigins, linkTarget, headingOffset, ...props },
+  ref,
+) {
+  const details = step.step_details
+  const options = { getFileUrl, getFileName, allowedImageOrigins, linkTarget, headingOffset }
+  return (
+    <RunStepRoot step={step} {...props} ref={ref}>
+      <div data-oai-step-header="">
+        <RunStepTitle step={step} />
+        <RunStatusBadge status={step.status} />
+        {step.created_at ? <RunStepTime seconds={step.created_at} /> : null}
+      </div>
+      <RunStepDetails>
+        {details?.type === 'tool_calls' ? (
+          (details.tool_calls ?? []).map((toolCall, index) => (
+            <ToolCallView
+              key={toolCall.id || index}
+              toolCall={toolCall}
+              getFileUrl={getFileUrl}
+              state={
+                step.status === 'in_progress'
+                  ? 'in_progress'
+                  : toolCall.type === 'function' &&
+                      toolCall.function?.output == null &&
+                      step.status === 'completed'
+                    ? 'pending'
+                    : step.status
+              }
+            />
+          ))
+        ) : message ? (
+          <MessageContent message={message} {...options} />
+        ) : null}
+      </RunStepDetails>
+      <RunStepError error={step.last_error} />
+      <RunStepUsage usage={step.usage} />
+    </RunStepRoot>
+  )
+})
+
+/**
+ * One run step: its title, status, time, tool calls (or created message), error and usage.
+ * @example
+ * <ol>{steps.map((step) => <RunStep key={step.id} step={step} />)}</ol>
+ */
+export const RunStep = Object.assign(RunStepComposite, {
+  Root: RunStepRoot,
+  Title: RunStepTitle,
+  Time: RunStepTime,
+  Details: RunStepDetails,
+  Error: RunStepError,
+  Usage: RunStepUsage,
+})

@@ -1,0 +1,73 @@
+import type { RunStep as RunStepObject } from '@oai-runs/client'
+import { render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { useState } from 'react'
+import { expect, test, vi } from 'vitest'
+import { message, step, T0 } from '../test/fixtures'
+import { RunStepList } from './RunStepList'
+
+test('lists steps in creation order with status, tool calls and created messages', () => {
+  const steps = [
+    step('b', T0 + 5, {
+      type: 'message_creation',
+      step_details: { type: 'message_creation', message_creation: { message_id: 'msg_1' } },
+    }),
+    step('a', T0 + 2),
+  ]
+  render(<RunStepList steps={steps} messages={[message('msg_1', 'Hello **there**')]} />)
+  const items = within(screen.getByRole('list', { name: 'Run steps' })).getAllByRole('listitem')
+  expect(items).toHaveLength(2)
+  expect(items[0]!.textContent).toContain('Tool calls: fn_a')
+  expect(items[1]!.textContent).toContain('Hello there')
+  expect(items[0]!.getAttribute('data-state')).toBe('completed')
+})
+
+test('shows an empty state', () => {
+  render(<RunStepList steps={[]} />)
+  expect(screen.getByText('No steps yet.')).toBeTruthy()
+})
+
+test('a failed step shows its last_error', () => {
+  render(
+    <RunStepList
+      steps={[step('x', T0, { status: 'failed', last_error: { code: 'server_error', message: 'Boom' } })]}
+    />,
+  )
+  expect(screen.getByText('Boom (server_error)')).toBeTruthy()
+})
+
+function Paged({ all, onLoad }: { all: RunStepObject[]; onLoad: () => void }) {
+  const [count, setCount] = useState(2)
+  return (
+    <RunStepList
+      steps={all.slice(0, count)}
+      hasMore={count < all.length}
+      onLoadMore={() => {
+        onLoad()
+        setCount((value) => value + 2)
+      }}
+    />
+  )
+}
+
+test('load more pages in and moves focus to the first new step', async () => {
+  const user = userEvent.setup()
+  const all = Array.from({ length: 5 }, (_, index) => step(`s${index}`, T0 + index))
+  const onLoad = vi.fn()
+  render(<Paged all={all} onLoad={onLoad} />)
+  await user.click(screen.getByRole('button', { name: 'Load more steps' }))
+  expect(onLoad).toHaveBeenCalledTimes(1)
+  const items = screen.getAllByRole('listitem').filter((item) => item.hasAttribute('data-oai-step'))
+  expect(items).toHaveLength(4)
+  expect(document.activeElement).toBe(items[2])
+})
+
+test('the load-more button stays focusable but inert while loading', async () => {
+  const user = userEvent.setup()
+  const onLoad = vi.fn()
+  render(<RunStepList steps={[step('a', T0)]} hasMore isLoading onLoadMore={onLoad} />)
+  const button = screen.getByRole('button', { name: 'Loading more steps…' })
+  expect(button.getAttribute('aria-disabled')).toBe('true')
+  await user.click(button)
+  expect(onLoad).not.toHaveBeenCalled()
+})

@@ -1,0 +1,2 @@
+export type { RunViewerProps } from './RunViewer'
+export { RunViewer } from './RunViewer'

@@ -1,0 +1,28 @@
+export type {
+  ToolCallState,
+  ToolCallViewArgumentsProps,
+  ToolCallViewCodeProps,
+  ToolCallViewImageProps,
+  ToolCallViewLogsProps,
+  ToolCallViewNameProps,
+  ToolCallViewOutputProps,
+  ToolCallViewProps,
+  ToolCallViewRankingProps,
+  ToolCallViewResultsProps,
+  ToolCallViewRootProps,
+  ToolCallViewSectionProps,
+} from './ToolCallView'
+export {
+  ToolCallView,
+  ToolCallViewArguments,
+  ToolCallViewCode,
+  ToolCallViewImage,
+  ToolCallViewLogs,
+  ToolCallViewName,
+  ToolCallViewOutput,
+  ToolCallViewRanking,
+  ToolCallViewResults,
+  ToolCallViewRoot,
+  ToolCallViewSection,
+  toolCallLabel,
+} from './ToolCallView'

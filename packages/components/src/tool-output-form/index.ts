@@ -1,0 +1,41 @@
+export type { SubmitFailure } from './errors'
+export { classifySubmitError } from './errors'
+export { checkSchema } from './json-schema'
+export type {
+  ToolHandler,
+  ToolOutputFormArgumentsProps,
+  ToolOutputFormCopyProps,
+  ToolOutputFormCountdownProps,
+  ToolOutputFormErrorProps,
+  ToolOutputFormFieldProps,
+  ToolOutputFormInputProps,
+  ToolOutputFormLabelProps,
+  ToolOutputFormLegendProps,
+  ToolOutputFormModeProps,
+  ToolOutputFormNoticeProps,
+  ToolOutputFormProps,
+  ToolOutputFormRestartProps,
+  ToolOutputFormRootProps,
+  ToolOutputFormRunToolsProps,
+  ToolOutputFormState,
+  ToolOutputFormSubmitProps,
+  ToolOutputMode,
+  ToolOutputValues,
+} from './ToolOutputForm'
+export {
+  ToolOutputForm,
+  ToolOutputFormArguments,
+  ToolOutputFormCopy,
+  ToolOutputFormCountdown,
+  ToolOutputFormError,
+  ToolOutputFormField,
+  ToolOutputFormInput,
+  ToolOutputFormLabel,
+  ToolOutputFormLegend,
+  ToolOutputFormMode,
+  ToolOutputFormNotice,
+  ToolOutputFormRestart,
+  ToolOutputFormRoot,
+  ToolOutputFormRunTools,
+  ToolOutputFormSubmit,
+} from './ToolOutputForm'

@@ -1,0 +1,55 @@
+// Run by `pnpm test` first: makes a fresh machine (only Node >= 20 and npm) ready for the whole suite.
+// 1. better-sqlite3 (an optional, native dependency of @oai-runs/server) compiles from source where its prebuilt
+//    binaries cannot be downloaded; node-gyp then needs Node's headers. If the install skipped it, install again
+//    with the headers that ship with this Node.
+// 2. The real-browser tests need Chromium: use CHROMIUM_PATH or /usr/bin/chromium, else install Debian's package.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+function sqliteLoads() {
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', "const D=require('better-sqlite3'); new D(':memory:').prepare('select 1').get()"],
+    { cwd: join(root, 'packages/server'), stdio: 'ignore' },
+  )
+  return probe.status === 0
+}
+
+if (!sqliteLoads()) {
+  const prefix = dirname(dirname(process.execPath))
+  const env = { ...process.env }
+  if (!env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node.h'))) {
+    env.npm_config_nodedir = prefix
+  }
+  console.log('ensure-test-env: building better-sqlite3 from source (about a minute)…')
+  execFileSync('pnpm', ['install', '--frozen-lockfile'], { cwd: root, env, stdio: 'inherit' })
+  if (!sqliteLoads()) {
+    console.error(
+      'ensure-test-env: better-sqlite3 does not load. It needs a C++ toolchain (g++, make, python3) and Node headers ' +
+        '(set npm_config_nodedir to a Node install that has include/node), then `pnpm install`.',
+    )
+    process.exit(1)
+  }
+}
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+if (!existsSync(chromium)) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0
+  if (isRoot && hasApt) {
+    console.log("ensure-test-env: installing Debian's chromium for the browser tests…")
+    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], {
+      stdio: 'inherit',
+    })
+  } else {
+    console.error(
+      `ensure-test-env: no Chromium at ${chromium}. Install it (e.g. \`sudo apt-get install chromium\`) or set ` +
+        'CHROMIUM_PATH to a Chromium or Chrome binary.',
+    )
+    process.exit(1)
+  }
+}

@@ -1,0 +1,27 @@
+// Runs axe-core in the real browser against a rendered story and formats violations readably.
+import axe from 'axe-core'
+
+/** Rules that judge whole pages, not components (stories render inside a `<main>` with no `<h1>`). */
+const PAGE_RULES = { 'page-has-heading-one': { enabled: false } }
+
+/** The axe violations of an element (WCAG 2.x A/AA plus best practices). */
+export async function axeViolations(element: Element): Promise<string[]> {
+  const results = await axe.run(element, {
+    runOnly: {
+      type: 'tag',
+      values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+    },
+    rules: PAGE_RULES,
+    resultTypes: ['violations'],
+  })
+  return results.violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help}\n` +
+      violation.nodes
+        .slice(0, 3)
+        .map(
+          (node) => `    ${node.target.join(' ')} — ${node.failureSummary?.split('\n').slice(1).join('; ')}`,
+        )
+        .join('\n'),
+  )
+}
