@@ -42,9 +42,13 @@ if (!existsSync(chromium)) {
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0
   if (isRoot && hasApt) {
     console.log("ensure-test-env: installing Debian's chromium for the browser tests…")
-    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], {
-      stdio: 'inherit',
-    })
+    execFileSync(
+      'sh',
+      ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'],
+      {
+        stdio: 'inherit',
+      },
+    )
   } else {
     console.error(
       `ensure-test-env: no Chromium at ${chromium}. Install it (e.g. \`sudo apt-get install chromium\`) or set ` +
