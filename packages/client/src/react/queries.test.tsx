@@ -51,6 +51,26 @@ describe('useRun', () => {
     expect(backend.count('GET', /\/runs\/run_/)).toBe(polls)
   })
 
+  test('a polled run that finishes refreshes its steps, the messages and the run list (C5)', async () => {
+    const backend = createTestBackend({ tokenDelayMs: 10 })
+    const threadId = await createThread(backend, 'Hi there')
+    const run = await backend.client.runs.create({ threadId }, { assistant_id: 'asst_demo' })
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      run: useRun({ threadId, runId: run.id }),
+      steps: useRunSteps({ threadId, runId: run.id }),
+      messages: useThreadMessages({ threadId }),
+      runs: useRuns({ threadId }),
+    }))
+    await waitFor(() => expect(result.current.messages.data).toBeDefined())
+    await waitFor(() => expect(result.current.run.data?.status).toBe('completed'), { timeout: 5000 })
+    await waitFor(() => {
+      expect(result.current.runs.data?.pages[0]?.data[0]?.status).toBe('completed')
+      expect(result.current.steps.data?.pages[0]?.data[0]?.status).toBe('completed')
+      expect(textOf(result.current.messages.data?.pages[0]?.data[0])).toBe('You said: "Hi there"')
+    })
+  })
+
   test('stops polling at requires_action', async () => {
     const backend = createTestBackend()
     const threadId = await createThread(backend, '/tool get_weather {"city":"Paris"}')

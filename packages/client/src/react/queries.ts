@@ -105,9 +105,22 @@ export const runQueries = {
   run: (client: RunsClient, ids: RunIds) =>
     queryOptions<Run, OaiRunsError, Run, ReturnType<typeof runKeys.run>>({
       queryKey: runKeys.run(client, ids),
-      queryFn: async ({ signal, queryKey }) => {
+      queryFn: async ({ signal, queryKey, client: queryClient }) => {
+        const previous = queryClient.getQueryData<Run>(queryKey)?.status
         const { data, response } = await client.runs.retrieve(ids, { signal }).withResponse()
         recordPoll(hashKey(queryKey), response, data.status)
+        // C5 for polled runs: a run that stopped (finished, or now waits for tool outputs) changed its steps, the
+        // thread's messages and its run lists on the server. A stream refreshes those itself and holds the keys.
+        const stopped = data.status === 'requires_action' || isTerminalRunStatus(data.status)
+        if (previous !== undefined && previous !== data.status && stopped && !isHeld({ queryKey })) {
+          for (const prefix of [
+            runKeys.stepLists(client, ids),
+            runKeys.messageLists(client, ids),
+            runKeys.runLists(client, ids),
+          ]) {
+            void queryClient.invalidateQueries({ queryKey: prefix })
+          }
+        }
         return data
       },
       staleTime: heldStaleTime,
