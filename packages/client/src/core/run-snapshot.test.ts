@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, expectTypeOf, test } from 'vitest'
 import {
+  createRunFold,
   emptyRunSnapshot,
   listEntities,
   type RunSnapshot,
   type RunSnapshotWarning,
   reduceRunEvent,
+  reduceRunEventInFull,
+  reduceRunEvents,
 } from './run-snapshot'
 import { iterateSse } from './sse'
 import type { Message, RunStep, RunStreamEvent, UnknownStreamEvent } from './types'
@@ -462,4 +465,305 @@ test('types: RunStreamEvent narrows by event name', () => {
     expectTypeOf(event.data.status).toEqualTypeOf<import('./types').RunStatus>()
   }
   expect(event.event).toBe('thread.message.delta')
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// The text-delta fast path (in reduceRunEvent) and copy-on-write folding (createRunFold, reduceRunEvents) against
+// the reference: every event through the general merge (reduceRunEventInFull), one at a time.
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = Math.imul(state ^ (state >>> 15), state | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) {
+      deepFreeze((value as Record<string, unknown>)[key])
+    }
+  }
+  return value
+}
+
+// A random run stream, mostly text deltas (the fast path), mixed with everything that must take the general path:
+// deltas before `created` and after `completed`, new parts, annotations, roles, empty pieces, other part types,
+// unsafe keys, bad indices, steps, runs, unknown events.
+function randomEvents(seed: number, count: number): Array<RunStreamEvent | UnknownStreamEvent> {
+  const random = seeded(seed)
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+  const pieces = ['a', ' b', '', 'é', ' 日本', '\n', '"q"', '🙂', ' longer piece of text']
+  const messageIds = ['msg_1', 'msg_2', 'msg_3', 'msg_4']
+  const stepIds = ['step_1', 'step_2']
+  const events: Array<RunStreamEvent | UnknownStreamEvent> = []
+  const text = (id: string, index: number, value: string, extra = '') =>
+    textDeltaWith(id, `{"index":${index},"type":"text","text":{"value":${JSON.stringify(value)}${extra}}}`)
+  const textDeltaWith = (id: string, part: string, deltaExtra = '') =>
+    wire(
+      'thread.message.delta',
+      `{"id":"${id}","object":"thread.message.delta","delta":{"content":[${part}]${deltaExtra}}}`,
+    )
+  while (events.length < count) {
+    const id = pick(messageIds)
+    const roll = random()
+    if (roll < 0.7) {
+      events.push(text(id, random() < 0.9 ? 0 : 1, pick(pieces)))
+    } else if (roll < 0.715) {
+      events.push(message(id))
+    } else if (roll < 0.72) {
+      const created = message(id, 'in_progress', '[{"type":"text","text":{"value":""}}]').data as Message
+      const { role: _role, ...data } = created
+      events.push({ event: 'thread.message.created', data } as RunStreamEvent) // a backend that sends no role
+    } else if (roll < 0.73) {
+      events.push(message(id, 'completed', '[{"type":"text","text":{"value":"final","annotations":[]}}]'))
+    } else if (roll < 0.74) {
+      events.push(
+        wire('thread.message.in_progress', JSON.stringify({ ...(message(id).data as Message), content: [] })),
+      )
+    } else if (roll < 0.76) {
+      events.push(text(id, 0, pick(pieces), ',"annotations":[]'))
+    } else if (roll < 0.77) {
+      events.push(textDeltaWith(id, '{"index":0,"type":"text","text":{"value":"r"}}', ',"role":"user"'))
+    } else if (roll < 0.78) {
+      events.push(textDeltaWith(id, '{"index":0,"type":"image_file","image_file":{"file_id":"f"}}'))
+    } else if (roll < 0.79) {
+      events.push(
+        textDeltaWith(
+          id,
+          '{"index":0,"type":"text","text":{"value":"x"}},{"index":0,"type":"text","text":{"value":"y"}}',
+        ),
+      )
+    } else if (roll < 0.8) {
+      events.push(
+        textDeltaWith(id, '{"index":0,"type":"text","text":{"value":"p"},"__proto__":{"polluted":1}}'),
+      )
+    } else if (roll < 0.81) {
+      events.push(wire('thread.message.delta', `{"id":"${id}","__proto__":{},"delta":{"content":[]}}`))
+    } else if (roll < 0.82) {
+      events.push(text(id, 7, 'gap'))
+    } else if (roll < 0.83) {
+      events.push(textDeltaWith(id, '{"index":0,"type":"text","text":{"value":"v","extra":1}}'))
+    } else if (roll < 0.835) {
+      events.push(textDeltaWith(id, '{"index":0,"type":"text","text":{"value":"v"},"extra":1}'))
+    } else if (roll < 0.84) {
+      const content = pick(['[{"text":{"value":"untyped"}}]', '[{"type":"","text":{"value":"blank"}}]'])
+      events.push(message(id, 'in_progress', content))
+    } else if (roll < 0.845) {
+      events.push(textDeltaWith(id, '{"index":0,"type":"refusal","text":{"value":"r"}}'))
+    } else if (roll < 0.85) {
+      const unsafe = pick(['"__proto__":{"polluted":1}', '"constructor":{"prototype":{}}', '"prototype":1'])
+      events.push(textDeltaWith(id, '{"index":0,"type":"text","text":{"value":"s"}}', `,${unsafe}`))
+    } else if (roll < 0.88) {
+      events.push(toolStep(pick(stepIds)))
+    } else if (roll < 0.93) {
+      events.push(
+        stepDelta(
+          pick(stepIds),
+          `[{"index":0,"type":"function","function":{"arguments":${JSON.stringify(pick(pieces))}}}]`,
+        ),
+      )
+    } else if (roll < 0.94) {
+      events.push(toolStep(pick(stepIds), 'completed'))
+    } else if (roll < 0.97) {
+      const status = pick(['queued', 'in_progress', 'requires_action', 'completed'])
+      events.push(
+        wire(
+          `thread.run.${status}`,
+          `{"id":"run_1","object":"thread.run","thread_id":"thread_1","status":"${status}"}`,
+        ),
+      )
+    } else if (roll < 0.98) {
+      events.push({ event: 'thread.message.delta', data: text(id, 0, 'u').data, unknown: true })
+    } else {
+      events.push({ event: 'thread.future', data: { id }, unknown: true })
+    }
+  }
+  return events
+}
+
+// The identity pattern C8 promises: which parts of `next` are the very objects of `previous`.
+function identities(previous: RunSnapshot, next: RunSnapshot) {
+  const same = (a: unknown, b: unknown) => a === b
+  const entities = (a: RunSnapshot['messages'] | RunSnapshot['steps'], b: typeof a) =>
+    Object.fromEntries(b.ids.map((id) => [id, same(a.byId[id], b.byId[id])]))
+  return {
+    snapshot: same(previous, next),
+    thread: same(previous.thread, next.thread),
+    run: same(previous.run, next.run),
+    messages: same(previous.messages, next.messages),
+    messageIds: same(previous.messages.ids, next.messages.ids),
+    messageById: same(previous.messages.byId, next.messages.byId),
+    steps: same(previous.steps, next.steps),
+    message: entities(previous.messages, next.messages),
+    step: entities(previous.steps, next.steps),
+  }
+}
+
+// Every snapshot of a fold, one event at a time, with the reducer given, and its warnings.
+function foldEach(events: Array<RunStreamEvent | UnknownStreamEvent>, reduce = reduceRunEventInFull) {
+  const warnings: RunSnapshotWarning[] = []
+  const snapshots: RunSnapshot[] = []
+  let current = emptyRunSnapshot()
+  for (const event of events) {
+    current = reduce(current, event, { onWarning: (warning) => warnings.push(warning) })
+    snapshots.push(current)
+  }
+  return { snapshots, warnings }
+}
+
+describe('the text-delta fast path and copy-on-write folding', () => {
+  const sources = async () => {
+    const first = await fixtureEvents('function-call.sse')
+    return [
+      { name: 'plain-text', events: await fixtureEvents('plain-text.sse') },
+      {
+        name: 'function-call + submit',
+        events: [...first, ...(await fixtureEvents('submit-continuation.sse'))],
+      },
+      ...[1, 2, 3, 4, 5].map((seed) => ({ name: `random ${seed}`, events: randomEvents(seed, 1500) })),
+    ]
+  }
+
+  test('reduceRunEvent (fast path) gives the reference snapshot after every event, with its identities', async () => {
+    for (const { name, events } of await sources()) {
+      const reference = foldEach(events)
+      const fast = foldEach(events, reduceRunEvent)
+      expect(fast.warnings, name).toStrictEqual(reference.warnings)
+      for (const [index, snapshot] of fast.snapshots.entries()) {
+        expect(snapshot, `${name} after event ${index}`).toStrictEqual(reference.snapshots[index])
+        if (index > 0) {
+          expect(identities(fast.snapshots[index - 1]!, snapshot), `${name}: identities at ${index}`).toEqual(
+            identities(reference.snapshots[index - 1]!, reference.snapshots[index]!),
+          )
+        }
+      }
+    }
+  })
+
+  test('reduceRunEvents gives the reference snapshot and warnings', async () => {
+    for (const { name, events } of await sources()) {
+      const reference = foldEach(events)
+      const warnings: RunSnapshotWarning[] = []
+      const batched = reduceRunEvents(emptyRunSnapshot(), events, { onWarning: (w) => warnings.push(w) })
+      expect(batched, name).toStrictEqual(reference.snapshots.at(-1))
+      expect(warnings, name).toStrictEqual(reference.warnings)
+    }
+  })
+
+  test('the random streams hit every reducer warning, so the comparisons cover the general path too', () => {
+    const codes = new Set(fold(randomEvents(1, 1500)).warnings.map((warning) => warning.code))
+    expect([...codes].sort()).toEqual([
+      'bad_index',
+      'delta_after_completed',
+      'delta_before_created',
+      'entity_mismatch',
+      'stale_event',
+      'unsafe_key',
+    ])
+  })
+
+  test('snapshots read at random points equal the event-by-event ones, with the same identities (C8)', async () => {
+    for (const { name, events } of await sources()) {
+      for (const seed of [11, 12, 13]) {
+        const random = seeded(seed)
+        const pure = foldEach(events).snapshots
+        const fold = createRunFold(emptyRunSnapshot())
+        let previous = { at: -1, fold: fold.snapshot(), pure: emptyRunSnapshot() }
+        for (const [index, event] of events.entries()) {
+          fold.add(event)
+          // Reads are sometimes after every event, sometimes far apart.
+          if (random() < (index % 200 < 20 ? 0.9 : 0.02) || index === events.length - 1) {
+            const snapshot = fold.snapshot()
+            const expected = pure[index]!
+            expect(snapshot, `${name} after event ${index}`).toStrictEqual(expected)
+            expect(
+              identities(previous.fold, snapshot),
+              `${name}: identities ${previous.at}→${index}`,
+            ).toEqual(identities(previous.pure, expected))
+            // Nothing read is ever changed again: frozen, later folds must copy instead of writing.
+            deepFreeze(snapshot)
+            previous = { at: index, fold: snapshot, pure: expected }
+          }
+        }
+      }
+    }
+  })
+
+  test('a fold never changes its starting snapshot or any event', () => {
+    const start = deepFreeze(fold(randomEvents(7, 300)).snapshot)
+    const events = deepFreeze(randomEvents(8, 1500))
+    const expected = events.reduce<RunSnapshot>(
+      (current, event) => reduceRunEventInFull(current, event),
+      start,
+    )
+    expect(reduceRunEvents(start, events)).toStrictEqual(expected)
+    expect(
+      events.reduce<RunSnapshot>((current, event) => reduceRunEvent(current, event), start),
+    ).toStrictEqual(expected)
+  })
+
+  test('reset() continues from the given snapshot', () => {
+    const events = randomEvents(9, 400)
+    const runFold = createRunFold(emptyRunSnapshot())
+    for (const event of events.slice(0, 200)) {
+      runFold.add(event)
+    }
+    const truncated = { ...runFold.snapshot(), status: 'truncated' as const }
+    runFold.reset(truncated)
+    expect(runFold.snapshot()).toBe(truncated)
+    for (const event of events.slice(200)) {
+      runFold.add(event)
+    }
+    expect(runFold.snapshot()).toStrictEqual(
+      events
+        .slice(200)
+        .reduce<RunSnapshot>((current, event) => reduceRunEventInFull(current, event), truncated),
+    )
+  })
+
+  test('edge cases the streams rarely reach: idle with messages, part 1024, parts without a type', () => {
+    const held = fold([message('msg_1', 'in_progress', '[{"type":"text","text":{"value":"a"}}]')]).snapshot
+    const idle = emptyRunSnapshot({ messages: held.messages })
+    const parts = JSON.stringify(Array.from({ length: 1025 }, () => ({ type: 'text', text: { value: '' } })))
+    const wide = fold([message('msg_1', 'in_progress', parts)]).snapshot
+    const untyped = fold([message('msg_1', 'in_progress', '[{"text":{"value":"a"}}]')]).snapshot
+    const blank = fold([message('msg_1', 'in_progress', '[{"type":"","text":{"value":"a"}}]')]).snapshot
+    const refusal = fold([
+      message('msg_1', 'in_progress', '[{"type":"refusal","text":{"value":"a"}}]'),
+    ]).snapshot
+    const cases: Array<[RunSnapshot, RunStreamEvent]> = [
+      [idle, textDelta('msg_1', 'b')],
+      [untyped, textDelta('msg_1', 'b')],
+      [blank, textDelta('msg_1', 'b')],
+      [refusal, textDelta('msg_1', 'b')],
+      [wide, textDelta('msg_1', 'x', 1023)],
+      [wide, textDelta('msg_1', 'x', 1024)],
+    ]
+    for (const [start, event] of cases) {
+      const expected = reduceRunEventInFull(start, event)
+      expect(reduceRunEvent(start, event)).toStrictEqual(expected)
+      expect(reduceRunEvents(start, [event])).toStrictEqual(expected)
+    }
+    expect(reduceRunEvent(idle, textDelta('msg_1', 'b')).status).toBe('streaming')
+    const warnings: RunSnapshotWarning[] = []
+    expect(reduceRunEvent(wide, textDelta('msg_1', 'x', 1024), { onWarning: (w) => warnings.push(w) })).toBe(
+      wide,
+    )
+    expect(warnings.map((warning) => warning.code)).toEqual(['bad_index'])
+  })
+
+  test('a fast-path text delta is as pure as any other: the input snapshot is left as it was', () => {
+    const { snapshot } = fold([message('msg_1'), textDelta('msg_1', 'Hel')])
+    const frozen = deepFreeze(structuredClone(snapshot))
+    const next = reduceRunEvent(deepFreeze(snapshot), textDelta('msg_1', 'lo'))
+    expect(snapshot).toEqual(frozen)
+    expect(textOf(next, 'msg_1')).toBe('Hello')
+    expect(next.messages.byId).not.toBe(snapshot.messages.byId)
+    expect(next.messages.ids).toBe(snapshot.messages.ids)
+  })
 })

@@ -5,6 +5,7 @@ import {
   type DeltaRejectionCode,
   isPlainObject,
   isUnsafeKey,
+  MAX_DELTA_INDEX,
   mergeDelta,
 } from './delta-merge'
 import type {
@@ -347,6 +348,149 @@ function reduceKnownEvent(snapshot: RunSnapshot, event: RunStreamEvent, options:
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// The text-delta fast path. ~98% of a real stream is `thread.message.delta` events that append one piece of text to
+// an existing text part. `appendText` recognises exactly that case (anything else returns `undefined` and goes the
+// general way) and applies it without the generic merge: the checks below are those the general path would make for
+// this shape, so the result is the same, warnings included (the fast path never warns).
+
+/**
+ * The objects a fold made since its snapshot was last read, along the path of the last text delta: nobody else
+ * can see them, so they may change in place. Empty for the pure reducer.
+ */
+type Owned = {
+  id?: string
+  index?: number
+  snapshot?: RunSnapshot
+  byId?: Record<string, Message>
+  message?: Message
+  content?: unknown[]
+  part?: Record<string, unknown>
+  text?: Record<string, unknown>
+}
+
+// What the pure reducer passes: it owns nothing, so it copies everything it changes (and records nothing).
+const NOTHING_OWNED: Owned = Object.freeze({})
+
+// True when the enumerable keys of `value` (inherited ones included, as for-in lists them) are `count` of `a`, `b`,
+// `c`. Whether a key the fast path reads must be the object's own is checked where it matters.
+function hasExactKeys(value: Record<string, unknown>, count: number, a: string, b = a, c = a): boolean {
+  let seen = 0
+  for (const key in value) {
+    if (key !== a && key !== b && key !== c) {
+      return false
+    }
+    seen++
+  }
+  return seen === count
+}
+
+function ownPlainObject(value: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const inner = Object.hasOwn(value, key) ? value[key] : undefined
+  return isPlainObject(inner) ? inner : undefined
+}
+
+/**
+ * Folds a message delta that only appends text to an existing text part of an existing, unfinished message;
+ * returns `undefined` (nothing done) for any other delta. What `owned` holds changes in place; every other object
+ * on the path is copied (and then owned).
+ */
+function appendText(snapshot: RunSnapshot, data: unknown, owned: Owned): RunSnapshot | undefined {
+  // The delta: {id, delta: {content: [{index, type: 'text', text: {value}}]}}, nothing more, no unsafe key.
+  if (!isPlainObject(data)) {
+    return undefined
+  }
+  const id = data.id
+  const delta = data.delta
+  if (typeof id !== 'string' || id === '' || isUnsafeKey(id) || !isPlainObject(delta)) {
+    return undefined
+  }
+  for (const key in data) {
+    if (isUnsafeKey(key)) {
+      return undefined
+    }
+  }
+  const content = delta.content
+  if (
+    !hasExactKeys(delta, 1, 'content') ||
+    delta.role !== undefined ||
+    delta.step_details !== undefined ||
+    !Array.isArray(content) ||
+    content.length !== 1
+  ) {
+    return undefined
+  }
+  const partDelta = content[0]
+  if (!isPlainObject(partDelta) || !hasExactKeys(partDelta, 3, 'index', 'type', 'text')) {
+    return undefined
+  }
+  const index = partDelta.index
+  const textDelta = ownPlainObject(partDelta, 'text')
+  const piece = textDelta !== undefined && Object.hasOwn(textDelta, 'value') ? textDelta.value : undefined
+  if (
+    typeof index !== 'number' ||
+    !Number.isInteger(index) ||
+    index < 0 ||
+    partDelta.type !== 'text' ||
+    typeof piece !== 'string' ||
+    !hasExactKeys(textDelta as Record<string, unknown>, 1, 'value')
+  ) {
+    return undefined
+  }
+  if (owned.snapshot === snapshot && owned.id === id && owned.index === index && owned.text) {
+    // The text the last delta went to, on a path the fold made and nothing changed since (any other event would
+    // have made a new snapshot): no need to look it up and check it again.
+    owned.text.value += piece
+    return snapshot
+  }
+  // The target: an unfinished message whose part `index` is a text part with a string value.
+  const { ids, byId } = snapshot.messages
+  const message = Object.hasOwn(byId, id) ? byId[id] : undefined
+  if (!isPlainObject(message) || TERMINAL_MESSAGE_STATUSES.has(message.status)) {
+    return undefined
+  }
+  const parts: unknown = message.content
+  const part: unknown = Array.isArray(parts) && index < MAX_DELTA_INDEX ? parts[index] : undefined
+  const text =
+    isPlainObject(part) && part.type === 'text' && Object.hasOwn(part, 'type') && ownPlainObject(part, 'text')
+  const value = text && Object.hasOwn(text, 'value') ? text.value : undefined
+  if (!text || typeof value !== 'string') {
+    return undefined
+  }
+  if (piece === '') {
+    return snapshot // the general path changes nothing either, not even the status
+  }
+  // Copy on write, from the leaf up.
+  const nextText = owned.text === text ? text : { ...text }
+  nextText.value = value + piece
+  const nextPart = owned.part === part ? part : { ...(part as Record<string, unknown>) }
+  nextPart.text = nextText
+  const nextParts = owned.content === parts ? (parts as unknown[]) : (parts as unknown[]).slice()
+  nextParts[index] = nextPart
+  const nextMessage = owned.message === message ? message : { ...message }
+  nextMessage.content = nextParts as Message['content']
+  nextMessage.role = message.role
+  const nextById: Record<string, Message> = owned.byId === byId ? owned.byId : { ...byId }
+  nextById[id] = nextMessage
+  const next = owned.snapshot === snapshot ? snapshot : { ...snapshot }
+  next.messages = nextById === byId ? snapshot.messages : { ids, byId: nextById }
+  next.status = streaming(snapshot)
+  if (owned === NOTHING_OWNED) {
+    return next
+  }
+  Object.assign(owned, {
+    id,
+    index,
+    snapshot: next,
+    byId: nextById,
+    message: nextMessage,
+    content: nextParts,
+    part: nextPart,
+    text: nextText,
+  })
+  return next
+}
+
 /**
  * Folds one stream event into the snapshot (pure). Unknown events, and events rejected for safety (unsafe keys,
  * absurd indices, a delta aimed at another entity or a finished one), return the very same snapshot object.
@@ -354,6 +498,24 @@ function reduceKnownEvent(snapshot: RunSnapshot, event: RunStreamEvent, options:
  * const snapshot = events.reduce((s, e) => reduceRunEvent(s, e), emptyRunSnapshot())
  */
 export function reduceRunEvent(
+  snapshot: RunSnapshot,
+  event: RunStreamEvent | UnknownStreamEvent,
+  options: ReduceOptions = {},
+): RunSnapshot {
+  if (event.event === 'thread.message.delta' && !('unknown' in event)) {
+    const next = appendText(snapshot, event.data, NOTHING_OWNED)
+    if (next !== undefined) {
+      return next
+    }
+  }
+  return reduceRunEventInFull(snapshot, event, options)
+}
+
+/**
+ * `reduceRunEvent` without its text-delta fast path (internal): every event through the general merge. It is the
+ * reference the fast path is tested against.
+ */
+export function reduceRunEventInFull(
   snapshot: RunSnapshot,
   event: RunStreamEvent | UnknownStreamEvent,
   options: ReduceOptions = {},
@@ -380,4 +542,64 @@ export function reduceRunEvent(
     }
     throw error
   }
+}
+
+/**
+ * Folds a stream into snapshots for one owner (a RunStream), with exactly the results of folding each event with
+ * `reduceRunEvent`. Between two reads of `snapshot()`, the objects the fold made itself are updated in place instead
+ * of being copied per event (a text delta no longer copies the message, its content and every `byId` entry); an
+ * object `snapshot()` returned is never changed afterwards, and what did not change keeps its identity (C8).
+ */
+export type RunFold = {
+  /** Folds one event, as `reduceRunEvent` would. */
+  add(event: RunStreamEvent | UnknownStreamEvent): void
+  /** The snapshot folded so far. It and everything in it are left alone from now on. */
+  snapshot(): RunSnapshot
+  /** Continues from `snapshot` (e.g. the current one marked `truncated`). */
+  reset(snapshot: RunSnapshot): void
+}
+
+/** Starts a fold at `snapshot` (which it never changes). */
+export function createRunFold(snapshot: RunSnapshot, options: ReduceOptions = {}): RunFold {
+  let current = snapshot
+  let owned: Owned = {}
+  const release = () => {
+    owned = {}
+  }
+  return {
+    add(event) {
+      if (event.event === 'thread.message.delta' && !('unknown' in event)) {
+        const next = appendText(current, event.data, owned)
+        if (next !== undefined) {
+          current = next
+          return
+        }
+      }
+      current = reduceRunEventInFull(current, event, options)
+    },
+    snapshot() {
+      release()
+      return current
+    },
+    reset(next) {
+      release()
+      current = next
+    },
+  }
+}
+
+/**
+ * Folds many events at once (pure): the same snapshot as folding them one by one with `reduceRunEvent`, made
+ * without the per-event copies.
+ */
+export function reduceRunEvents(
+  snapshot: RunSnapshot,
+  events: Iterable<RunStreamEvent | UnknownStreamEvent>,
+  options: ReduceOptions = {},
+): RunSnapshot {
+  const fold = createRunFold(snapshot, options)
+  for (const event of events) {
+    fold.add(event)
+  }
+  return fold.snapshot()
 }

@@ -11,6 +11,7 @@ import {
   UnexpectedContentTypeError,
   UserAbortError,
 } from './errors'
+import { emptyRunSnapshot, reduceRunEvent } from './run-snapshot'
 import { type AnyRunStreamEvent, createRunStream, type RunStream } from './run-stream'
 
 const utf8 = new TextEncoder()
@@ -331,5 +332,126 @@ describe('S14: aborting only stops reading', () => {
     const controller = new AbortController()
     await createRunStream(sse(fixture('plain-text.sse')), { controller }).finalRun()
     expect(controller.signal.aborted).toBe(false)
+  })
+})
+
+describe('folding as events are handed out', () => {
+  // A long, realistic stream: several messages of many text deltas, a tool step, and the run around them.
+  function longStream(seed: number): string {
+    let state = seed
+    const random = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31
+      return state / 2 ** 31
+    }
+    const list: Array<[string, string]> = [['thread.run.created', RUN('in_progress')]]
+    for (const id of ['msg_a', 'msg_b', 'msg_c']) {
+      list.push(['thread.message.created', MSG.replace('msg_1', id)])
+      for (let i = 0; i < 300; i++) {
+        const value = ['x', ' é', ' 日本', '\\n', ''][Math.floor(random() * 5)]!
+        list.push(['thread.message.delta', DELTA(value).replace('msg_1', id)])
+      }
+      if (random() < 0.5) {
+        list.push(['thread.message.delta', DELTA('late').replace('msg_1', 'msg_zzz')]) // placeholder + warning
+      }
+    }
+    list.push(['thread.run.completed', RUN('completed')])
+    return `${frames(...list)}data: [DONE]\n\n`
+  }
+
+  function deepFreeze<T>(value: T): T {
+    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+      Object.freeze(value)
+      for (const key of Object.keys(value)) {
+        deepFreeze((value as Record<string, unknown>)[key])
+      }
+    }
+    return value
+  }
+
+  test('snapshot() at any point equals the events so far folded one by one, and is never changed later', async () => {
+    for (const seed of [1, 2, 3]) {
+      const bytes = utf8.encode(longStream(seed))
+      let cut = seed
+      const chunks = split(bytes, () => {
+        cut = (cut * 7 + 13) % 997
+        return cut * 4
+      })
+      const warnings: string[] = []
+      const stream = createRunStream(sse(bodyOf(chunks).stream), {
+        onWarning: (warning) => warnings.push(`${warning.code}@${seen.length}`),
+      })
+      const seen: AnyRunStreamEvent[] = []
+      let reference = emptyRunSnapshot()
+      let index = 0
+      for await (const event of stream) {
+        seen.push(event)
+        reference = reduceRunEvent(reference, event)
+        if (index++ % 37 === 0 || event.event !== 'thread.message.delta') {
+          expect(stream.snapshot()).toStrictEqual(reference)
+          deepFreeze(stream.snapshot()) // a later event must copy what was read, never write into it
+        }
+      }
+      expect(await stream.finalSnapshot()).toStrictEqual(reference)
+      expect(reference.status).toBe('done')
+      // Each warning came while its event was being handed out, before the consumer saw that event.
+      const expected: string[] = []
+      seen.reduce(
+        (current, event, at) =>
+          reduceRunEvent(current, event, { onWarning: (warning) => expected.push(`${warning.code}@${at}`) }),
+        emptyRunSnapshot(),
+      )
+      expect(warnings).toEqual(expected)
+    }
+  })
+
+  test('abort() stops at once, even between two events of the same chunk', async () => {
+    const body = bodyOf(
+      [
+        utf8.encode(
+          frames(
+            ['thread.run.created', RUN('in_progress')],
+            ['thread.message.created', MSG],
+            ['thread.message.delta', DELTA('a')],
+            ['thread.message.delta', DELTA('b')],
+          ),
+        ),
+      ],
+      'open',
+    )
+    const stream = createRunStream(sse(body.stream))
+    const events: AnyRunStreamEvent[] = []
+    for await (const event of stream) {
+      events.push(event)
+      if (events.length === 3) {
+        stream.abort()
+      }
+    }
+    expect(events.map((event) => event.event)).toEqual([
+      'thread.run.created',
+      'thread.message.created',
+      'thread.message.delta',
+    ])
+    expect(stream.snapshot().messages.byId.msg_1?.content).toEqual([{ type: 'text', text: { value: 'a' } }])
+    expect(body.cancelled()).toBe(true)
+  })
+
+  test('next() called again before the last call settled still hands out every event once, in order', async () => {
+    const stream = createRunStream(sse(fixture('plain-text.sse')))
+    const iterator = stream[Symbol.asyncIterator]()
+    const results = await Promise.all(Array.from({ length: 40 }, () => iterator.next()))
+    const whole = await collect(createRunStream(sse(fixture('plain-text.sse'))))
+    expect(results.filter((result) => !result.done).map((result) => result.value)).toEqual(whole)
+    expect(results.at(-1)).toEqual({ done: true, value: undefined })
+    expect(stream.snapshot().status).toBe('done')
+  })
+
+  test('return() before the first next() closes the body and settles finalSnapshot()', async () => {
+    const body = bodyOf([utf8.encode(frames(['thread.run.created', RUN('queued')]))], 'open')
+    const stream = createRunStream(sse(body.stream))
+    const iterator = stream[Symbol.asyncIterator]()
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined })
+    expect(await iterator.next()).toEqual({ done: true, value: undefined })
+    expect((await stream.finalSnapshot()).status).toBe('idle')
+    expect(body.cancelled()).toBe(true)
   })
 })

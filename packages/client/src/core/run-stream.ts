@@ -1,5 +1,6 @@
 // A streamed run: typed events from an SSE response, folded into a RunSnapshot as they are consumed.
 // Checklist S5–S10, S14. Never re-POSTs and never cancels the run on the server: `abort()` only stops reading.
+import type { EventSourceMessage } from 'eventsource-parser'
 import { isPlainObject } from './delta-merge'
 import {
   ApiError,
@@ -11,8 +12,8 @@ import {
   UnexpectedContentTypeError,
   UserAbortError,
 } from './errors'
-import { emptyRunSnapshot, type RunSnapshot, type RunSnapshotWarning, reduceRunEvent } from './run-snapshot'
-import { iterateSse, type SseMessage } from './sse'
+import { createRunFold, emptyRunSnapshot, type RunSnapshot, type RunSnapshotWarning } from './run-snapshot'
+import { openSse, type SseSource } from './sse'
 import type { Run, RunStreamEvent, UnknownStreamEvent } from './types'
 import { isTerminalRunStatus, RUN_STREAM_EVENT_NAMES } from './types'
 
@@ -82,21 +83,19 @@ async function assertEventStream(response: Response): Promise<void> {
   throw new UnexpectedContentTypeError(response.headers.get('content-type'), response.status)
 }
 
-function parseData(message: SseMessage): unknown {
-  try {
-    return JSON.parse(message.data)
-  } catch {
-    throw new StreamParseError({ event: message.event })
-  }
-}
-
-function isFinalRunEvent(event: AnyRunStreamEvent): boolean {
-  if (!event.event.startsWith('thread.run.') || event.event.startsWith('thread.run.step.')) {
-    return false
-  }
-  const status = isPlainObject(event.data) ? event.data.status : undefined
+// Whether the data of a `thread.run.*` event (not a step event) shows the run in a final state.
+function isFinalRunEvent(data: unknown): boolean {
+  const status = isPlainObject(data) ? data.status : undefined
   return typeof status === 'string' && (status === 'requires_action' || isTerminalRunStatus(status))
 }
+
+// A fresh end-of-iteration result each time, as an async generator gives (a consumer may keep or change one).
+const endResult = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined })
+
+const MESSAGE_DELTA = 'thread.message.delta'
+
+// The frame that ended parsing: [DONE], bad JSON, or an error frame.
+type Stop = { kind: 'done' } | { kind: 'parse'; name: string } | { kind: 'error'; data: unknown }
 
 /**
  * Wraps a `text/event-stream` response of a run create or tool-output submit into a RunStream.
@@ -112,7 +111,8 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
   options.signal?.addEventListener('abort', onAbort, { once: true })
   local.signal.addEventListener('abort', () => options.controller?.abort(), { once: true })
 
-  let current = options.initialSnapshot ?? emptyRunSnapshot()
+  // Events are folded as they are handed out, into a fold that copies on write once per snapshot() read.
+  const fold = createRunFold(options.initialSnapshot ?? emptyRunSnapshot(), { onWarning: options.onWarning })
   let sawFinalRun = false
   let started = false
   let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined
@@ -120,84 +120,246 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
     settle = { resolve, reject }
   })
   ended.catch(() => undefined) // rejections reach finalRun() callers, never the process
-  const fold = (event: AnyRunStreamEvent) => {
-    current = reduceRunEvent(current, event, { onWarning: options.onWarning })
-    sawFinalRun ||= isFinalRunEvent(event)
+
+  // The messages of the chunk just read, then its events, parsed in one go once the chunk is in (JSON.parse back
+  // to back) and handed out synchronously: one promise per event, none per layer. Parsing stops at the first
+  // frame that ends the stream ([DONE], an error frame, bad JSON): `stop`, acted on once the events before it
+  // were consumed.
+  let messages: EventSourceMessage[] = []
+  let events: AnyRunStreamEvent[] = []
+  let position = 0
+  // The index in `events` of the first event showing the run in a final state, -1 if none.
+  let finalAt = -1
+  let stop: Stop | undefined
+  let source: SseSource | undefined
+  let more = true
+  // `flowing`: events may be handed out straight from `events` (open, no [DONE] yet, not aborted, no step in
+  // flight). Everything else goes through `pull()`.
+  let flowing = false
+  let sawDone = false
+  let closed = false
+  let busy: Promise<unknown> | undefined
+  local.signal.addEventListener('abort', () => {
+    flowing = false
+  })
+
+  // The last event name and what it is (names repeat: mostly `thread.message.delta`), so each is classified once.
+  let lastName = ''
+  let lastEvent = ''
+  let lastKnown = false
+  let lastThread = false
+  let lastRun = false
+
+  const parse = (message: EventSourceMessage) => {
+    const name = message.event ?? 'message'
+    // S6: `[DONE]` ends the stream whatever the event name; nothing after it is read.
+    if (message.data === '[DONE]' || name === 'done') {
+      stop = { kind: 'done' }
+      return
+    }
+    let data: unknown
+    try {
+      data = JSON.parse(message.data)
+    } catch {
+      stop = { kind: 'parse', name }
+      return
+    }
+    if (name !== lastName) {
+      lastName = name
+      lastKnown = RUN_STREAM_EVENT_NAMES.has(name)
+      // The name of ~98% of the events as the constant rather than the copy cut from the chunk: comparing with it
+      // is cheap, and no delta holds on to the chunk's text.
+      lastEvent = name === MESSAGE_DELTA ? MESSAGE_DELTA : name
+      lastThread = name.startsWith('thread.')
+      lastRun = lastThread && name.startsWith('thread.run.') && !name.startsWith('thread.run.step.')
+    }
+    if (name === 'error' || (!lastThread && isPlainObject(data) && isPlainObject(data.error))) {
+      stop = { kind: 'error', data }
+      return
+    }
+    if (lastRun && finalAt === -1 && isFinalRunEvent(data)) {
+      finalAt = events.length
+    }
+    events.push(
+      (lastKnown
+        ? { event: lastEvent, data }
+        : { event: lastEvent, data, unknown: true }) as AnyRunStreamEvent,
+    )
   }
 
-  async function* pump(): AsyncGenerator<AnyRunStreamEvent, void, undefined> {
-    let finished = false
-    try {
-      await assertEventStream(response)
-      const messages = iterateSse(response, {
-        signal: local.signal,
-        idleTimeoutMs: options.idleTimeoutMs,
-        maxEventBytes: options.maxEventBytes,
-      })
-      for await (const message of messages) {
-        // S6: `[DONE]` ends the stream whatever the event name; nothing after it is read.
-        if (message.data === '[DONE]' || message.event === 'done') {
-          const done: RunStreamEvent = { event: 'done', data: '[DONE]' }
-          fold(done)
-          yield done
-          break
-        }
-        const data = parseData(message)
-        const isErrorFrame =
-          isPlainObject(data) && isPlainObject(data.error) && !message.event.startsWith('thread.')
-        if (message.event === 'error' || isErrorFrame) {
-          fold({ event: 'error', data } as RunStreamEvent)
-          throw new StreamError(data)
-        }
-        const event = (
-          RUN_STREAM_EVENT_NAMES.has(message.event)
-            ? { event: message.event, data }
-            : { event: message.event, data, unknown: true }
-        ) as AnyRunStreamEvent
-        fold(event)
-        yield event
+  const parseChunk = () => {
+    for (const message of messages) {
+      if (stop !== undefined) {
+        break
       }
-      if (local.signal.aborted) {
-        return
-      }
-      // S7: EOF (or `[DONE]`) before the run ended or asked for tool outputs is a truncation.
-      if (!sawFinalRun) {
-        current = { ...current, status: 'truncated' }
-        throw new RunStreamTruncatedError({ snapshot: current })
-      }
-      finished = true
-    } catch (error) {
-      if (local.signal.aborted && !(error instanceof OaiRunsError)) {
-        return
-      }
-      if (error instanceof OaiRunsError) {
-        if (error instanceof StreamIdleTimeoutError) {
-          current = { ...current, status: 'truncated' }
-        }
-        throw error
-      }
-      // A reset connection surfaces as a read error: same meaning as EOF, keep the cause.
-      current = { ...current, status: 'truncated' }
-      throw new RunStreamTruncatedError({ snapshot: current, cause: error })
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort)
-      if (!finished) {
-        local.abort()
-      }
+      parse(message)
+    }
+    messages = []
+  }
+
+  // Hands out the next parsed event, folded.
+  const take = (): AnyRunStreamEvent => {
+    const event = events[position]!
+    fold.add(event)
+    if (position === finalAt) {
+      sawFinalRun = true
+    }
+    position++
+    return event
+  }
+
+  // Acts on the frame that ended the parse, once every event before it was consumed.
+  const takeStop = (reached: Stop): AnyRunStreamEvent => {
+    if (reached.kind === 'parse') {
+      throw new StreamParseError({ event: reached.name })
+    }
+    if (reached.kind === 'error') {
+      fold.add({ event: 'error', data: reached.data } as RunStreamEvent)
+      throw new StreamError(reached.data)
+    }
+    sawDone = true
+    return { event: 'done', data: '[DONE]' } // folding it changes nothing
+  }
+
+  const truncate = () => {
+    fold.reset({ ...fold.snapshot(), status: 'truncated' })
+    return fold.snapshot()
+  }
+
+  // Stops reading for good. `finished`: the stream ended as it should, so the request is left alone.
+  const close = async (finished: boolean) => {
+    flowing = false
+    closed = true
+    options.signal?.removeEventListener('abort', onAbort)
+    if (source) {
+      await source.close()
+    } else {
+      // Closed before reading began (return() first, or not an event stream): release the body all the same.
+      await response.body?.cancel().catch(() => undefined)
+    }
+    if (!finished) {
+      local.abort()
     }
   }
 
-  // Settles `ended` with the pump's outcome, whoever consumes it.
-  const guarded = (async function* () {
-    try {
-      yield* pump()
-    } catch (error) {
+  // The end of the body (or [DONE]): a clean end, or a truncation (S7) unless the consumer aborted.
+  const end = async (): Promise<IteratorResult<AnyRunStreamEvent>> => {
+    const aborted = local.signal.aborted
+    await close(!aborted && sawFinalRun)
+    if (!aborted && !sawFinalRun) {
+      const error = new RunStreamTruncatedError({ snapshot: truncate() })
       settle?.reject(error)
       throw error
-    } finally {
-      settle?.resolve()
     }
-  })()
+    settle?.resolve()
+    return endResult()
+  }
+
+  // Turns a failure into the error the consumer sees (or a quiet end after an abort), and stops.
+  const fail = async (error: unknown): Promise<IteratorResult<AnyRunStreamEvent>> => {
+    const aborted = local.signal.aborted
+    await close(false)
+    if (error instanceof OaiRunsError) {
+      if (error instanceof StreamIdleTimeoutError) {
+        truncate()
+      }
+    } else if (aborted) {
+      settle?.resolve()
+      return endResult()
+    } else {
+      // A reset connection surfaces as a read error: same meaning as EOF, keep the cause.
+      error = new RunStreamTruncatedError({ snapshot: truncate(), cause: error })
+    }
+    settle?.reject(error)
+    throw error
+  }
+
+  const pull = async (): Promise<IteratorResult<AnyRunStreamEvent>> => {
+    if (closed) {
+      return endResult()
+    }
+    try {
+      if (source === undefined) {
+        await assertEventStream(response)
+        source = openSse(
+          response.body,
+          {
+            signal: local.signal,
+            idleTimeoutMs: options.idleTimeoutMs,
+            maxEventBytes: options.maxEventBytes,
+          },
+          (message) => messages.push(message),
+        )
+      }
+      while (true) {
+        if (sawDone || local.signal.aborted) {
+          return await end()
+        }
+        if (position < events.length) {
+          return { done: false, value: take() }
+        }
+        if (stop !== undefined) {
+          return { done: false, value: takeStop(stop) }
+        }
+        if (!more) {
+          return await end()
+        }
+        events = []
+        position = 0
+        finalAt = -1
+        more = await source.read()
+        parseChunk()
+      }
+    } catch (error) {
+      if (closed) {
+        throw error // already turned into the consumer's error by end()
+      }
+      return await fail(error)
+    }
+  }
+
+  const iterator: AsyncIterableIterator<AnyRunStreamEvent> = {
+    next() {
+      if (flowing && position < events.length) {
+        try {
+          return Promise.resolve({ done: false, value: take() })
+        } catch (error) {
+          flowing = false
+          return serial(() => fail(error))
+        }
+      }
+      return serial(pull)
+    },
+    // `break` or `return` in for await: close the connection (the run goes on).
+    return() {
+      return serial(async () => {
+        if (!closed) {
+          await close(false)
+          settle?.resolve()
+        }
+        return endResult()
+      })
+    },
+    [Symbol.asyncIterator]() {
+      return iterator
+    },
+  }
+
+  // Steps that await run one after another, as an async generator would queue them. Once the last one settled,
+  // and before its caller resumes, events flow straight from `events` again.
+  function serial(step: () => Promise<IteratorResult<AnyRunStreamEvent>>) {
+    flowing = false
+    const run = busy === undefined ? step() : busy.then(step)
+    const release = () => {
+      if (busy === settled) {
+        busy = undefined
+        flowing = !closed && !sawDone && !local.signal.aborted && source !== undefined
+      }
+    }
+    const settled: Promise<void> = run.then(release, release)
+    busy = settled
+    return run
+  }
 
   const stream: RunStream = {
     response,
@@ -209,9 +371,9 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
         )
       }
       started = true
-      return guarded
+      return iterator
     },
-    snapshot: () => current,
+    snapshot: () => fold.snapshot(),
     async finalSnapshot() {
       if (!started) {
         for await (const _event of stream) {
@@ -219,7 +381,7 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
         }
       }
       await ended
-      return current
+      return fold.snapshot()
     },
     async finalRun() {
       const snapshot = await stream.finalSnapshot()

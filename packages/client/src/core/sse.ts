@@ -28,25 +28,36 @@ export const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024
 
 const IDLE = Symbol('idle')
 const CR = 13
+const STREAM: TextDecodeOptions = { stream: true }
 
 /**
- * Iterates the SSE messages of a response body; ending the iteration early (`break`, abort) cancels the body.
- * @example
- * for await (const message of iterateSse(response, { idleTimeoutMs: 30_000 })) console.log(message.event)
+ * A body read one chunk at a time (internal: the layer under `iterateSse` and `createRunStream`). Each `read()`
+ * hands the complete messages of one chunk to `onMessage` synchronously, so callers pay for one promise per
+ * chunk rather than per event.
  */
-export async function* iterateSse(
-  source: Response | ReadableStream<Uint8Array>,
-  options: SseOptions = {},
-): AsyncGenerator<SseMessage, void, undefined> {
-  const body = source instanceof Response ? source.body : source
+export type SseSource = {
+  /**
+   * Reads one chunk and hands its complete messages to `onMessage`; resolves `false` once nothing more will come
+   * (end of body, or aborted). Rejects with a stream error (idle, oversized event) or the body's read error.
+   */
+  read(): Promise<boolean>
+  /** Stops reading: cancels the body unless it ended, and releases it. Safe to call more than once. */
+  close(): Promise<void>
+}
+
+/** Opens `body` for reading SSE messages; see `SseSource`. `null` (no body) reads as an empty stream. */
+export function openSse(
+  body: ReadableStream<Uint8Array> | null,
+  options: SseOptions,
+  onMessage: (message: EventSourceMessage) => void,
+): SseSource {
   const { signal, idleTimeoutMs = 0 } = options
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES
   if (body === null || signal?.aborted) {
-    await body?.cancel().catch(() => undefined)
-    return
+    const cancelled = body?.cancel().catch(() => undefined) ?? Promise.resolve()
+    return { read: () => cancelled.then(() => false), close: () => cancelled }
   }
 
-  const queue: SseMessage[] = []
   let overflow = false
   const parser = createParser({
     maxBufferSize: maxEventBytes,
@@ -56,8 +67,7 @@ export async function* iterateSse(
         overflow = true
         return
       }
-      const { event = 'message', data, id } = message
-      queue.push(id === undefined ? { event, data } : { event, data, id })
+      onMessage(message)
     },
     onError(error: ParseError) {
       // Unknown fields and bad `retry` values are ignored, as the WHATWG spec says.
@@ -71,6 +81,7 @@ export async function* iterateSse(
   const decoder = new TextDecoder('utf-8')
   const reader = body.getReader()
   let finished = false
+  let closed: Promise<void> | undefined
   let lastChar = 0
   let idleTimer: ReturnType<typeof setTimeout> | undefined
   const onAbort = () => {
@@ -78,7 +89,7 @@ export async function* iterateSse(
   }
   signal?.addEventListener('abort', onAbort, { once: true })
 
-  const read = (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+  const readChunk = (): Promise<ReadableStreamReadResult<Uint8Array>> => {
     if (idleTimeoutMs <= 0) {
       return reader.read()
     }
@@ -88,24 +99,31 @@ export async function* iterateSse(
     return Promise.race([reader.read(), idle]).finally(() => clearTimeout(idleTimer))
   }
 
-  try {
-    while (true) {
+  return {
+    async read() {
+      // An oversized event fails the stream once the messages before it were handed over.
+      if (overflow) {
+        throw new StreamBufferLimitError(maxEventBytes)
+      }
+      if (finished || closed) {
+        return false
+      }
       let result: ReadableStreamReadResult<Uint8Array>
       try {
-        result = await read()
+        result = await readChunk()
       } catch (error) {
         if (error === IDLE) {
           throw new StreamIdleTimeoutError(idleTimeoutMs)
         }
         if (signal?.aborted) {
-          return
+          return false
         }
         throw error
       }
       if (signal?.aborted) {
-        return
+        return false
       }
-      const text = result.done ? decoder.decode() : decoder.decode(result.value, { stream: true })
+      const text = result.done ? decoder.decode() : decoder.decode(result.value, STREAM)
       parser.feed(text)
       lastChar = text === '' ? lastChar : text.charCodeAt(text.length - 1)
       if (result.done) {
@@ -116,23 +134,48 @@ export async function* iterateSse(
           parser.feed('\n')
         }
       }
-      // splice(0) empties the queue in one step; shift() per event would be quadratic on a chunk of many events.
-      for (const message of queue.splice(0)) {
+      return !finished || overflow
+    },
+    close() {
+      closed ??= (async () => {
+        clearTimeout(idleTimer)
+        signal?.removeEventListener('abort', onAbort)
+        if (!finished) {
+          await reader.cancel().catch(() => undefined)
+        }
+        reader.releaseLock()
+      })()
+      return closed
+    },
+  }
+}
+
+/**
+ * Iterates the SSE messages of a response body; ending the iteration early (`break`, abort) cancels the body.
+ * @example
+ * for await (const message of iterateSse(response, { idleTimeoutMs: 30_000 })) console.log(message.event)
+ */
+export async function* iterateSse(
+  source: Response | ReadableStream<Uint8Array>,
+  options: SseOptions = {},
+): AsyncGenerator<SseMessage, void, undefined> {
+  let batch: SseMessage[] = []
+  const sse = openSse(source instanceof Response ? source.body : source, options, (message) => {
+    const { event = 'message', data, id } = message
+    batch.push(id === undefined ? { event, data } : { event, data, id })
+  })
+  try {
+    let more = true
+    while (more) {
+      more = await sse.read()
+      // Swapped rather than shifted: shift() per event would be quadratic on a chunk of many events.
+      const messages = batch
+      batch = []
+      for (const message of messages) {
         yield message
-      }
-      if (overflow) {
-        throw new StreamBufferLimitError(maxEventBytes)
-      }
-      if (finished) {
-        return
       }
     }
   } finally {
-    clearTimeout(idleTimer)
-    signal?.removeEventListener('abort', onAbort)
-    if (!finished) {
-      await reader.cancel().catch(() => undefined)
-    }
-    reader.releaseLock()
+    await sse.close()
   }
 }
