@@ -33,8 +33,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          // The browser end-to-end tests have their own project (`e2e`).
+          exclude: ['test/e2e/**'],
           environment: 'node',
           testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The playground in Debian's Chromium (playwright-core): builds the UI once per file, then serves it.
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

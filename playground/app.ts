@@ -54,11 +54,12 @@ function sessionOf(request: Request): string | undefined {
 
 /** Creates the playground app: one fetch handler for the UI, the proxy and the playground API. */
 export function createPlaygroundApp(options: PlaygroundOptions = {}) {
+  const pace = { tokenDelayMs: options.tokenDelayMs ?? 30, cancelDelayMs: options.cancelDelayMs ?? 300 }
   const embedded: RunsServer | undefined = options.upstream
     ? undefined
     : createRunsServer({
-        tokenDelayMs: options.tokenDelayMs ?? 30,
-        cancelDelayMs: options.cancelDelayMs ?? 300,
+        tokenDelayMs: pace.tokenDelayMs,
+        cancelDelayMs: pace.cancelDelayMs,
         pollAfterMs: 500,
         apiKeys: [],
       })
@@ -132,6 +133,7 @@ export function createPlaygroundApp(options: PlaygroundOptions = {}) {
         assistantId,
         tools: await assistantTools(),
         faults: Boolean(embedded),
+        ...(embedded ? { pace } : {}),
       })
     }
     if (path === '/threads' && request.method === 'GET') {
@@ -157,8 +159,14 @@ export function createPlaygroundApp(options: PlaygroundOptions = {}) {
         tokenDelayMs?: number
         cancelDelayMs?: number
       }
-      embedded.setPace(body)
-      return json({ ok: true })
+      for (const key of ['tokenDelayMs', 'cancelDelayMs'] as const) {
+        const value = body[key]
+        if (typeof value === 'number' && Number.isFinite(value)) {
+          pace[key] = Math.max(0, Math.min(value, 60_000))
+        }
+      }
+      embedded.setPace(pace)
+      return json({ ok: true, pace })
     }
     if (path === '/faults' && request.method === 'GET') {
       return json({ data: embedded.faults.list() })

@@ -1,0 +1,299 @@
+// The chat: the thread's messages (newest page first from the API, shown oldest first), runs that did not
+// complete shown where they happened, the live run's state, and the composer.
+import type { Message, Run } from '@oai-runs/client'
+import { useThreadMessages } from '@oai-runs/client/react'
+import { MessageContent, RunStatusBadge } from '@oai-runs/components'
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
+import { RunOutcomeNotice } from './notices'
+import { MESSAGE_QUERY, type Stream } from './shared'
+
+export const examples: { label: string; text: string; hint: string }[] = [
+  { label: 'Say hello', text: 'Hello! What can you do?', hint: 'a streamed reply, token by token' },
+  {
+    label: 'Call a tool',
+    text: '/tool get_weather {"city":"Paris"}',
+    hint: 'the run stops at requires_action; answer in the form on the right',
+  },
+  {
+    label: 'Parallel tool calls',
+    text: '/tool get_weather {"city":"Paris"}\n/tool get_time {"timezone":"Europe/Paris"}',
+    hint: 'two calls, answered in one submission',
+  },
+  { label: 'Run code', text: '/code print(6 * 7)', hint: 'a code-interpreter step with its logs' },
+  { label: 'Search files', text: '/search refund policy', hint: 'a file-search step and a cited reply' },
+  { label: 'Fail the run', text: '/fail server_error', hint: 'the run ends failed with last_error' },
+  { label: 'A long reply', text: '/long 300', hint: '300 tokens: try Stop, or reload mid-run' },
+  {
+    label: 'Markdown',
+    text: 'Some **bold**, a [link](https://example.com), `code` and a list:\n\n- one\n- two',
+    hint: 'rendered safely: no raw HTML, no script links',
+  },
+]
+
+export function EmptyState({
+  onPick,
+  upstream,
+}: {
+  onPick: (text: string) => void
+  /** The upstream's host when the playground talks to a real backend. */
+  upstream?: string | null | undefined
+}) {
+  return (
+    <div className="pg-empty">
+      <h2>{upstream ? `Chat with your assistant on ${upstream}` : 'Chat with the demo assistant'}</h2>
+      {upstream ? (
+        <p>
+          Requests go through this server's proxy, which holds the API key. The commands below script the
+          embedded server's model only; a real model reads them as plain text.
+        </p>
+      ) : (
+        <p>
+          It is a scripted model on the embedded Runs server: what you type decides what the run does. Pick
+          one to put it in the message box, edit it if you like, then press Enter.
+        </p>
+      )}
+      <ul className="pg-examples">
+        {examples.map((example) => (
+          <li key={example.label}>
+            <button type="button" className="pg-example" onClick={() => onPick(example.text)}>
+              <span className="pg-example-label">{example.label}</span>
+              <code>{example.text}</code>
+              <span className="pg-muted">{example.hint}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p className="pg-muted">
+        The run panel on the right shows the timeline, the steps, the tool-output form, cancel and metadata.
+        Stop a long run with <kbd>Stop</kbd>; reload mid-run and it picks up where it was.
+      </p>
+    </div>
+  )
+}
+
+const noticeStatuses = new Set(['failed', 'cancelled', 'expired', 'incomplete'])
+
+type Item = { kind: 'message'; message: Message } | { kind: 'run'; run: Run }
+
+/** Messages oldest first, with each run that did not complete placed after its last message (or its prompt). */
+function chatItems(messages: readonly Message[], runs: readonly Run[]): Item[] {
+  const items: Item[] = messages.map((message) => ({ kind: 'message', message }))
+  const notable = runs
+    .filter((run) => noticeStatuses.has(run.status))
+    .sort((a, b) => a.created_at - b.created_at)
+  for (const run of notable) {
+    let at = -1
+    items.forEach((item, index) => {
+      if (item.kind === 'message' && item.message.run_id === run.id) {
+        at = index
+      }
+    })
+    if (at === -1) {
+      items.forEach((item, index) => {
+        const created = item.kind === 'message' ? item.message.created_at : item.run.created_at
+        if (created <= run.created_at) {
+          at = index
+        }
+      })
+    }
+    items.splice(at + 1, 0, { kind: 'run', run })
+  }
+  return items
+}
+
+export function Transcript({
+  threadId,
+  runs,
+  stream,
+  onInspect,
+  onRetry,
+}: {
+  threadId: string
+  runs: readonly Run[]
+  stream: Stream
+  onInspect: (runId: string) => void
+  onRetry: () => void
+}) {
+  const messages = useThreadMessages({ threadId }, MESSAGE_QUERY)
+  const list = messages.data?.pages.flatMap((page) => page.data) ?? []
+  const ascending = [...list].reverse()
+  const items = chatItems(ascending, runs)
+  const scroller = useRef<HTMLDivElement>(null)
+  const stick = useRef(true)
+  const live = stream.threadId === threadId && stream.status === 'streaming'
+  const lastText = ascending.at(-1)?.content
+  // Keep the newest text in view while it streams, unless the reader scrolled up.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when the content changes
+  useLayoutEffect(() => {
+    const element = scroller.current?.closest('.pg-chat-scroll')
+    if (element && stick.current && items.length > 0) {
+      element.scrollTop = element.scrollHeight
+    }
+  }, [items.length, lastText, live])
+  useEffect(() => {
+    const element = scroller.current?.closest('.pg-chat-scroll')
+    if (!element) {
+      return
+    }
+    const onScroll = () => {
+      stick.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80
+    }
+    element.addEventListener('scroll', onScroll)
+    return () => element.removeEventListener('scroll', onScroll)
+  }, [])
+
+  if (messages.isError) {
+    return null // the workspace shows the error (a 404 means another session's thread)
+  }
+  const newestRunId = runs[0]?.id
+  const waiting =
+    stream.threadId === threadId &&
+    stream.status === 'streaming' &&
+    !ascending.some((message) => message.role === 'assistant' && message.run_id === stream.runId)
+  return (
+    <div ref={scroller} className="pg-transcript">
+      {messages.hasNextPage ? (
+        <button
+          type="button"
+          className="pg-button pg-quiet pg-older"
+          disabled={messages.isFetchingNextPage}
+          onClick={() => void messages.fetchNextPage()}
+        >
+          {messages.isFetchingNextPage ? 'Loading earlier messages…' : 'Load earlier messages'}
+        </button>
+      ) : null}
+      {messages.isPending ? <p className="pg-muted">Loading messages…</p> : null}
+      <ol className="pg-messages" aria-label="Messages">
+        {items.map((item) =>
+          item.kind === 'message' ? (
+            <li
+              key={item.message.id}
+              className="pg-message"
+              data-role={item.message.role}
+              data-state={item.message.status}
+            >
+              <span className="pg-visually-hidden">
+                {item.message.role === 'user' ? 'You:' : 'Assistant:'}
+              </span>
+              <MessageContent message={item.message} linkTarget="_blank" className="pg-bubble" />
+              {item.message.role === 'assistant' && item.message.run_id ? (
+                <button
+                  type="button"
+                  className="pg-run-link"
+                  onClick={() => onInspect(item.message.run_id!)}
+                  aria-label={`Inspect run ${item.message.run_id}`}
+                >
+                  {item.message.run_id}
+                </button>
+              ) : null}
+            </li>
+          ) : (
+            <li key={item.run.id} className="pg-message" data-role="run">
+              <RunOutcomeNotice
+                run={item.run}
+                onInspect={() => onInspect(item.run.id)}
+                onRetry={item.run.id === newestRunId && !live ? onRetry : undefined}
+              />
+            </li>
+          ),
+        )}
+        {waiting ? (
+          <li className="pg-message" data-role="assistant" data-state="waiting">
+            <div className="pg-bubble pg-typing">
+              <RunStatusBadge status={stream.runStatus ?? 'queued'} />
+              <span className="pg-dots" aria-hidden="true">
+                <span />
+                <span />
+                <span />
+              </span>
+              <span className="pg-visually-hidden">The assistant is working.</span>
+            </div>
+          </li>
+        ) : null}
+      </ol>
+    </div>
+  )
+}
+
+export function Composer({
+  disabled,
+  busy,
+  blockedReason,
+  prefill,
+  onSend,
+  onStop,
+  stopping,
+}: {
+  disabled: boolean
+  busy: boolean
+  blockedReason: string | null
+  prefill: { text: string; nonce: number } | null
+  onSend: (text: string) => Promise<boolean>
+  onStop: () => void
+  stopping: boolean
+}) {
+  const [text, setText] = useState('')
+  const input = useRef<HTMLTextAreaElement>(null)
+  const hintId = useId()
+  useEffect(() => {
+    if (prefill) {
+      setText(prefill.text)
+      input.current?.focus()
+    }
+  }, [prefill])
+  const canSend = !disabled && !busy && text.trim() !== ''
+  const submit = async () => {
+    if (!canSend) {
+      return
+    }
+    const sent = text
+    setText('')
+    if (!(await onSend(sent))) {
+      setText((current) => current || sent) // nothing was sent: give the text back
+    }
+  }
+  return (
+    <form
+      className="pg-composer"
+      aria-label="Send a message"
+      onSubmit={(event) => {
+        event.preventDefault()
+        void submit()
+      }}
+    >
+      <label htmlFor="pg-composer-input" className="pg-visually-hidden">
+        Message
+      </label>
+      <textarea
+        id="pg-composer-input"
+        ref={input}
+        name="message"
+        rows={Math.min(6, Math.max(2, text.split('\n').length))}
+        placeholder="Message the assistant, or try /tool, /code, /search, /fail, /long 300"
+        value={text}
+        disabled={disabled}
+        aria-describedby={hintId}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+            event.preventDefault()
+            void submit()
+          }
+        }}
+      />
+      <div className="pg-composer-bar">
+        <span id={hintId} className="pg-muted">
+          {blockedReason ?? 'Enter to send, Shift+Enter for a new line.'}
+        </span>
+        {busy ? (
+          <button type="button" className="pg-button pg-danger" onClick={onStop} disabled={stopping}>
+            {stopping ? 'Stopping…' : 'Stop'}
+          </button>
+        ) : null}
+        <button type="submit" className="pg-button pg-primary" disabled={!canSend}>
+          Send
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,163 @@
+// The right column: the thread's runs, and the chosen run in a RunViewer (timeline, steps, tool-output form,
+// cancel, metadata). The run the page streams is cancelled and continued through `useRunStream`, so its
+// continuation streams too; other runs go through the plain mutations.
+import { type AssistantTool, isTerminalRunStatus, type Run, type ToolOutput } from '@oai-runs/client'
+import {
+  useCancelRun,
+  useModifyRun,
+  useRun,
+  useRunSteps,
+  useSubmitToolOutputs,
+  useThreadMessages,
+} from '@oai-runs/client/react'
+import { RunList, RunViewer } from '@oai-runs/components'
+import { useEffect, useMemo, useRef } from 'react'
+import { ErrorNotice } from './notices'
+import { MESSAGE_QUERY, STEP_QUERY, type Stream } from './shared'
+import { toolHandlers } from './tools'
+
+function RunPanel({
+  threadId,
+  runId,
+  stream,
+  submitStreamOutputs,
+  tools,
+  onRestart,
+}: {
+  threadId: string
+  runId: string
+  stream: Stream
+  submitStreamOutputs: (outputs: ToolOutput[]) => Promise<void>
+  tools: readonly AssistantTool[]
+  onRestart: () => void
+}) {
+  const ids = { threadId, runId }
+  const run = useRun(ids)
+  const steps = useRunSteps(ids, STEP_QUERY)
+  const messages = useThreadMessages({ threadId }, MESSAGE_QUERY)
+  const cancel = useCancelRun()
+  const submit = useSubmitToolOutputs()
+  const modify = useModifyRun()
+  const runMessages = useMemo(
+    () =>
+      messages.data?.pages.flatMap((page) => page.data).filter((message) => message.run_id === runId) ?? [],
+    [messages.data, runId],
+  )
+  const stepList = useMemo(() => steps.data?.pages.flatMap((page) => page.data), [steps.data])
+  const isStreamRun = stream.threadId === threadId && stream.runId === runId
+  const live = isStreamRun && stream.connection !== 'none'
+
+  // Workaround: a first step-list fetch still in flight when the stream writes its last step events (or ends)
+  // answers with older steps, and react-query dedupes the final invalidation onto it; a fast run can then keep a
+  // step "in progress" or a tool-call step without its calls. So refetch once whenever the run comes to rest.
+  const status = run.data?.status
+  const resting = !!status && (status === 'requires_action' || isTerminalRunStatus(status))
+  const refreshedFor = useRef<string | null>(null)
+  useEffect(() => {
+    if (resting && !live && !steps.isFetching && refreshedFor.current !== status) {
+      refreshedFor.current = status ?? null
+      void steps.refetch()
+    }
+  }, [resting, live, status, steps.isFetching, steps.refetch])
+
+  const submitOutputs = async (outputs: ToolOutput[]) => {
+    if (isStreamRun && stream.status === 'requires_action') {
+      await submitStreamOutputs(outputs) // the continuation streams into the same views
+      return
+    }
+    await submit.mutateAsync({ ...ids, body: { tool_outputs: outputs } })
+  }
+
+  if (run.isError) {
+    return <ErrorNotice error={run.error} />
+  }
+  return (
+    <RunViewer
+      className="pg-run-viewer"
+      run={run.data}
+      steps={stepList}
+      messages={runMessages}
+      live={live}
+      tools={tools}
+      handlers={toolHandlers}
+      hasMoreSteps={steps.hasNextPage}
+      isLoadingSteps={steps.isFetchingNextPage}
+      onLoadMoreSteps={() => void steps.fetchNextPage()}
+      onCancel={() => (isStreamRun ? stream.cancel() : cancel.mutateAsync(ids))}
+      onSubmitToolOutputs={submitOutputs}
+      onSaveMetadata={(metadata) => modify.mutateAsync({ ...ids, body: { metadata } })}
+      onRestart={onRestart}
+      linkTarget="_blank"
+    />
+  )
+}
+
+export function Inspector({
+  threadId,
+  runs,
+  runsError,
+  hasMoreRuns,
+  loadingRuns,
+  onLoadMoreRuns,
+  runId,
+  onSelectRun,
+  stream,
+  submitStreamOutputs,
+  tools,
+  onRestart,
+}: {
+  threadId: string | null
+  runs: readonly Run[]
+  runsError: Error | null
+  hasMoreRuns: boolean
+  loadingRuns: boolean
+  onLoadMoreRuns: () => void
+  runId: string | null
+  onSelectRun: (runId: string) => void
+  stream: Stream
+  submitStreamOutputs: (outputs: ToolOutput[]) => Promise<void>
+  tools: readonly AssistantTool[]
+  onRestart: () => void
+}) {
+  return (
+    <>
+      <section className="pg-panel pg-run-section" aria-labelledby="pg-run-heading">
+        <h2 id="pg-run-heading">Run</h2>
+        {threadId && runId ? (
+          <RunPanel
+            key={runId}
+            threadId={threadId}
+            runId={runId}
+            stream={stream}
+            submitStreamOutputs={submitStreamOutputs}
+            tools={tools}
+            onRestart={onRestart}
+          />
+        ) : (
+          <p className="pg-muted">
+            Send a message: its run appears here, with every status change, step, tool call and its usage.
+          </p>
+        )}
+      </section>
+      {threadId ? (
+        <section className="pg-panel pg-runs-section" aria-labelledby="pg-runs-heading">
+          <h2 id="pg-runs-heading">
+            Runs of this thread <span className="pg-count">{runs.length}</span>
+          </h2>
+          {runsError ? (
+            <ErrorNotice error={runsError} />
+          ) : (
+            <RunList
+              runs={runs}
+              selectedRunId={runId}
+              onSelect={(run) => onSelectRun(run.id)}
+              hasMore={hasMoreRuns}
+              isLoading={loadingRuns}
+              onLoadMore={onLoadMoreRuns}
+            />
+          )}
+        </section>
+      ) : null}
+    </>
+  )
+}
