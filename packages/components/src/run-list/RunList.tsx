@@ -3,6 +3,7 @@
 import type { Run } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef } from 'react'
 import { clockTime, isoTime } from '../internal/format'
+import { createLoadMore, type LoadMoreProps } from '../internal/load-more'
 import { Primitive, type PrimitiveProps } from '../internal/primitive'
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge'
 
@@ -59,29 +60,13 @@ export const RunListTrigger = forwardRef<HTMLButtonElement, RunListTriggerProps>
 RunListTrigger.displayName = 'RunList.Trigger'
 
 /** Props of `RunList.LoadMore`. */
-export type RunListLoadMoreProps = PrimitiveProps<'button'> & { loading?: boolean | undefined }
+export type RunListLoadMoreProps = LoadMoreProps
 
 /** Loads the next page of runs; `aria-disabled` while loading. */
-export const RunListLoadMore = forwardRef<HTMLButtonElement, RunListLoadMoreProps>(
-  ({ loading, onClick, children, ...props }, ref) => (
-    <Primitive.button
-      type="button"
-      data-oai-load-more=""
-      data-state={loading ? 'loading' : 'idle'}
-      aria-disabled={loading || undefined}
-      onClick={(event) => {
-        if (!loading) {
-          onClick?.(event)
-        }
-      }}
-      {...props}
-      ref={ref}
-    >
-      {children ?? (loading ? 'Loading more runs…' : 'Load more runs')}
-    </Primitive.button>
-  ),
+export const RunListLoadMore = createLoadMore(
+  { idle: 'Load more runs', loading: 'Loading more runs…' },
+  'RunList.LoadMore',
 )
-RunListLoadMore.displayName = 'RunList.LoadMore'
 
 /** Props of `RunList`. */
 export type RunListProps = Omit<RunListRootProps, 'children' | 'onSelect'> & {

@@ -2,6 +2,7 @@
 // RunStepList: a run's steps in order, with "load more" (and optional auto-loading) for long runs.
 import type { Message, RunStep as RunStepObject } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef } from 'react'
+import { createLoadMore, type LoadMoreProps } from '../internal/load-more'
 import { Primitive, type PrimitiveProps } from '../internal/primitive'
 import type { MessageContentOptions } from '../message-content/MessageContent'
 import { RunStep } from './RunStep'
@@ -44,29 +45,13 @@ export const RunStepListList = forwardRef<HTMLOListElement, RunStepListListProps
 RunStepListList.displayName = 'RunStepList.List'
 
 /** Props of `RunStepList.LoadMore`. */
-export type RunStepListLoadMoreProps = PrimitiveProps<'button'> & { loading?: boolean | undefined }
+export type RunStepListLoadMoreProps = LoadMoreProps
 
 /** The button that loads the next page; `aria-disabled` (still focusable) while loading. */
-export const RunStepListLoadMore = forwardRef<HTMLButtonElement, RunStepListLoadMoreProps>(
-  ({ loading, onClick, children, ...props }, ref) => (
-    <Primitive.button
-      type="button"
-      data-oai-load-more=""
-      data-state={loading ? 'loading' : 'idle'}
-      aria-disabled={loading || undefined}
-      onClick={(event) => {
-        if (!loading) {
-          onClick?.(event)
-        }
-      }}
-      {...props}
-      ref={ref}
-    >
-      {children ?? (loading ? 'Loading more steps…' : 'Load more steps')}
-    </Primitive.button>
-  ),
+export const RunStepListLoadMore = createLoadMore(
+  { idle: 'Load more steps', loading: 'Loading more steps…' },
+  'RunStepList.LoadMore',
 )
-RunStepListLoadMore.displayName = 'RunStepList.LoadMore'
 
 /** Props of `RunStepList.Empty`. */
 export type RunStepListEmptyProps = PrimitiveProps<'p'>
