@@ -3,7 +3,15 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
-import { createRunsServer, demoAssistant, type FaultRule, type RunsServer, type Tool } from '@oai-runs/server'
+import {
+  createRunsServer,
+  demoAssistant,
+  type FaultRule,
+  type RunModel,
+  type RunsServer,
+  type RunsStore,
+  type Tool,
+} from '@oai-runs/server'
 import { createRunsProxy, unauthorized } from '@oai-runs/server/proxy'
 
 /** Where the playground's runs go: the embedded server, or a compatible backend through the proxy. */
@@ -21,6 +29,10 @@ export interface PlaygroundOptions {
   assistantId?: string
   /** Pace of the embedded server. */
   tokenDelayMs?: number
+  /** The embedded server's model (e.g. `createChatCompletionsModel(…)`); the scripted model when unset. */
+  model?: RunModel
+  /** The embedded server's store (e.g. `createSqliteStore(path)`); memory when unset. */
+  store?: RunsStore
   cancelDelayMs?: number
 }
 
@@ -62,8 +74,14 @@ export function createPlaygroundApp(options: PlaygroundOptions = {}) {
         cancelDelayMs: pace.cancelDelayMs,
         pollAfterMs: 500,
         apiKeys: [],
+        ...(options.model ? { model: options.model } : {}),
+        ...(options.store ? { store: options.store } : {}),
       })
-  const assistantId = options.assistantId ?? (embedded ? embedded.seedAssistant(demoAssistant).id : undefined)
+  // A real model cannot run code_interpreter / file_search by itself: the demo then keeps its functions only.
+  const demo = options.model
+    ? { ...demoAssistant, tools: demoAssistant.tools?.filter((tool) => tool.type === 'function') }
+    : demoAssistant
+  const assistantId = options.assistantId ?? (embedded ? embedded.seedAssistant(demo).id : undefined)
   if (!assistantId) {
     throw new Error(
       'OAI_RUNS_ASSISTANT_ID is required with OAI_RUNS_UPSTREAM: the id of the assistant runs should use.',

@@ -27,7 +27,21 @@ if (!values['skip-build']) {
 }
 
 const env = process.env
+// A real model for the embedded server: any Chat Completions endpoint (OpenAI, Azure, vLLM, Ollama, …).
+const model = env.OAI_RUNS_MODEL_BASE_URL
+  ? (await import('@oai-runs/server/chat-completions')).createChatCompletionsModel({
+      baseURL: env.OAI_RUNS_MODEL_BASE_URL,
+      ...(env.OAI_RUNS_MODEL_API_KEY ? { apiKey: env.OAI_RUNS_MODEL_API_KEY } : {}),
+      ...(env.OAI_RUNS_MODEL ? { model: env.OAI_RUNS_MODEL } : {}),
+    })
+  : undefined
+// Durable state for the embedded server (loaded only when asked: the native module is optional).
+const store = env.OAI_RUNS_DB
+  ? (await import('@oai-runs/server/sqlite')).createSqliteStore(env.OAI_RUNS_DB)
+  : undefined
 const app = createPlaygroundApp({
+  ...(model ? { model, tokenDelayMs: 0 } : {}),
+  ...(store ? { store } : {}),
   staticDir,
   ...(env.OAI_RUNS_UPSTREAM ? { upstream: env.OAI_RUNS_UPSTREAM } : {}),
   ...(env.OAI_RUNS_API_KEY ? { apiKey: env.OAI_RUNS_API_KEY } : {}),

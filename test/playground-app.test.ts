@@ -1,5 +1,5 @@
 // The playground backend: sessions, the proxy in front of the embedded server, the thread index, pace and faults.
-import { createRunsServer, demoAssistant } from '@oai-runs/server'
+import { createRunsServer, demoAssistant, type RunModel } from '@oai-runs/server'
 import { listen } from '@oai-runs/server/node'
 import { afterEach, expect, test } from 'vitest'
 import { createPlaygroundApp } from '../playground/app.ts'
@@ -118,4 +118,33 @@ test('upstream mode without an assistant id fails at start with a message that s
   expect(() => createPlaygroundApp({ upstream: 'http://127.0.0.1:1/v1', apiKey: 'k' })).toThrow(
     'OAI_RUNS_ASSISTANT_ID is required with OAI_RUNS_UPSTREAM',
   )
+})
+
+test('the embedded server can run a real model: the demo assistant then keeps only its function tools', async () => {
+  const model: RunModel = async function* () {
+    yield { type: 'text', text: 'from the model' }
+  }
+  const { call } = setup({ tokenDelayMs: 0, model })
+  const { cookie, config } = await session(call)
+  expect(new Set(config.tools.map((tool) => tool.type))).toEqual(new Set(['function']))
+  const created = await call(
+    '/api/runs/threads/runs',
+    {
+      method: 'POST',
+      body: JSON.stringify({ assistant_id: 'x', thread: { messages: [{ role: 'user', content: 'hi' }] } }),
+    },
+    cookie,
+  )
+  const run = (await created.json()) as { thread_id: string; id: string }
+  let reply = ''
+  for (let attempt = 0; attempt < 200 && !reply; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const messages = (await (
+      await call(`/api/runs/threads/${run.thread_id}/messages`, {}, cookie)
+    ).json()) as {
+      data: { role: string; content: { text?: { value: string } }[] }[]
+    }
+    reply = messages.data.find((message) => message.role === 'assistant')?.content[0]?.text?.value ?? ''
+  }
+  expect(reply).toBe('from the model')
 })
