@@ -3,7 +3,8 @@ import type { EventHub } from './events.ts'
 import { sleep, yieldTurn } from './events.ts'
 import { badRequest } from './http.ts'
 import type { IdGenerator } from './ids.ts'
-import type { ModelContext, ModelOutput, ModelTurn, RunModel, SubmittedToolOutput } from './model.ts'
+import type { ModelContext, ModelOutput, RunModel, SubmittedToolOutput } from './model.ts'
+import { runHistory, visibleMessages } from './prompt.ts'
 import { tokenize } from './scripted-model.ts'
 import type { RunsStore } from './store.ts'
 import type {
@@ -200,85 +201,6 @@ export function createRunEngine(options: EngineOptions) {
       .list(threadId)
       .map(refresh)
       .find((run) => activeStatuses.includes(run.status))
-  }
-
-  function countTokens(messages: MessageObject[], instructions: string): number {
-    let count = tokenize(instructions).length
-    for (const message of messages) {
-      for (const part of message.content) {
-        if (part.type === 'text') {
-          count += tokenize(part.text.value).length
-        }
-      }
-    }
-    return count
-  }
-
-  /** The messages a run sees, cut by its truncation strategy and `max_prompt_tokens`. */
-  function visibleMessages(run: RunObject): { messages: MessageObject[]; promptTokens: number } | null {
-    let messages = store.messages
-      .list(run.thread_id)
-      .filter((message) => message.run_id !== run.id || message.role === 'assistant')
-    const strategy = run.truncation_strategy
-    if (strategy?.type === 'last_messages' && strategy.last_messages) {
-      messages = messages.slice(-strategy.last_messages)
-    }
-    let promptTokens = countTokens(messages, run.instructions)
-    const limit = run.max_prompt_tokens
-    while (
-      limit !== null &&
-      promptTokens > limit &&
-      messages.length > 1 &&
-      strategy?.type !== 'last_messages'
-    ) {
-      messages = messages.slice(1)
-      promptTokens = countTokens(messages, run.instructions)
-    }
-    if (limit !== null && promptTokens > limit) {
-      return null
-    }
-    return { messages, promptTokens }
-  }
-
-  /** What the run did in its earlier turns, from its steps (oldest first): the prompt history of a real model. */
-  function runHistory(threadId: string, runId: string): ModelTurn[] {
-    const turns: ModelTurn[] = []
-    for (const step of store.steps.list(runId)) {
-      const details = step.step_details
-      if (details.type === 'message_creation') {
-        const message = store.messages.get(threadId, details.message_creation.message_id)
-        const text = (message?.content ?? [])
-          .map((part) => (part.type === 'text' ? part.text.value : ''))
-          .join('')
-        if (text !== '') {
-          turns.push({ type: 'text', text })
-        }
-        continue
-      }
-      const calls: SubmittedToolOutput[] = []
-      for (const call of details.tool_calls) {
-        if (call.type === 'function') {
-          const { name, arguments: args, output } = call.function
-          calls.push({ tool_call_id: call.id, name, arguments: args, output: output ?? '' })
-        } else if (call.type === 'code_interpreter') {
-          const logs = call.code_interpreter.outputs.map((output) =>
-            output.type === 'logs' ? output.logs : '',
-          )
-          turns.push({
-            type: 'code_interpreter',
-            id: call.id,
-            input: call.code_interpreter.input,
-            logs: logs.join(''),
-          })
-        } else {
-          turns.push({ type: 'file_search', id: call.id, results: call.file_search.results ?? [] })
-        }
-      }
-      if (calls.length > 0) {
-        turns.push({ type: 'function_calls', calls })
-      }
-    }
-    return turns
   }
 
   async function drive(threadId: string, runId: string, toolOutputs: SubmittedToolOutput[]) {
@@ -644,7 +566,7 @@ export function createRunEngine(options: EngineOptions) {
       } else {
         return
       }
-      const visible = visibleMessages(run)
+      const visible = visibleMessages(store, run)
       if (!visible) {
         finalize(run, 'incomplete', { incomplete_details: { reason: 'max_prompt_tokens' } })
         return
@@ -664,7 +586,7 @@ export function createRunEngine(options: EngineOptions) {
         run,
         messages: visible.messages,
         toolOutputs,
-        history: runHistory(threadId, runId),
+        history: runHistory(store, threadId, runId),
         signal,
       }
       await checkpoint()
