@@ -1,10 +1,10 @@
 // Bundle size: each entry bundled with esbuild (minified, ESM, browser, React and react-query external), then
 // gzipped. Shared by the benchmark and test/size-budget.test.ts, so the budget check measures the same bytes.
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 import type { Figure } from './stats'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -22,6 +22,8 @@ export type SizeEntry = {
   requires?: string
   /** `node` for Node-only entries (built-ins stay external). @defaultValue 'browser' */
   platform?: 'browser' | 'node'
+  /** Replaces the Markdown parser and renderer of MessageContent with plain text (see `withoutMarkdown`). */
+  withoutMarkdown?: boolean
 }
 
 export type SizeResult = { name: string; minBytes: number; gzipBytes: number }
@@ -30,6 +32,29 @@ const clientDir = join(root, 'packages/client')
 const componentsDir = join(root, 'packages/components')
 const reactIndex = join(clientDir, 'src/react/index.ts')
 const componentsIndex = join(componentsDir, 'src/index.ts')
+const messageContentDir = join(componentsDir, 'src/message-content')
+const stubsDir = join(root, 'bench/size-stubs')
+
+/**
+ * The components without their Markdown renderer (the issue's size target): the two modules that parse Markdown
+ * (`message-content/markdown.ts`) and render its AST (`message-content/render.tsx`) resolve to plain-text stand-ins
+ * with the same exports (bench/size-stubs/). Only the Markdown goes: text still renders as paragraphs, citations and
+ * file_path annotations still render, every other component and module (URL checks, images, tool calls, forms,
+ * the timeline) is bundled as is.
+ */
+const withoutMarkdown: Plugin = {
+  name: 'without-markdown',
+  setup(build) {
+    const stubs = new Map([
+      [join(messageContentDir, 'markdown'), join(stubsDir, 'markdown-plain.ts')],
+      [join(messageContentDir, 'render'), join(stubsDir, 'render-plain.tsx')],
+    ])
+    build.onResolve({ filter: /(^|\/)(markdown|render)(\.tsx?)?$/ }, (args) => {
+      const stub = stubs.get(resolve(args.resolveDir, args.path).replace(/\.tsx?$/, ''))
+      return stub ? { path: stub } : undefined
+    })
+  },
+}
 
 /** What `pnpm bench` and the size budget test bundle. */
 export const sizeEntries: SizeEntry[] = [
@@ -57,6 +82,13 @@ export const sizeEntries: SizeEntry[] = [
     contents: `export * from '@oai-runs/components'`,
     resolveDir: componentsDir,
     requires: componentsIndex,
+  },
+  {
+    name: '@oai-runs/components without the Markdown renderer',
+    contents: `export * from '@oai-runs/components'`,
+    resolveDir: componentsDir,
+    requires: componentsIndex,
+    withoutMarkdown: true,
   },
   // The server runs in browsers too (Storybook, tests as an injected fetch); its Node listener only in Node.
   { name: '@oai-runs/server', contents: `export * from '@oai-runs/server'`, resolveDir: root },
@@ -107,6 +139,7 @@ export async function measureSize(entry: SizeEntry): Promise<SizeResult> {
     external: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
     define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'none',
+    plugins: entry.withoutMarkdown ? [withoutMarkdown] : [],
     write: false,
     logLevel: 'silent',
   })
@@ -150,7 +183,7 @@ export async function benchSize(notes: string[]): Promise<{ figures: Figure[]; r
         met: result.gzipBytes <= 8000 && sdk.gzipBytes / result.gzipBytes >= 10,
       }
     }
-    if (result.name === '@oai-runs/components') {
+    if (result.name === '@oai-runs/components without the Markdown renderer') {
       figure.target = { text: '≤ 25 KB', met: result.gzipBytes <= 25_000 }
     }
     figures.push(figure)
