@@ -26,7 +26,17 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'client', include: ['packages/client/src/core/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'client',
+          include: ['packages/client/src/core/**/*.test.ts'],
+          environment: 'node',
+          // Type tests of the core's public surface (`*.test-d.ts`, expectTypeOf).
+          typecheck: {
+            enabled: true,
+            include: ['packages/client/src/core/**/*.test-d.ts'],
+            tsconfig: 'packages/client/src/core/tsconfig.typecheck.json',
+          },
+        },
       },
       {
         extends: true,

@@ -5,7 +5,7 @@ export type { AssistantIds, AssistantsResource } from './assistants'
 export type { Client, ClientOptions } from './client'
 export { createClient } from './client'
 // ERRORS
-export type { ApiErrorObject } from './errors'
+export type { ApiErrorObject, ToolCallErrorReason } from './errors'
 export {
   ActiveRunError,
   ApiError,
@@ -29,6 +29,7 @@ export {
   StreamIdleTimeoutError,
   StreamParseError,
   StreamTruncatedError,
+  ToolCallError,
   ToolOutputsMismatchError,
   UnexpectedContentTypeError,
   UnprocessableEntityError,
@@ -51,6 +52,8 @@ export type {
 export { emptyRunSnapshot, listEntities, reduceRunEvent } from './run-snapshot'
 export type { AnyRunStreamEvent, RunStream, RunStreamOptions } from './run-stream'
 export { createRunStream } from './run-stream'
+export type { RunStreamHandlers } from './run-stream-handlers'
+export type { StreamWithToolsOptions, ToolHandlerFunction, ToolRunStream } from './run-tools'
 export type { NonStreaming, RunIds, RunsResource, Streaming, ThreadIds } from './runs'
 export type { SseMessage, SseOptions } from './sse'
 export { iterateSse } from './sse'

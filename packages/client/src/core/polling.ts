@@ -21,6 +21,15 @@ export type PollOptions = CallOptions & {
 export type RunPolling = {
   /** Polls a run until it needs tool outputs or reaches a terminal status. */
   poll(ids: RunIds, options?: PollOptions): ApiPromise<Run>
+  /** Waits for a run to stop (`requires_action` or a terminal status) by polling it; the same as `poll`. */
+  waitForRun(ids: RunIds, options?: PollOptions): ApiPromise<Run>
+  /**
+   * Settles a run whose stream broke off (`RunStreamTruncatedError`, `StreamIdleTimeoutError`): polls it until it
+   * stops and returns it. Only GETs: the run is never created again (checklist S7).
+   * @example
+   * catch (error) { if (error instanceof RunStreamTruncatedError && error.snapshot.run) run = await client.runs.reconcile(ids) }
+   */
+  reconcile(ids: RunIds, options?: PollOptions): ApiPromise<Run>
   /** Starts a run (never streamed) and polls it. */
   createAndPoll(
     ids: ThreadIds,
@@ -85,6 +94,8 @@ export function createRunPolling(transport: Transport, runs: RunCalls): RunPolli
 
   return {
     poll: (ids, options) => apiPromise(() => pollUntilStopped(ids, options)),
+    waitForRun: (ids, options) => apiPromise(() => pollUntilStopped(ids, options)),
+    reconcile: (ids, options) => apiPromise(() => pollUntilStopped(ids, options)),
     createAndPoll: (ids, body, options) =>
       pollAfter(() => runs.create(ids, { ...body, stream: undefined }, callFields(options)), options),
     createThreadAndRunPoll: (body, options) =>

@@ -13,6 +13,7 @@ import {
   UserAbortError,
 } from './errors'
 import { createRunFold, emptyRunSnapshot, type RunSnapshot, type RunSnapshotWarning } from './run-snapshot'
+import { createHandlerDispatch, type RunStreamHandlers } from './run-stream-handlers'
 import { openSse, type SseSource } from './sse'
 import type { Run, RunStreamEvent, UnknownStreamEvent } from './types'
 import { isTerminalRunStatus, RUN_STREAM_EVENT_NAMES } from './types'
@@ -31,6 +32,8 @@ export type RunStreamOptions = {
   initialSnapshot?: RunSnapshot | undefined
   /** Called for each event the reducer ignored or patched up. */
   onWarning?: ((warning: RunSnapshotWarning) => void) | undefined
+  /** Per-entity callbacks, called as the events are consumed (see `RunStreamHandlers`). */
+  on?: RunStreamHandlers | undefined
 }
 
 /** An event of a run stream: a known RunStreamEvent, or an UnknownStreamEvent a newer server sent. */
@@ -113,6 +116,7 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
 
   // Events are folded as they are handed out, into a fold that copies on write once per snapshot() read.
   const fold = createRunFold(options.initialSnapshot ?? emptyRunSnapshot(), { onWarning: options.onWarning })
+  const dispatch = options.on ? createHandlerDispatch(options.on, () => fold.snapshot()) : undefined
   let sawFinalRun = false
   let started = false
   let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined
@@ -205,6 +209,7 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
       sawFinalRun = true
     }
     position++
+    dispatch?.(event)
     return event
   }
 
@@ -218,7 +223,9 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
       throw new StreamError(reached.data)
     }
     sawDone = true
-    return { event: 'done', data: '[DONE]' } // folding it changes nothing
+    const done: AnyRunStreamEvent = { event: 'done', data: '[DONE]' } // folding it changes nothing
+    dispatch?.(done)
+    return done
   }
 
   const truncate = () => {

@@ -10,6 +10,7 @@ import {
 import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination'
 import { createRunPolling, type RunPolling } from './polling'
 import { createRunStream, type RunStream } from './run-stream'
+import { createToolLoop, type StreamWithToolsOptions, type ToolRunStream } from './run-tools'
 import {
   type ApiResult,
   type CallOptions,
@@ -79,6 +80,19 @@ export type RunsResource = RunPolling & {
     body: SubmitToolOutputsParams,
     options?: StreamCallOptions,
   ): ApiPromise<Run | RunStream>
+  /**
+   * Streams a new run and answers its function calls with `options.tools` (all outputs of a step in one streamed
+   * submit) until the run ends; iterate the events of every stream, or await `finalRun()`.
+   * @example
+   * const run = await client.runs
+   *   .streamWithTools({ threadId }, { assistant_id }, { tools: { get_weather: async ({ city }) => ({ city, celsius: 21 }) } })
+   *   .finalRun()
+   */
+  streamWithTools(
+    ids: ThreadIds,
+    body: Omit<CreateRunParams, 'stream'>,
+    options: StreamWithToolsOptions,
+  ): ToolRunStream
 }
 
 const threadPath = (ids: ThreadIds) => `/threads/${pathId(ids?.threadId, 'threadId')}`
@@ -115,6 +129,8 @@ export function createRuns(transport: Transport): RunsResource {
         signal: options?.signal,
         controller,
         idleTimeoutMs: options?.idleTimeoutMs,
+        initialSnapshot: options?.initialSnapshot,
+        on: options?.on,
       })
       return { ...result, data: stream }
     })
@@ -229,6 +245,18 @@ export function createRuns(transport: Transport): RunsResource {
     create,
     createThreadAndRun,
     submitToolOutputs,
+    streamWithTools(ids: ThreadIds, body: Omit<CreateRunParams, 'stream'>, options: StreamWithToolsOptions) {
+      return createToolLoop(
+        (streamOptions) => create(ids, { ...body, stream: true }, streamOptions) as Promise<RunStream>,
+        (runIds, outputs, streamOptions) =>
+          submitToolOutputs(
+            runIds,
+            { tool_outputs: outputs, stream: true },
+            streamOptions,
+          ) as Promise<RunStream>,
+        options,
+      )
+    },
     list(ids: ThreadIds, query: ListParams = {}, options?: CallOptions) {
       return pagePromise(query, (pageQuery) =>
         transport.request<ListResponse<Run>>({
