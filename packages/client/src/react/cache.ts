@@ -1,8 +1,8 @@
 // Writes into the cache entries the queries read: the run detail, and every loaded page of run, step and
 // message lists (checklist C5, C8). Unchanged entities keep their identity; nothing is ever duplicated.
 import type { QueryClient, QueryKey } from '@tanstack/react-query'
-import type { Message, Run, RunStep } from '../core/index'
-import { isTerminalRunStatus } from '../core/index'
+import type { Message, Run, RunSnapshot, RunStep } from '../core/index'
+import { isTerminalRunStatus, listEntities } from '../core/index'
 import { runKeys } from './keys'
 import type { ListData, ListPage } from './queries'
 import type { RunsClient } from './runs-client'
@@ -99,9 +99,12 @@ export function upsertPages<T extends Entity>(
   return copied.size === 0 ? data : { ...data, pages }
 }
 
-/** A one-page list holding `items` (newest first), for seeding a list the stream knows completely. */
-export function singlePage<T extends { id: string }>(items: readonly T[]): ListData<T> {
-  const data = items.slice().reverse()
+/** A one-page list holding `items` (given oldest first) in the list's order, for seeding a complete list. */
+export function singlePage<T extends { id: string }>(
+  items: readonly T[],
+  order: 'asc' | 'desc' = 'desc',
+): ListData<T> {
+  const data = order === 'asc' ? items.slice() : items.slice().reverse()
   return {
     pages: [
       {
@@ -118,7 +121,8 @@ export function singlePage<T extends { id: string }>(items: readonly T[]): ListD
 
 /**
  * Writes steps into every loaded step list of their run; with `seed` (the caller saw the run from its creation, so
- * `all` is complete) it creates the default list when none is loaded, so a later `useRunSteps` fetches nothing.
+ * `all` is complete) it also fills every step list that has no data yet, whatever its query (`{}` when there is
+ * none), so a later `useRunSteps` fetches nothing.
  */
 export function writeSteps(
   queryClient: QueryClient,
@@ -129,12 +133,39 @@ export function writeSteps(
   seed: boolean,
 ): void {
   const prefix = runKeys.stepLists(client, ids)
-  const existing = queryClient.getQueryCache().findAll({ queryKey: prefix })
-  if (seed && existing.every((query) => query.state.data === undefined)) {
-    queryClient.setQueryData(runKeys.stepList(client, ids, {}), singlePage(all))
-    return
+  const existing = queryClient
+    .getQueryCache()
+    .findAll({ queryKey: prefix })
+    .filter((query) => query.queryKey.length === prefix.length + 1)
+  if (seed) {
+    if (existing.length === 0) {
+      queryClient.setQueryData(runKeys.stepList(client, ids, {}), singlePage(all))
+    }
+    for (const query of existing) {
+      const params = (query.queryKey[prefix.length] ?? {}) as { order?: string; limit?: number }
+      const fits = params.limit === undefined || all.length <= params.limit
+      if (query.state.data === undefined && fits) {
+        queryClient.setQueryData(query.queryKey, singlePage(all, params.order === 'asc' ? 'asc' : 'desc'))
+      }
+    }
   }
   upsertLists(queryClient, prefix, changed)
+}
+
+/**
+ * The final write of a run (after its in-flight list fetches were cancelled): every step and message the stream
+ * knows goes into every list entry of the run and its thread, whatever the entry's query.
+ */
+export function writeFinalLists(
+  queryClient: QueryClient,
+  client: RunsClient,
+  ids: { threadId: string; runId: string },
+  snapshot: RunSnapshot,
+  seed: boolean,
+): void {
+  const steps = listEntities(snapshot.steps)
+  writeSteps(queryClient, client, ids, steps, steps, seed && steps.length > 0)
+  writeMessages(queryClient, client, ids.threadId, listEntities(snapshot.messages))
 }
 
 /** Writes messages into every loaded message list of their thread (never seeds: the thread has older ones). */

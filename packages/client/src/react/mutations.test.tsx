@@ -1,6 +1,8 @@
 import { act, waitFor } from '@testing-library/react'
 import { describe, expect, test } from 'vitest'
 import type { Run } from '../core/index'
+import { ActiveRunError } from '../core/index'
+import { runKeys } from './keys'
 import { runQueries } from './queries'
 import { createTestBackend, createTestQueryClient, createThread, renderHookWithClient } from './test-utils'
 import { useCancelRun } from './useCancelRun'
@@ -8,6 +10,7 @@ import { useCreateRun } from './useCreateRun'
 import { useCreateThreadAndRun } from './useCreateThreadAndRun'
 import { useModifyRun } from './useModifyRun'
 import { useRun } from './useRun'
+import { useRuns } from './useRuns'
 import { SubmitInFlightError, useSubmitToolOutputs } from './useSubmitToolOutputs'
 
 const WEATHER_AND_TIME = '/tool get_weather {"city":"Paris"}\n/tool get_time {"city":"Paris"}'
@@ -170,5 +173,68 @@ describe('useSubmitToolOutputs', () => {
     const cached = queryClient.getQueryData<Run>(runQueries.run(backend.client, ids).queryKey)
     expect(cached?.status).not.toBe('requires_action')
     await waitFor(() => expect(result.current.run.data?.status).toBe('completed'))
+  })
+})
+
+describe('create and the thread’s lists (C2, C4)', () => {
+  test('an older run-list refresh cannot land after a create and drop the new run from useRuns (C2)', async () => {
+    let slowLists = false
+    const backend = createTestBackend({
+      // A refresh that answers late, with the list as it was when it was asked.
+      rewrite: async (response, request) => {
+        if (slowLists && request.method === 'GET' && /\/runs$/.test(new URL(request.url).pathname)) {
+          await new Promise((resolve) => setTimeout(resolve, 150))
+        }
+        return response
+      },
+    })
+    const threadId = await createThread(backend)
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      runs: useRuns({ threadId }),
+      create: useCreateRun(),
+    }))
+    const listed = () => result.current.runs.data?.pages.flatMap((page) => page.data.map((run) => run.id))
+    await waitFor(() => expect(listed()).toEqual([]))
+    slowLists = true
+    act(() => {
+      void queryClient.invalidateQueries({ queryKey: runKeys.runLists(backend.client, { threadId }) })
+    })
+    const run = await act(() =>
+      result.current.create.mutateAsync({ threadId, body: { assistant_id: 'asst_demo' } }),
+    )
+    await waitFor(() => expect(listed()).toEqual([run.id]))
+    await new Promise((resolve) => setTimeout(resolve, 250)) // the old refresh would have landed by now
+    expect(listed()).toEqual([run.id])
+  })
+
+  test('two creates on one thread run one after another; the second meets the active run (C4)', async () => {
+    // How many creates had been sent when each create was answered.
+    const sentWhenAnswered: number[] = []
+    const backend: ReturnType<typeof createTestBackend> = createTestBackend({
+      tokenDelayMs: 20,
+      rewrite: (response, request) => {
+        if (request.method === 'POST' && /\/runs$/.test(new URL(request.url).pathname)) {
+          sentWhenAnswered.push(backend.count('POST', /\/runs$/))
+        }
+        return response
+      },
+    })
+    const threadId = await createThread(backend, '/long 100')
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => useCreateRun({ threadId }))
+    let first: Promise<Run> | undefined
+    let second: Promise<unknown> | undefined
+    act(() => {
+      first = result.current.mutateAsync({ threadId, body: { assistant_id: 'asst_demo' } })
+      second = result.current
+        .mutateAsync({ threadId, body: { assistant_id: 'asst_demo' } })
+        .catch((error: unknown) => error)
+    })
+    const run = await act(() => first!)
+    const refused = await act(() => second!)
+    expect(sentWhenAnswered).toEqual([1, 2]) // the second was sent only after the first was answered
+    expect(refused).toBeInstanceOf(ActiveRunError)
+    expect((refused as ActiveRunError).runId).toBe(run.id)
   })
 })

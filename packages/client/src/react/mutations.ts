@@ -1,6 +1,6 @@
 // Mutation option factories (house style §3). Each writes the run it gets back into `useRun`'s cache entry;
 // modify and cancel are optimistic with rollback (checklist C2, F11). `context.client` is the QueryClient.
-import { mutationOptions, type QueryClient } from '@tanstack/react-query'
+import { hashKey, mutationOptions, type QueryClient } from '@tanstack/react-query'
 import type {
   CreateRunParams,
   CreateThreadAndRunParams,
@@ -49,6 +49,13 @@ async function applyOptimistic(
   return { previous, release }
 }
 
+// C2 for created runs: cancel in-flight refreshes of the thread's run lists (they would answer without the new
+// run and land after it), then write the run into `useRun`'s entry and every loaded run list.
+async function writeCreatedRun(queryClient: QueryClient, client: RunsClient, run: Run): Promise<void> {
+  await queryClient.cancelQueries({ queryKey: runKeys.runLists(client, { threadId: run.thread_id }) })
+  writeRun(queryClient, client, run)
+}
+
 function rollback(
   queryClient: QueryClient,
   client: RunsClient,
@@ -68,13 +75,25 @@ function rollback(
  * cancel.mutate({ threadId, runId })
  */
 export const runMutations = {
-  /** Starts a run on a thread (no stream) and caches it. */
-  create: (client: RunsClient) =>
-    mutationOptions<Run, OaiRunsError, CreateRunVariables>({
+  /**
+   * Starts a run on a thread (no stream) and caches it. With `ids`, creates on that thread run one after another
+   * (mutation scope = the thread, checklist C4), so a second send waits and meets the server's active-run rule.
+   */
+  create: (client: RunsClient, ids?: ThreadIds) =>
+    mutationOptions<Run, OaiRunsError, CreateRunVariables, { release: () => void }>({
       mutationKey: runMutationKeys.kind(client, 'create'),
+      ...(ids ? { scope: { id: hashKey(runKeys.thread(client, ids)) } } : {}),
       mutationFn: ({ threadId, body }) => client.runs.create({ threadId }, { ...body, stream: false }),
-      onSuccess: (run, _variables, _result, context) => {
-        writeRun(context.client, client, run)
+      // C2: no refresh of the thread's run lists may start (or stay in flight) while the create is out.
+      onMutate: async ({ threadId }, context) => {
+        const queryKey = runKeys.runLists(client, { threadId })
+        const release = holdQueries(queryKey)
+        await context.client.cancelQueries({ queryKey })
+        return { release }
+      },
+      onSuccess: (run, _variables, _result, context) => writeCreatedRun(context.client, client, run),
+      onSettled: (_run, _error, _variables, held) => {
+        held?.release()
       },
     }),
 
@@ -83,9 +102,7 @@ export const runMutations = {
     mutationOptions<Run, OaiRunsError, CreateThreadAndRunVariables>({
       mutationKey: runMutationKeys.kind(client, 'createThreadAndRun'),
       mutationFn: ({ body }) => client.runs.createThreadAndRun({ ...body, stream: false }),
-      onSuccess: (run, _variables, _result, context) => {
-        writeRun(context.client, client, run)
-      },
+      onSuccess: (run, _variables, _result, context) => writeCreatedRun(context.client, client, run),
     }),
 
   /** Submits every tool output of a run in one request (no stream) and caches the run. */

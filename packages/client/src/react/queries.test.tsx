@@ -1,9 +1,11 @@
+import { QueryClient } from '@tanstack/react-query'
 import { waitFor } from '@testing-library/react'
 import { describe, expect, test, vi } from 'vitest'
 import { createClient } from '../core/index'
 import { runKeys } from './keys'
 import { runQueries } from './queries'
 import {
+  BASE_URL,
   createTestBackend,
   createTestQueryClient,
   createThread,
@@ -130,6 +132,38 @@ describe('useRun', () => {
     )
     await waitFor(() => expect(result.current.isError).toBe(true))
     expect(result.current.error).toMatchObject({ name: 'NotFoundError', status: 404 })
+  })
+
+  test('transport retries × query retries stay bounded; only retryable errors are retried (T9)', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend)
+    const run = await backend.client.runs.create({ threadId }, { assistant_id: 'asst_demo' })
+    let gets = 0
+    const client = createClient({
+      baseURL: BASE_URL,
+      maxRetries: 2,
+      fetch: (input, init) => {
+        const request = new Request(input, init)
+        gets += request.method === 'GET' ? 1 : 0
+        return backend.server.fetch(request)
+      },
+    })
+    backend.server.faults.add({ operation: 'getRun', status: 500, retryAfterMs: 1, times: 100 })
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retryDelay: 0 } } })
+    const failing = renderHookWithClient(queryClient, client, () => useRun({ threadId, runId: run.id }))
+    await waitFor(() => expect(failing.result.current.isError).toBe(true))
+    expect(failing.result.current.error).toMatchObject({ status: 500, retryable: true })
+    expect(gets).toBe(6) // (1 + 2 transport retries) × (1 + 1 query retry), never more
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(gets).toBe(6)
+    backend.server.faults.clear()
+    gets = 0
+    const missing = renderHookWithClient(queryClient, client, () =>
+      useRun({ threadId, runId: 'run_missing' }),
+    )
+    await waitFor(() => expect(missing.result.current.isError).toBe(true))
+    expect(missing.result.current.error).toMatchObject({ status: 404, retryable: false })
+    expect(gets).toBe(1) // a 404 is retried nowhere
   })
 })
 

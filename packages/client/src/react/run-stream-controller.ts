@@ -1,5 +1,5 @@
-// The engine behind `useRunStream`, free of React: opens a streamed run (or continues one), folds every event with
-// `reduceRunEvent`, writes run/steps/messages into the cache entries the queries read (at most once per frame,
+// The engine behind `useRunStream`, free of React: opens a streamed run (or continues one), reads the snapshot the
+// RunStream folds (one fold per event, `reduceRunEvent` rules), writes run/steps/messages into the cache entries the queries read (at most once per frame,
 // at once on final events), falls back to polling when the stream drops, runs client tools and reports one
 // lifecycle. A session is replaced (never mutated back to life) when it stops, so late events of an old stream
 // or of an old thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1, F3, F10, F11).
@@ -24,12 +24,11 @@ import {
   isTerminalRunStatus,
   listEntities,
   OaiRunsError,
-  reduceRunEvent,
   StreamIdleTimeoutError,
   StreamTruncatedError,
   ValidationError,
 } from '../core/index'
-import { upsertLists, writeMessages, writeRun, writeSteps } from './cache'
+import { upsertLists, writeFinalLists, writeMessages, writeRun, writeSteps } from './cache'
 import { createFrameScheduler } from './frame-scheduler'
 import { holdQueries } from './holds'
 import { runKeys } from './keys'
@@ -113,6 +112,10 @@ type Session = {
   reported: string
   release: (() => void) | null
   stopWatch: (() => void) | null
+  /** The open stream, whose fold is the snapshot's source while it is read. */
+  stream: RunStream | null
+  /** True once unmounted (dispose): a remount may resume the same run (React StrictMode mounts twice). */
+  disposed: boolean
 }
 
 /** Thrown when a stream or submit is started while this hook already streams one. */
@@ -156,6 +159,10 @@ function isFinalEvent(event: AnyRunStreamEvent): boolean {
     typeof status === 'string' &&
     (status === 'requires_action' || isTerminalRunStatus(status))
   )
+}
+
+function isRunEvent(event: AnyRunStreamEvent): boolean {
+  return event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')
 }
 
 function changed<T>(next: EntityCollection<T>, previous: EntityCollection<T>): T[] {
@@ -262,6 +269,7 @@ export function createRunStreamController(deps: {
   function flush(): void {
     notifyManager.batch(() => {
       if (session) {
+        syncSnapshot(session)
         writeCache(session)
       }
       state = viewOf(session)
@@ -271,6 +279,13 @@ export function createRunStreamController(deps: {
         }
       })
     })
+  }
+
+  // A6: the RunStream already folds each event; its snapshot is read (copied on write) at most once per flush.
+  function syncSnapshot(s: Session): void {
+    if (s.stream) {
+      s.snapshot = s.stream.snapshot()
+    }
   }
 
   function publish(): void {
@@ -291,7 +306,17 @@ export function createRunStreamController(deps: {
         !exact ||
         query.queryKey.length !== exact.length ||
         query.queryKey.some((part, i) => part !== exact[i]),
+      refetchType: 'active',
     })
+  }
+
+  // Cancels in-flight refreshes of a thread's run and message lists (their data goes back to what it was).
+  function cancelThreadLists(threadId: string): Promise<unknown> {
+    return Promise.all(
+      [runKeys.runLists(client, { threadId }), runKeys.messageLists(client, { threadId })].map((queryKey) =>
+        queryClient.cancelQueries({ queryKey }),
+      ),
+    )
   }
 
   // SESSIONS
@@ -327,6 +352,8 @@ export function createRunStreamController(deps: {
       reported: '',
       release: null,
       stopWatch: null,
+      stream: null,
+      disposed: false,
       ...init,
     }
     s.written = init.written ?? s.snapshot
@@ -353,19 +380,41 @@ export function createRunStreamController(deps: {
     }
   }
 
-  function finish(s: Session, run: Run): void {
-    stop(s)
+  // `reading`: called on the terminal event of a stream still being read; the `done` frame closes it.
+  function finish(s: Session, run: Run, reading = false): void {
+    if (reading) {
+      s.release?.()
+      s.release = null
+    } else {
+      stop(s)
+    }
     s.snapshot = s.snapshot.run === run ? s.snapshot : { ...s.snapshot, run }
     s.status = 'done'
     s.connection = 'none'
     s.cancelling = false
     forget(s.threadId)
     publish()
-    // C5: one invalidation of the thread's lists, after the final write; the run itself is already final.
-    invalidateThread(s.threadId, run)
+    void refreshLists(s, run)
     if (isTerminalRunStatus(run.status)) {
       config().onFinish?.({ run, reason: run.status })
     }
+  }
+
+  // C5 and the fast-run race: a first list fetch still in flight would answer with what the server had before
+  // the run ended, so cancel it, write the whole snapshot into every list entry (whatever its query), and then
+  // invalidate once (active queries refetch; the run itself is already final).
+  async function refreshLists(s: Session, run: Run): Promise<void> {
+    const threadId = s.threadId ?? run.thread_id
+    const ids = { threadId: run.thread_id, runId: run.id }
+    await Promise.all(
+      [
+        runKeys.stepLists(client, ids),
+        runKeys.messageLists(client, { threadId }),
+        runKeys.runLists(client, { threadId }),
+      ].map((queryKey) => queryClient.cancelQueries({ queryKey })),
+    )
+    writeFinalLists(queryClient, client, ids, s.snapshot, s.ownsRun)
+    invalidateThread(threadId, run)
   }
 
   function fail(s: Session, error: Error): void {
@@ -395,6 +444,9 @@ export function createRunStreamController(deps: {
         hold(s, run.thread_id)
         if (isNew) {
           persist(s)
+          // C2: the run is written into the thread's run lists at the next flush; an older refresh must not
+          // land after it (the cancel reverts synchronously, before that write).
+          void cancelThreadLists(run.thread_id)
         }
         if (run.status === 'cancelling' || isTerminalRunStatus(run.status)) {
           s.cancelling = false
@@ -412,36 +464,52 @@ export function createRunStreamController(deps: {
     }
   }
 
+  // Reads a stream into the session. Failures go to state and onError; with `rethrow` (submitToolOutputs) the
+  // returned promise also rejects with the typed error, so a form can show it per field (F2, F4).
   async function consume(
     s: Session,
     open: (signal: AbortSignal) => Promise<RunStream>,
-    rollback?: () => void,
-  ) {
+    options: { before?: Promise<unknown>; rollback?: () => void; rethrow?: boolean } = {},
+  ): Promise<void> {
     publish()
+    const failWith = (error: Error) => {
+      if (s === session) {
+        fail(s, error)
+      }
+      if (options.rethrow) {
+        throw error
+      }
+    }
     let stream: RunStream
     try {
+      await options.before
       stream = await open(s.abort.signal)
     } catch (error) {
-      rollback?.()
-      if (s === session) {
-        fail(s, error as Error)
-      }
-      return
+      options.rollback?.()
+      return failWith(error as Error)
     }
+    s.stream = stream
     try {
       for await (const event of stream) {
         if (s !== session) {
           return // superseded: `return` closes the connection
         }
-        s.snapshot = reduceRunEvent(s.snapshot, event)
+        if (isRunEvent(event) || isFinalEvent(event)) {
+          syncSnapshot(s) // the run's ids and status are needed now
+        }
         onEvent(s, event)
-        if (isFinalEvent(event)) {
+        const run = s.snapshot.run
+        if (run && isTerminalRunStatus(run.status) && s.status === 'streaming' && isRunEvent(event)) {
+          finish(s, run, true) // A5: `done` at once; the frame after it only closes the stream
+        } else if (isFinalEvent(event)) {
           publish()
         } else {
           scheduler.schedule()
         }
       }
     } catch (error) {
+      syncSnapshot(s)
+      s.stream = null
       if (s !== session || s.abort.signal.aborted) {
         return
       }
@@ -454,10 +522,11 @@ export function createRunStreamController(deps: {
         watch(s, { threadId: s.threadId, runId: s.runId })
         return
       }
-      fail(s, error as Error)
-      return
+      return failWith(error as Error)
     }
-    if (s !== session) {
+    syncSnapshot(s)
+    s.stream = null
+    if (s !== session || s.status === 'done') {
       return
     }
     const run = s.snapshot.run
@@ -468,7 +537,7 @@ export function createRunStreamController(deps: {
     } else if (s.threadId && s.runId) {
       watch(s, { threadId: s.threadId, runId: s.runId })
     } else {
-      fail(s, new OaiRunsError('The stream ended before the run was created.'))
+      failWith(new OaiRunsError('The stream ended before the run was created.'))
     }
   }
 
@@ -494,12 +563,14 @@ export function createRunStreamController(deps: {
     s.release = null
     s.connection = 'poll'
     s.status = 'streaming'
+    s.ownsRun = false // the stream (if any) missed events: its step list is no longer complete
     s.threadId = ids.threadId
     s.runId = ids.runId
     persist(s)
     publish()
     invalidateThread(ids.threadId) // backfill steps and messages the stream did not deliver
     const observer = new QueryObserver(queryClient, runQueries.run(client, ids))
+    let polledAt = observer.getCurrentResult().dataUpdatedAt
     const onResult = (result: ReturnType<typeof observer.getCurrentResult>) => {
       if (s !== session || s.connection !== 'poll') {
         return
@@ -520,6 +591,13 @@ export function createRunStreamController(deps: {
       } else if (isTerminalRunStatus(run.status)) {
         finish(s, run)
       } else {
+        // A5: nothing streams the text while polling, so each poll of a working run refreshes what is shown.
+        if (result.dataUpdatedAt !== polledAt) {
+          polledAt = result.dataUpdatedAt
+          for (const queryKey of [runKeys.messageLists(client, ids), runKeys.stepLists(client, ids)]) {
+            void queryClient.invalidateQueries({ queryKey, refetchType: 'active' })
+          }
+        }
         scheduler.schedule()
       }
     }
@@ -609,7 +687,8 @@ export function createRunStreamController(deps: {
       }
       return
     }
-    submit(s, collectOutputs(s.toolCalls))
+    // Errors reach state and onError; nobody awaits this automatic submit.
+    submit(s, collectOutputs(s.toolCalls)).catch(() => undefined)
   }
 
   function submit(previous: Session, outputs: ToolOutput[]): Promise<void> {
@@ -622,12 +701,15 @@ export function createRunStreamController(deps: {
       toolCalls: previous.toolCalls,
     })
     hold(s, ids.threadId)
-    return consume(s, (signal) =>
-      client.runs.submitToolOutputs(
-        ids,
-        { tool_outputs: outputs, stream: true },
-        { signal, idleTimeoutMs: config().idleTimeoutMs },
-      ),
+    return consume(
+      s,
+      (signal) =>
+        client.runs.submitToolOutputs(
+          ids,
+          { tool_outputs: outputs, stream: true },
+          { signal, idleTimeoutMs: config().idleTimeoutMs, initialSnapshot: previous.snapshot },
+        ),
+      { rethrow: true },
     )
   }
 
@@ -658,7 +740,10 @@ export function createRunStreamController(deps: {
       const temporary = (body.additional_messages ?? []).map((message) =>
         optimisticMessage(threadId, message),
       )
-      upsertLists(queryClient, runKeys.messageLists(client, { threadId }), temporary)
+      // C2: an older refresh of the thread's lists must not land after the optimistic write and drop it.
+      const before = cancelThreadLists(threadId).then(() =>
+        upsertLists(queryClient, runKeys.messageLists(client, { threadId }), temporary),
+      )
       const rollback = () => {
         const ids = new Set(temporary.map((message) => message.id))
         for (const query of queryClient
@@ -687,7 +772,7 @@ export function createRunStreamController(deps: {
             { ...body, stream: true },
             { signal, idleTimeoutMs: config().idleTimeoutMs },
           ),
-        temporary.length > 0 ? rollback : undefined,
+        { before, rollback: temporary.length > 0 ? rollback : undefined },
       )
     },
 
@@ -706,6 +791,8 @@ export function createRunStreamController(deps: {
     /**
      * Submits every output of a run in `requires_action` in one streamed request, merging the UI's outputs with
      * the handlers'; throws (sending nothing) when one is missing or stale, or a submit is in flight (F1, F3, F7).
+     * The promise rejects with the typed error when the submit or its stream fails (e.g. `ToolOutputsMismatchError`,
+     * `RunExpiredError`), which also goes to `error` and `onError` (F2, F4).
      */
     submitToolOutputs(outputs?: ToolOutputsInput): Promise<void> {
       assertIdle()
@@ -740,7 +827,8 @@ export function createRunStreamController(deps: {
 
     /** Follows an existing run by polling (reload-resume); ignored while a stream is open. */
     resume(ids: RunIds): void {
-      if (session && (session.connection !== 'none' || session.runId === ids.runId)) {
+      // A disposed session (unmounted, e.g. by StrictMode's test unmount) follows nothing any more.
+      if (session && !session.disposed && (session.connection !== 'none' || session.runId === ids.runId)) {
         return
       }
       const s = replace({ threadId: ids.threadId, runId: ids.runId })
@@ -820,7 +908,7 @@ export function createRunStreamController(deps: {
       const live = s.connection !== 'none'
       scheduler.cancel()
       stop(s)
-      session = { ...s, connection: 'none', status: live ? 'idle' : s.status }
+      session = { ...s, connection: 'none', status: live ? 'idle' : s.status, disposed: true }
       state = viewOf(session)
       if (live) {
         invalidateThread(s.threadId)

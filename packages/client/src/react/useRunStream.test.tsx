@@ -1,14 +1,19 @@
+import { createManualClock } from '@oai-runs/server'
 import { focusManager } from '@tanstack/react-query'
-import { act, waitFor } from '@testing-library/react'
+import { act, renderHook, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { Message, Run, RunStep } from '../core/index'
+import { RunExpiredError, ToolOutputsMismatchError } from '../core/index'
+import { runKeys } from './keys'
 import type { ListData } from './queries'
 import { runQueries } from './queries'
-import { type RunStorage, StreamBusyError } from './run-stream-controller'
+import { activeRunKey, type RunStorage, StreamBusyError } from './run-stream-controller'
 import {
+  BASE_URL,
   createTestBackend,
   createTestQueryClient,
   createThread,
+  createWrapper,
   renderHookWithClient,
   renderWithClient,
   textOf,
@@ -652,5 +657,222 @@ describe('useRunStream: resilience', () => {
     await waitFor(() => expect(result.current.status).toBe('done'), { timeout: 5000 })
     expect(result.current.runStatus).toBe('completed')
     expect(backend.count('POST', /\/submit_tool_outputs$/)).toBe(1)
+  })
+})
+
+// A page that streams a run and reads its steps oldest first, as the timeline component does.
+type StepsSeen = { stream?: ReturnType<typeof useRunStream>; steps?: ListData<RunStep> }
+
+function AscStepList({ threadId, runId, seen }: { threadId: string; runId: string; seen: StepsSeen }) {
+  seen.steps = useRunSteps({ threadId, runId }, { order: 'asc' }).data
+  return null
+}
+
+function AscSteps({ threadId, seen }: { threadId: string; seen: StepsSeen }) {
+  seen.stream = useRunStream({ threadId, resume: false })
+  return seen.stream.runId ? <AscStepList threadId={threadId} runId={seen.stream.runId} seen={seen} /> : null
+}
+
+// Regressions found with the playground (issue 4).
+describe('useRunStream: playground regressions', () => {
+  test('resumes a working run under <StrictMode> (mount → unmount → mount)', async () => {
+    const backend = createTestBackend({ tokenDelayMs: 5 })
+    const threadId = await createThread(backend, '/long 300')
+    const run = await backend.client.runs.create({ threadId }, { assistant_id: 'asst_demo' })
+    const storage = memoryStorage()
+    storage.setItem(activeRunKey(BASE_URL, threadId), run.id)
+    const queryClient = createTestQueryClient()
+    // StrictMode at the root, as in a React 19 app (a nested <StrictMode> does not replay effects).
+    const options = { wrapper: createWrapper(queryClient, backend.client), reactStrictMode: true }
+    // The run id kept in storage (a reload), and the same run given explicitly.
+    const stored = renderHook(() => useRunStream({ threadId, storage }), options)
+    const explicit = renderHook(
+      () => useRunStream({ threadId, storage: null, resume: { threadId, runId: run.id } }),
+      options,
+    )
+    for (const { result } of [stored, explicit]) {
+      await waitFor(() => expect(result.current.connection).toBe('poll'))
+      expect(result.current.runId).toBe(run.id)
+    }
+    for (const { result } of [stored, explicit]) {
+      await waitFor(() => expect(result.current.status).toBe('done'), { timeout: 5000 })
+      expect(result.current.runStatus).toBe('completed')
+    }
+  })
+
+  test('a step list whose first fetch is still in flight when the stream ends shows the final steps', async () => {
+    let slow: 'not sent' | 'in flight' | 'answered' = 'not sent'
+    const backend = createTestBackend({
+      tokenDelayMs: 5,
+      // The first step-list GET answers late, with what the server had when it was asked.
+      rewrite: async (response, request) => {
+        if (
+          request.method === 'GET' &&
+          /\/steps$/.test(new URL(request.url).pathname) &&
+          slow === 'not sent'
+        ) {
+          slow = 'in flight'
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          slow = 'answered'
+        }
+        return response
+      },
+    })
+    const threadId = await createThread(backend, '/long 10')
+    const queryClient = createTestQueryClient()
+    const seen: StepsSeen = {}
+    renderWithClient(queryClient, backend.client, <AscSteps threadId={threadId} seen={seen} />)
+    await act(() => seen.stream!.create({ assistant_id: 'asst_demo' }))
+    expect(slow).toBe('in flight') // sent while the run streamed, not answered when it ended
+    await waitFor(() => expect(seen.steps?.pages[0]?.data[0]?.status).toBe('completed'))
+    await new Promise((resolve) => setTimeout(resolve, 400)) // the stale answer would have landed by now
+    expect(seen.steps?.pages[0]?.data.map((step) => step.status)).toEqual(['completed'])
+  })
+
+  test('the status is done at the terminal event, before the stream’s done frame (A5)', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend, 'Hi')
+    const order: string[] = []
+    const { result } = renderHookWithClient(createTestQueryClient(), backend.client, () =>
+      useRunStream({
+        threadId,
+        resume: false,
+        onEvent: (event) => order.push(event.event),
+        onFinish: () => order.push('finish'),
+      }),
+    )
+    await act(() => result.current.create({ assistant_id: 'asst_demo' }))
+    expect(order.slice(-3)).toEqual(['thread.run.completed', 'finish', 'done'])
+    await waitFor(() => expect(result.current.status).toBe('done'))
+    expect(result.current.connection).toBe('none')
+  })
+
+  test('while following a run by polling, the messages refresh as the run goes (A5)', async () => {
+    const backend = createTestBackend({ tokenDelayMs: 5 })
+    const threadId = await createThread(backend, '/long 300')
+    const run = await backend.client.runs.create({ threadId }, { assistant_id: 'asst_demo' })
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () => ({
+      stream: useRunStream({ threadId, storage: null, resume: { threadId, runId: run.id } }),
+      messages: useThreadMessages({ threadId }),
+    }))
+    const words = () => assistantText(result.current.messages.data).split(' ').filter(Boolean).length
+    await waitFor(() => expect(words()).toBeGreaterThan(0))
+    const first = words()
+    await waitFor(() => expect(words()).toBeGreaterThan(first))
+    expect(result.current.stream.status).toBe('streaming') // still polling: the text grew before the end
+    expect(words()).toBeLessThan(300)
+    await waitFor(() => expect(result.current.stream.status).toBe('done'), { timeout: 5000 })
+    await waitFor(() => expect(words()).toBe(300))
+  })
+
+  test('submitToolOutputs rejects with the typed server error, which state and onError get too (F2)', async () => {
+    const backend = createTestBackend()
+    const threadId = await createThread(backend, WEATHER_AND_TIME)
+    const onError = vi.fn()
+    const { result } = renderHookWithClient(createTestQueryClient(), backend.client, () =>
+      useRunStream({ threadId, resume: false, onError }),
+    )
+    await act(() => result.current.create({ assistant_id: 'asst_demo' }))
+    await waitFor(() => expect(result.current.status).toBe('requires_action'))
+    const [first, second] = result.current.toolCalls
+    backend.server.faults.add({
+      operation: 'submitToolOuputsToRun',
+      status: 400,
+      message: `Expected tool outputs for call_ids ['${first!.id}', '${second!.id}'], got ['${first!.id}']`,
+    })
+    let caught: unknown
+    await act(async () => {
+      await result.current.submitToolOutputs({ [first!.id]: 'a', [second!.id]: 'b' }).catch((error) => {
+        caught = error
+      })
+    })
+    expect(caught).toBeInstanceOf(ToolOutputsMismatchError)
+    expect((caught as ToolOutputsMismatchError).expected).toEqual([first!.id, second!.id])
+    expect((caught as ToolOutputsMismatchError).received).toEqual([first!.id])
+    expect(result.current.error).toBe(caught)
+    expect(result.current.status).toBe('error')
+    expect(onError).toHaveBeenCalledWith(caught)
+  })
+
+  test('a submit after expires_at rejects with RunExpiredError (F4)', async () => {
+    const clock = createManualClock(Date.now())
+    const backend = createTestBackend({ clock })
+    const threadId = await createThread(backend, '/tool get_weather {"city":"Paris"}')
+    const { result } = renderHookWithClient(createTestQueryClient(), backend.client, () =>
+      useRunStream({ threadId, resume: false }),
+    )
+    await act(() => result.current.create({ assistant_id: 'asst_demo' }))
+    await waitFor(() => expect(result.current.status).toBe('requires_action'))
+    const call = result.current.toolCalls[0]!
+    expect(result.current.run?.expires_at).toBeTypeOf('number')
+    clock.advance(601_000)
+    let caught: unknown
+    await act(async () => {
+      await result.current.submitToolOutputs({ [call.id]: 'rain' }).catch((error) => {
+        caught = error
+      })
+    })
+    expect(caught).toBeInstanceOf(RunExpiredError)
+    expect(result.current.error).toBe(caught)
+    // The form keeps its values: the calls are still listed with their arguments.
+    expect(result.current.toolCalls.map((item) => item.arguments)).toEqual([call.arguments])
+  })
+
+  test('an older message-list refresh cannot drop the optimistic message of create() (C2)', async () => {
+    let slowLists = false
+    const backend = createTestBackend({
+      tokenDelayMs: 5,
+      rewrite: async (response, request) => {
+        if (slowLists && request.method === 'GET' && /\/messages$/.test(new URL(request.url).pathname)) {
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+        return response
+      },
+    })
+    const threadId = await createThread(backend, 'first')
+    const queryClient = createTestQueryClient()
+    const seen: Seen = { renders: 0 }
+    renderWithClient(queryClient, backend.client, <Chat threadId={threadId} seen={seen} />)
+    await waitFor(() => expect(seen.messages).toBeDefined())
+    slowLists = true
+    act(() => {
+      void queryClient.invalidateQueries({ queryKey: runKeys.messageLists(backend.client, { threadId }) })
+    })
+    backend.server.faults.add({ operation: 'createRun', delayMs: 300 })
+    let done: Promise<void> | undefined
+    act(() => {
+      done = seen.stream!.create({
+        assistant_id: 'asst_demo',
+        additional_messages: [{ role: 'user', content: 'second' }],
+      })
+    })
+    await waitFor(() => expect(allMessages(seen.messages)[0]?.id).toMatch(/^temp_msg_/))
+    await new Promise((resolve) => setTimeout(resolve, 200)) // the old refresh would have landed by now
+    expect(allMessages(seen.messages).map((message) => textOf(message))).toEqual(['second', 'first'])
+    slowLists = false
+    await act(() => done!)
+  })
+
+  test('two sends on one thread: the second is refused while the first streams (C4)', async () => {
+    const backend = createTestBackend({ tokenDelayMs: 5 })
+    const threadId = await createThread(backend, '/long 40')
+    const { result } = renderHookWithClient(createTestQueryClient(), backend.client, () =>
+      useRunStream({ threadId, resume: false }),
+    )
+    let done: Promise<void> | undefined
+    let refused: unknown
+    act(() => {
+      done = result.current.create({ assistant_id: 'asst_demo' })
+      try {
+        void result.current.create({ assistant_id: 'asst_demo' })
+      } catch (error) {
+        refused = error
+      }
+    })
+    expect(refused).toBeInstanceOf(StreamBusyError)
+    await act(() => done!)
+    await waitFor(() => expect(result.current.runStatus).toBe('completed'))
+    expect(backend.count('POST', /\/runs$/)).toBe(1)
   })
 })
