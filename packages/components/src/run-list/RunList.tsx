@@ -3,7 +3,7 @@
 import type { Run } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef } from 'react'
 import { clockTime, isoTime } from '../internal/format'
-import { createLoadMore, type LoadMoreProps } from '../internal/load-more'
+import { LoadMoreButton, type LoadMoreProps } from '../internal/load-more'
 import { Primitive, type PrimitiveProps } from '../internal/primitive'
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge'
 
@@ -63,10 +63,14 @@ RunListTrigger.displayName = 'RunList.Trigger'
 export type RunListLoadMoreProps = LoadMoreProps
 
 /** Loads the next page of runs; `aria-disabled` while loading. */
-export const RunListLoadMore = createLoadMore(
-  { idle: 'Load more runs', loading: 'Loading more runs…' },
-  'RunList.LoadMore',
-)
+export const RunListLoadMore = forwardRef<HTMLButtonElement, RunListLoadMoreProps>((props, ref) => (
+  <LoadMoreButton
+    labels={{ idle: 'Load more runs', loading: 'Loading more runs…' }}
+    {...props}
+    buttonRef={ref}
+  />
+))
+RunListLoadMore.displayName = 'RunList.LoadMore'
 
 /** Props of `RunList`. */
 export type RunListProps = Omit<RunListRootProps, 'children' | 'onSelect'> & {

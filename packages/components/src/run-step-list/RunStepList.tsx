@@ -2,7 +2,7 @@
 // RunStepList: a run's steps in order, with "load more" (and optional auto-loading) for long runs.
 import type { Message, RunStep as RunStepObject } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef } from 'react'
-import { createLoadMore, type LoadMoreProps } from '../internal/load-more'
+import { LoadMoreButton, type LoadMoreProps } from '../internal/load-more'
 import { Primitive, type PrimitiveProps } from '../internal/primitive'
 import type { MessageContentOptions } from '../message-content/MessageContent'
 import { RunStep } from './RunStep'
@@ -48,10 +48,14 @@ RunStepListList.displayName = 'RunStepList.List'
 export type RunStepListLoadMoreProps = LoadMoreProps
 
 /** The button that loads the next page; `aria-disabled` (still focusable) while loading. */
-export const RunStepListLoadMore = createLoadMore(
-  { idle: 'Load more steps', loading: 'Loading more steps…' },
-  'RunStepList.LoadMore',
-)
+export const RunStepListLoadMore = forwardRef<HTMLButtonElement, RunStepListLoadMoreProps>((props, ref) => (
+  <LoadMoreButton
+    labels={{ idle: 'Load more steps', loading: 'Loading more steps…' }}
+    {...props}
+    buttonRef={ref}
+  />
+))
+RunStepListLoadMore.displayName = 'RunStepList.LoadMore'
 
 /** Props of `RunStepList.Empty`. */
 export type RunStepListEmptyProps = PrimitiveProps<'p'>
