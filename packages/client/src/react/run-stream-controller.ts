@@ -6,17 +6,12 @@
 import { MutationObserver, notifyManager, type QueryClient, QueryObserver } from '@tanstack/react-query'
 import type {
   AnyRunStreamEvent,
-  CreateMessageParams,
   CreateRunParams,
   CreateThreadAndRunParams,
-  EntityCollection,
   Message,
   Run,
   RunIds,
-  RunSnapshot,
   RunStream,
-  RunToolCall,
-  TerminalRunStatus,
   ToolOutput,
 } from '../core/index'
 import {
@@ -34,166 +29,37 @@ import { holdQueries } from './holds'
 import { runKeys } from './keys'
 import { runMutations } from './mutations'
 import { runQueries } from './queries'
+import {
+  activeRunKey,
+  changed,
+  defaultStorage,
+  IDLE_STATE,
+  isFinalEvent,
+  isRunEvent,
+  optimisticMessage,
+  type RunStreamConfig,
+  type RunStreamState,
+  type Session,
+  StreamBusyError,
+} from './run-stream-state'
 import type { RunsClient } from './runs-client'
 import {
   collectOutputs,
   failedCalls,
   initialToolCalls,
   type ToolCallState,
-  type ToolHandler,
   type ToolOutputsInput,
 } from './tool-calls'
 
-/** Where a `useRunStream` stands; the run's own status is `runStatus`. */
-export type RunStreamStatus = 'idle' | 'streaming' | 'requires_action' | 'done' | 'error'
-
-/** How the run is being followed: an open stream, polling (after a drop or a reload), or not at all. */
-export type RunStreamConnection = 'none' | 'stream' | 'poll'
-
-/** What `useRunStream` shows: lifecycle, the live snapshot, the run's tool calls and the last error. */
-export type RunStreamState = {
-  status: RunStreamStatus
-  /** The run's own status (`cancelling` at once after `cancel()`), or null before the run exists. */
-  runStatus: Run['status'] | null
-  connection: RunStreamConnection
-  threadId: string | null
-  runId: string | null
-  run: Run | null
-  /** Everything the stream said so far (run, steps, messages), unchanged entities keeping their identity. */
-  snapshot: RunSnapshot
-  /** The function calls of a run in `requires_action`, with their status and outputs. */
-  toolCalls: readonly ToolCallState[]
-  error: Error | null
-}
-
-/** Why a run finished: its terminal status. */
-export type RunFinishReason = TerminalRunStatus
-
-/** Where a run id survives a reload; `sessionStorage` by default. */
-export type RunStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
-
-/** Options and callbacks of `useRunStream` (read fresh on every event). */
-export type RunStreamConfig = {
-  /** Client tools by function name; their outputs are submitted in one streamed request once all are ready. */
-  tools?: Readonly<Record<string, ToolHandler>> | undefined
-  /** Which calls wait for `approveToolCall`/`denyToolCall` before their handler runs. @defaultValue false */
-  approve?: boolean | ((call: RunToolCall) => boolean) | undefined
-  /** Fail over to polling when the stream sends nothing for this long, in ms. @defaultValue 0 (off) */
-  idleTimeoutMs?: number | undefined
-  /** Where the active run id is kept for reload-resume; `null` keeps none. @defaultValue sessionStorage */
-  storage?: RunStorage | null | undefined
-  /** Called with every event, as it arrives (not coalesced). */
-  onEvent?: ((event: AnyRunStreamEvent) => void) | undefined
-  /** Called with each piece of message text, as it arrives (not coalesced). */
-  onTextDelta?: ((text: string, info: { messageId: string }) => void) | undefined
-  /** Called when the run waits for tool outputs. */
-  onRequiresAction?: ((info: { run: Run; toolCalls: readonly ToolCallState[] }) => void) | undefined
-  /** Called once when the run reaches a terminal status. */
-  onFinish?: ((info: { run: Run; reason: RunFinishReason }) => void) | undefined
-  /** Called when the stream, a request or a tool handler fails. */
-  onError?: ((error: Error) => void) | undefined
-}
-
-type Session = {
-  abort: AbortController
-  threadId: string | null
-  runId: string | null
-  snapshot: RunSnapshot
-  /** The snapshot last written to the cache. */
-  written: RunSnapshot
-  /** True when this hook saw the run from its creation, so its step list is complete and may seed the cache. */
-  ownsRun: boolean
-  status: RunStreamStatus
-  connection: RunStreamConnection
-  toolCalls: ToolCallState[]
-  error: Error | null
-  cancelling: boolean
-  /** The ids of the failed tool calls last reported to onError, so one failure is reported once. */
-  reported: string
-  release: (() => void) | null
-  stopWatch: (() => void) | null
-  /** The open stream, whose fold is the snapshot's source while it is read. */
-  stream: RunStream | null
-  /** True once unmounted (dispose): a remount may resume the same run (React StrictMode mounts twice). */
-  disposed: boolean
-}
-
-/** Thrown when a stream or submit is started while this hook already streams one. */
-export class StreamBusyError extends OaiRunsError {
-  override name = 'StreamBusyError'
-}
-
-const IDLE_STATE: RunStreamState = {
-  status: 'idle',
-  runStatus: null,
-  connection: 'none',
-  threadId: null,
-  runId: null,
-  run: null,
-  snapshot: emptyRunSnapshot(),
-  toolCalls: [],
-  error: null,
-}
-
-function defaultStorage(): RunStorage | null {
-  try {
-    return globalThis.sessionStorage ?? null
-  } catch {
-    return null // storage can throw when cookies are blocked
-  }
-}
-
-/** The storage key of the active run of a thread. */
-export function activeRunKey(baseURL: string, threadId: string): string {
-  return `oai-runs:active-run:${baseURL}:${threadId}`
-}
-
-function isFinalEvent(event: AnyRunStreamEvent): boolean {
-  if (event.event === 'error' || event.event === 'done') {
-    return true
-  }
-  const status = (event.data as { status?: unknown } | null)?.status
-  return (
-    event.event.startsWith('thread.run.') &&
-    !event.event.startsWith('thread.run.step.') &&
-    typeof status === 'string' &&
-    (status === 'requires_action' || isTerminalRunStatus(status))
-  )
-}
-
-function isRunEvent(event: AnyRunStreamEvent): boolean {
-  return event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')
-}
-
-function changed<T>(next: EntityCollection<T>, previous: EntityCollection<T>): T[] {
-  if (next === previous) {
-    return []
-  }
-  return next.ids.filter((id) => next.byId[id] !== previous.byId[id]).map((id) => next.byId[id]!)
-}
-
-let temporaryIds = 0
-
-function optimisticMessage(threadId: string, input: CreateMessageParams): Message {
-  temporaryIds += 1
-  const text = typeof input.content === 'string' ? input.content : ''
-  return {
-    id: `temp_msg_${temporaryIds}`,
-    object: 'thread.message',
-    created_at: Math.floor(Date.now() / 1000),
-    thread_id: threadId,
-    status: 'completed',
-    incomplete_details: null,
-    completed_at: null,
-    incomplete_at: null,
-    role: input.role,
-    content: [{ type: 'text', text: { value: text, annotations: [] } }],
-    assistant_id: null,
-    run_id: null,
-    attachments: null,
-    metadata: input.metadata ?? null,
-  }
-}
+export type {
+  RunFinishReason,
+  RunStorage,
+  RunStreamConfig,
+  RunStreamConnection,
+  RunStreamState,
+  RunStreamStatus,
+} from './run-stream-state'
+export { activeRunKey, StreamBusyError } from './run-stream-state'
 
 /** The controller of one `useRunStream`. */
 export type RunStreamController = ReturnType<typeof createRunStreamController>

@@ -155,7 +155,8 @@ describe('useRunStream: the cache is the source of truth', () => {
       await waitFor(() => expect(seen.messages).toBeDefined())
       const before = seen.renders
       await act(() => seen.stream!.create({ assistant_id: 'asst_demo' }))
-      expect(assistantText(seen.messages).split(' ')).toHaveLength(500)
+      // Listeners are notified through react-query's notifyManager (a macrotask): wait for the last render.
+      await waitFor(() => expect(assistantText(seen.messages).split(' ')).toHaveLength(500))
       return { renders: seen.renders - before, deltas }
     }
     const coalesced = await measure(true)
@@ -790,7 +791,7 @@ describe('useRunStream: playground regressions', () => {
     expect(caught).toBeInstanceOf(ToolOutputsMismatchError)
     expect((caught as ToolOutputsMismatchError).expected).toEqual([first!.id, second!.id])
     expect((caught as ToolOutputsMismatchError).received).toEqual([first!.id])
-    expect(result.current.error).toBe(caught)
+    await waitFor(() => expect(result.current.error).toBe(caught))
     expect(result.current.status).toBe('error')
     expect(onError).toHaveBeenCalledWith(caught)
   })
@@ -814,7 +815,7 @@ describe('useRunStream: playground regressions', () => {
       })
     })
     expect(caught).toBeInstanceOf(RunExpiredError)
-    expect(result.current.error).toBe(caught)
+    await waitFor(() => expect(result.current.error).toBe(caught))
     // The form keeps its values: the calls are still listed with their arguments.
     expect(result.current.toolCalls.map((item) => item.arguments)).toEqual([call.arguments])
   })
