@@ -62,6 +62,7 @@ export type RunStreamConfig = {
   onError?: ((error: Error) => void) | undefined
 }
 
+/** One stream (or poll) of one run: replaced, never revived, when it stops (internal). */
 export type Session = {
   abort: AbortController
   threadId: string | null
@@ -91,6 +92,7 @@ export class StreamBusyError extends OaiRunsError {
   override name = 'StreamBusyError'
 }
 
+/** The state before anything streams. */
 export const IDLE_STATE: RunStreamState = {
   status: 'idle',
   runStatus: null,
@@ -103,6 +105,7 @@ export const IDLE_STATE: RunStreamState = {
   error: null,
 }
 
+/** `sessionStorage` where it exists and works, else null (SSR, privacy modes). */
 export function defaultStorage(): RunStorage | null {
   try {
     return globalThis.sessionStorage ?? null
@@ -116,6 +119,7 @@ export function activeRunKey(baseURL: string, threadId: string): string {
   return `oai-runs:active-run:${baseURL}:${threadId}`
 }
 
+/** Events after which the view is flushed at once instead of at the next frame. */
 export function isFinalEvent(event: AnyRunStreamEvent): boolean {
   if (event.event === 'error' || event.event === 'done') {
     return true
@@ -129,10 +133,12 @@ export function isFinalEvent(event: AnyRunStreamEvent): boolean {
   )
 }
 
+/** `thread.run.*` events (not steps or messages). */
 export function isRunEvent(event: AnyRunStreamEvent): boolean {
   return event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')
 }
 
+/** The entities of `next` that are new or no longer the same object as in `previous`. */
 export function changed<T>(next: EntityCollection<T>, previous: EntityCollection<T>): T[] {
   if (next === previous) {
     return []
@@ -142,6 +148,7 @@ export function changed<T>(next: EntityCollection<T>, previous: EntityCollection
 
 let temporaryIds = 0
 
+/** A temporary user message shown until the server's own arrives. */
 export function optimisticMessage(threadId: string, input: CreateMessageParams): Message {
   temporaryIds += 1
   const text = typeof input.content === 'string' ? input.content : ''
