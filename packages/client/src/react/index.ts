@@ -25,8 +25,8 @@ export type {
   RunStreamConnection,
   RunStreamState,
   RunStreamStatus,
-} from './run-stream-controller'
-export { StreamBusyError } from './run-stream-controller'
+} from './run-stream-state'
+export { StreamBusyError } from './run-stream-state'
 export type { RunsClient } from './runs-client'
 export type {
   ToolCallState,

@@ -51,16 +51,6 @@ import {
   type ToolOutputsInput,
 } from './tool-calls'
 
-export type {
-  RunFinishReason,
-  RunStorage,
-  RunStreamConfig,
-  RunStreamConnection,
-  RunStreamState,
-  RunStreamStatus,
-} from './run-stream-state'
-export { activeRunKey, StreamBusyError } from './run-stream-state'
-
 /** The controller of one `useRunStream`. */
 export type RunStreamController = ReturnType<typeof createRunStreamController>
 

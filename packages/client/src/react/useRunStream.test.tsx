@@ -7,7 +7,7 @@ import { RunExpiredError, ToolOutputsMismatchError } from '../core/index'
 import { runKeys } from './keys'
 import type { ListData } from './queries'
 import { runQueries } from './queries'
-import { activeRunKey, type RunStorage, StreamBusyError } from './run-stream-controller'
+import { activeRunKey, type RunStorage, StreamBusyError } from './run-stream-state'
 import {
   BASE_URL,
   createTestBackend,

@@ -4,7 +4,8 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { RunIds } from '../core/index'
 import { isActiveRunStatus } from '../core/index'
 import { useRunsClient } from './RunsClientProvider'
-import { activeRunKey, createRunStreamController, type RunStreamConfig } from './run-stream-controller'
+import { createRunStreamController } from './run-stream-controller'
+import { activeRunKey, type RunStreamConfig } from './run-stream-state'
 
 /** Options of `useRunStream`. */
 export type UseRunStreamOptions = RunStreamConfig & {
