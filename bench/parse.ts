@@ -136,6 +136,13 @@ export async function benchParse(options: { rounds: number; sdkRounds: number; e
         }
       },
     },
+    // The whole path to a final snapshot, as finalRun() takes it: no promise per event.
+    createRunStreamFinal: {
+      async run() {
+        const snapshot = await createRunStream(fixtureResponse(fixture)).finalSnapshot()
+        sink += snapshot.messages.ids.length
+      },
+    },
     sdkFinalRun: {
       reps: options.sdkRounds,
       async run() {
@@ -171,6 +178,7 @@ export async function benchParse(options: { rounds: number; sdkRounds: number; e
     reducer: 'ours: reduceRunEvent alone (parsed events)',
     handComposed: 'ours: iterateSse + JSON.parse + reduceRunEvent',
     createRunStream: 'ours: createRunStream, for await (parse+fold)',
+    createRunStreamFinal: 'ours: createRunStream → finalSnapshot() (parse+fold)',
     sdkFinalRun: 'openai runs.stream() → finalRun()',
     sdkForAwait: 'openai runs.stream(), for await',
   }
@@ -187,20 +195,23 @@ export async function benchParse(options: { rounds: number; sdkRounds: number; e
       breakdown: breakdown.has(key),
     })
   }
-  const ours = summaries.createRunStream.median
+  // The full path: our parser + reduceRunEvent to a final snapshot (finalSnapshot(), what finalRun() runs).
+  const ours = summaries.createRunStreamFinal.median
+  const oursForAwait = summaries.createRunStream.median
   figures.push(
     {
       section: 'parse',
-      name: 'ours (createRunStream) vs floor',
-      value: rate(summaries.createRunStream),
+      name: 'ours (createRunStream → finalSnapshot()) vs floor',
+      value: rate(summaries.createRunStreamFinal),
       unit: 'ev/s',
       target: { text: 'within 2× of the floor', met: ours / floor.median <= 2 },
       ratio: { value: ours / floor.median, label: 'floor time' },
     },
     {
+      // Like for like: both consumed to the end without looking at each event.
       section: 'parse',
-      name: 'ours vs openai runs.stream() → finalRun()',
-      value: rate(summaries.createRunStream),
+      name: 'ours finalSnapshot() vs openai runs.stream() → finalRun()',
+      value: rate(summaries.createRunStreamFinal),
       unit: 'ev/s',
       target: { text: '≥ 5× faster than the SDK', met: summaries.sdkFinalRun.median / ours >= 5 },
       ratio: { value: summaries.sdkFinalRun.median / ours, label: 'faster than the SDK' },
@@ -211,8 +222,8 @@ export async function benchParse(options: { rounds: number; sdkRounds: number; e
       name: 'ours vs openai runs.stream(), for await',
       value: rate(summaries.createRunStream),
       unit: 'ev/s',
-      target: { text: '≥ 5× faster than the SDK', met: summaries.sdkForAwait.median / ours >= 5 },
-      ratio: { value: summaries.sdkForAwait.median / ours, label: 'faster than the SDK' },
+      target: { text: '≥ 5× faster than the SDK', met: summaries.sdkForAwait.median / oursForAwait >= 5 },
+      ratio: { value: summaries.sdkForAwait.median / oursForAwait, label: 'faster than the SDK' },
     },
   )
   const megabytes = (fixture.bytes / 1e6).toFixed(1)

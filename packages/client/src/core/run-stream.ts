@@ -1,6 +1,5 @@
 // A streamed run: typed events from an SSE response, folded into a RunSnapshot as they are consumed.
 // Checklist S5–S10, S14. Never re-POSTs and never cancels the run on the server: `abort()` only stops reading.
-import type { EventSourceMessage } from 'eventsource-parser'
 import { isPlainObject } from './delta-merge'
 import {
   ApiError,
@@ -125,11 +124,9 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
   })
   ended.catch(() => undefined) // rejections reach finalRun() callers, never the process
 
-  // The messages of the chunk just read, then its events, parsed in one go once the chunk is in (JSON.parse back
-  // to back) and handed out synchronously: one promise per event, none per layer. Parsing stops at the first
-  // frame that ends the stream ([DONE], an error frame, bad JSON): `stop`, acted on once the events before it
-  // were consumed.
-  let messages: EventSourceMessage[] = []
+  // The events of the chunk just read, parsed as the parser hands its messages over (JSON.parse back to back)
+  // and handed out synchronously: one promise per event, none per layer. Parsing stops at the first frame that
+  // ends the stream ([DONE], an error frame, bad JSON): `stop`, acted on once the events before it were consumed.
   let events: AnyRunStreamEvent[] = []
   let position = 0
   // The index in `events` of the first event showing the run in a final state, -1 if none.
@@ -154,16 +151,18 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
   let lastThread = false
   let lastRun = false
 
-  const parse = (message: EventSourceMessage) => {
-    const name = message.event ?? 'message'
+  const parse = (name: string, text: string) => {
+    if (stop !== undefined) {
+      return
+    }
     // S6: `[DONE]` ends the stream whatever the event name; nothing after it is read.
-    if (message.data === '[DONE]' || name === 'done') {
+    if (text === '[DONE]' || name === 'done') {
       stop = { kind: 'done' }
       return
     }
     let data: unknown
     try {
-      data = JSON.parse(message.data)
+      data = JSON.parse(text)
     } catch {
       stop = { kind: 'parse', name }
       return
@@ -189,16 +188,6 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
         ? { event: lastEvent, data }
         : { event: lastEvent, data, unknown: true }) as AnyRunStreamEvent,
     )
-  }
-
-  const parseChunk = () => {
-    for (const message of messages) {
-      if (stop !== undefined) {
-        break
-      }
-      parse(message)
-    }
-    messages = []
   }
 
   // Hands out the next parsed event, folded.
@@ -295,7 +284,7 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
             idleTimeoutMs: options.idleTimeoutMs,
             maxEventBytes: options.maxEventBytes,
           },
-          (message) => messages.push(message),
+          parse,
         )
       }
       while (true) {
@@ -315,7 +304,6 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
         position = 0
         finalAt = -1
         more = await source.read()
-        parseChunk()
       }
     } catch (error) {
       if (closed) {
@@ -368,6 +356,26 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
     return run
   }
 
+  // Consumes every event as `for await` would, without a promise per event: the events of a chunk are folded in
+  // one synchronous loop, and only reading the next chunk awaits.
+  async function drain(): Promise<void> {
+    while (true) {
+      if (flowing && position < events.length) {
+        try {
+          take()
+        } catch (error) {
+          flowing = false
+          await serial(() => fail(error))
+        }
+        continue
+      }
+      const result = await serial(pull)
+      if (result.done) {
+        return
+      }
+    }
+  }
+
   const stream: RunStream = {
     response,
     requestId: response.headers.get('x-request-id'),
@@ -383,9 +391,8 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
     snapshot: () => fold.snapshot(),
     async finalSnapshot() {
       if (!started) {
-        for await (const _event of stream) {
-          // consumed only to fold every event
-        }
+        started = true
+        await drain()
       }
       await ended
       return fold.snapshot()

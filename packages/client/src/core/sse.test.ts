@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { createParser } from 'eventsource-parser'
 import { describe, expect, test } from 'vitest'
 import { StreamBufferLimitError, StreamIdleTimeoutError } from './errors'
 import { iterateSse, type SseMessage } from './sse'
@@ -290,5 +291,63 @@ describe('S14: abort and early exit release the body', () => {
       messages.push(message)
     }
     expect(messages).toEqual([])
+  })
+})
+
+// Our parser against eventsource-parser (a dev dependency kept as the oracle) on random, often malformed streams:
+// every field kind, comments, unknown fields, fields without a colon or space, NUL in ids, CR/LF/CRLF mixed,
+// non-ASCII text, a BOM, cut at random bytes.
+describe('the line parser agrees with eventsource-parser', () => {
+  const pieces = ['a', ' ', ':', 'é', '日本', '🙂', '{"x":1}', '\0', 'data', 'event', 'id', '\u2028']
+  const fields = ['data', 'data', 'data', 'event', 'id', 'retry', 'dat', 'data ', 'unknown', '', 'Data']
+  const endings = ['\n', '\r', '\r\n']
+
+  function randomStream(random: () => number): string {
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!
+    const value = () => Array.from({ length: Math.floor(random() * 5) }, () => pick(pieces)).join('')
+    let text = random() < 0.1 ? '\uFEFF' : ''
+    const lines = 5 + Math.floor(random() * 60)
+    for (let index = 0; index < lines; index++) {
+      const roll = random()
+      const line =
+        roll < 0.2
+          ? '' // a blank line: dispatch
+          : roll < 0.27
+            ? `:${value()}` // a comment
+            : roll < 0.32
+              ? pick(fields) // a field with no colon
+              : `${pick(fields)}:${random() < 0.7 ? ' ' : ''}${value()}`
+      text += line + pick(endings)
+    }
+    return random() < 0.2 ? text + value() : text // sometimes an unterminated last line
+  }
+
+  function oracle(text: string): SseMessage[] {
+    const messages: SseMessage[] = []
+    const parser = createParser({
+      onEvent({ event, data, id }) {
+        messages.push(
+          id === undefined ? { event: event ?? 'message', data } : { event: event ?? 'message', data, id },
+        )
+      },
+    })
+    // What the body decodes to (TextDecoder drops a leading BOM); a final CR is a line end at EOF.
+    const decoded = new TextDecoder().decode(utf8.encode(text))
+    parser.feed(decoded.endsWith('\r') ? `${decoded}\n` : decoded)
+    return messages
+  }
+
+  test('500 random streams, whole and cut at random bytes, give the same messages', async () => {
+    const random = seededRandom(20261129)
+    let dispatched = 0
+    for (let round = 0; round < 500; round++) {
+      const text = randomStream(random)
+      const bytes = utf8.encode(text)
+      const expected = oracle(text)
+      dispatched += expected.length
+      expect(await collect(bytes), text).toEqual(expected)
+      expect(await collect(split(bytes, () => 1 + Math.floor(random() * 12))), text).toEqual(expected)
+    }
+    expect(dispatched).toBeGreaterThan(1000) // the generator really makes events
   })
 })
