@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
+import { createClient } from '@oai-runs/client'
 import {
   createRunsServer,
   demoAssistant,
@@ -120,25 +121,31 @@ export function createPlaygroundApp(options: PlaygroundOptions = {}) {
     },
   })
 
+  // Upstream, the assistant's tools are read server-side with our own client (the proxy lets browsers reach runs,
+  // never assistants): the same key, `api-version` and beta header as the proxy, mapped onto client options.
+  const upstreamClient = options.upstream
+    ? createClient({
+        baseURL: options.upstream,
+        ...(options.apiVersion
+          ? {
+              headers: { 'api-key': options.apiKey ?? '' },
+              defaultQuery: { 'api-version': options.apiVersion },
+            }
+          : { apiKey: options.apiKey ?? '' }),
+        betaHeader: options.betaHeader === 'none' ? null : (options.betaHeader ?? 'assistants=v2'),
+        maxRetries: 1,
+      })
+    : undefined
+
   async function assistantTools(): Promise<Tool[]> {
     if (embedded) {
       return embedded.store.assistants.get(assistantId!)?.tools ?? []
     }
     try {
-      const url = new URL(`${options.upstream!.replace(/\/$/, '')}/assistants/${assistantId}`)
-      const headers: Record<string, string> = options.apiVersion
-        ? { 'api-key': options.apiKey ?? '' }
-        : { authorization: `Bearer ${options.apiKey ?? ''}` }
-      if (options.apiVersion) {
-        url.searchParams.set('api-version', options.apiVersion)
-      }
-      if (options.betaHeader !== 'none') {
-        headers['openai-beta'] = options.betaHeader ?? 'assistants=v2'
-      }
-      const response = await fetch(url, { headers })
-      return response.ok ? (((await response.json()) as { tools?: Tool[] }).tools ?? []) : []
+      const assistant = await upstreamClient!.assistants.retrieve({ assistantId: assistantId! })
+      return (assistant.tools ?? []) as Tool[]
     } catch {
-      return []
+      return [] // the chat still works; the tool form then shows the raw arguments
     }
   }
 

@@ -114,6 +114,49 @@ test('upstream mode: the browser talks only to the proxy, which holds the key', 
   }
 })
 
+test('an Azure-style upstream gets the api-key header, api-version and no beta header on every call', async () => {
+  const upstream = createRunsServer({ tokenDelayMs: 0, apiKeys: ['sk-azure-key'] })
+  upstream.seedAssistant({ ...demoAssistant, id: 'asst_azure' })
+  const seen: { path: string; apiKey: string | null; version: string | null; beta: string | null }[] = []
+  // A gateway in front of our server that speaks Azure's dialect: api-key header and an api-version query.
+  const gateway = await listen(
+    {
+      fetch(request: Request) {
+        const url = new URL(request.url)
+        seen.push({
+          path: url.pathname,
+          apiKey: request.headers.get('api-key'),
+          version: url.searchParams.get('api-version'),
+          beta: request.headers.get('openai-beta'),
+        })
+        const headers = new Headers(request.headers)
+        headers.set('authorization', `Bearer ${request.headers.get('api-key')}`)
+        return upstream.fetch(new Request(request, { headers }))
+      },
+    },
+    { port: 0 },
+  )
+  try {
+    const { call } = setup({
+      upstream: gateway.url,
+      apiKey: 'sk-azure-key',
+      apiVersion: '2024-05-01-preview',
+      betaHeader: 'none',
+      assistantId: 'asst_azure',
+    })
+    const { cookie, config } = await session(call)
+    expect(config.tools.length).toBeGreaterThan(0) // read through our client, with the same credentials
+    expect((await call('/api/runs/threads', { method: 'POST', body: '{}' }, cookie)).status).toBe(200)
+    expect(seen.map((entry) => entry.path)).toEqual(['/v1/assistants/asst_azure', '/v1/threads'])
+    for (const entry of seen) {
+      expect(entry).toMatchObject({ apiKey: 'sk-azure-key', version: '2024-05-01-preview', beta: null })
+    }
+  } finally {
+    upstream.close()
+    await gateway.close()
+  }
+})
+
 test('upstream mode without an assistant id fails at start with a message that says what to set', () => {
   expect(() => createPlaygroundApp({ upstream: 'http://127.0.0.1:1/v1', apiKey: 'k' })).toThrow(
     'OAI_RUNS_ASSISTANT_ID is required with OAI_RUNS_UPSTREAM',
