@@ -97,6 +97,9 @@ test('SIGKILL mid-run: the next start serves every object, fails the interrupted
   )
   expect(partial[1].status).toBe('in_progress')
 
+  // A second server on the same file, while the first runs, refuses to start and says why.
+  await expect(start(['--db', db])).rejects.toThrow(/in use by another server/)
+
   first.child.kill('SIGKILL')
   await new Promise((resolve) => first.child.once('exit', resolve))
 

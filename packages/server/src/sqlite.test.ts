@@ -7,7 +7,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 import { expectNoViolations } from '../../../test/support/contract.ts'
 import { createTestServer } from '../../../test/support/server-harness.ts'
 import type { RunModel } from './model.ts'
-import { createSqliteStore, interruptedRunError, type SqliteRunsStore } from './sqlite.ts'
+import { createSqliteStore, DatabaseInUseError, interruptedRunError, type SqliteRunsStore } from './sqlite.ts'
 import { createMemoryStore, type RunsStore } from './store.ts'
 import type { MessageObject } from './types.ts'
 
@@ -209,4 +209,26 @@ test('recovery can be turned off', async () => {
   const reopened = openStore('runs.db', { recoverInterruptedRuns: false })
   expect(reopened.recovered).toEqual([])
   expect(reopened.runs.get('thread_1', 'run_1')?.status).toBe('in_progress')
+})
+
+test('one store per file: a second open fails with DatabaseInUseError at once, and works after close', () => {
+  const first = openStore()
+  first.threads.put({ id: 'thread_1' } as never)
+  const started = performance.now()
+  const second = (() => {
+    try {
+      return createSqliteStore(join(dir, 'runs.db'))
+    } catch (error) {
+      return error
+    }
+  })()
+  expect(second).toBeInstanceOf(DatabaseInUseError)
+  expect((second as DatabaseInUseError).message).toMatch(/in use by another server.*another database file/)
+  expect((second as DatabaseInUseError).path).toBe(join(dir, 'runs.db'))
+  expect(performance.now() - started).toBeLessThan(1000) // no busy wait: the answer is immediate
+  // The first store is untouched by the failed open, and the file opens once it is closed.
+  expect(first.threads.get('thread_1')).toMatchObject({ id: 'thread_1' })
+  first.close()
+  open.pop()
+  expect(openStore().threads.get('thread_1')).toMatchObject({ id: 'thread_1' })
 })

@@ -157,19 +157,53 @@ function recover(store: RunsStore, db: Database.Database, now: number): RunObjec
   return recovered
 }
 
+/** Thrown by {@link createSqliteStore} when another store (in this or another process) has the file open. */
+export class DatabaseInUseError extends Error {
+  override name = 'DatabaseInUseError'
+  /** The database file. */
+  readonly path: string
+
+  constructor(path: string, cause: unknown) {
+    super(
+      `The database ${path} is in use by another server (one process per file: two would each fail the other's ` +
+        'running runs as interrupted). Stop the other server, or give this one another database file.',
+      { cause },
+    )
+    this.path = path
+  }
+}
+
+// One server per file: the first store takes SQLite's exclusive lock and keeps it until close() (or until its
+// process dies: the OS drops the lock, so a restart after a crash opens the file at once). Set before the first
+// access, the exclusive mode also keeps WAL off shared memory.
+function lockExclusively(db: Database.Database, path: string): void {
+  db.pragma('locking_mode = EXCLUSIVE')
+  db.pragma('busy_timeout = 0')
+  try {
+    db.exec('BEGIN EXCLUSIVE; COMMIT')
+  } catch (error) {
+    db.close()
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+      throw new DatabaseInUseError(path, error)
+    }
+    throw error
+  }
+}
+
 /**
  * Opens (or creates) a SQLite file as the server's store: assistants, threads, messages, runs and steps survive a
  * restart. Multi-row changes of the engine run in one transaction; runs a killed process left running are marked
- * `failed` on open. One server process per file.
+ * `failed` on open. One server process per file: a second open fails with `DatabaseInUseError` until the first
+ * store is closed or its process ends.
  * @example
  * const store = createSqliteStore('./runs.db')
  * const server = createRunsServer({ store })
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteRunsStore {
   const db = new Database(path)
-  db.pragma('journal_mode = WAL') // readers never block the writer; a killed process loses nothing committed
+  lockExclusively(db, path)
+  db.pragma('journal_mode = WAL') // a killed process loses nothing committed
   db.pragma('synchronous = NORMAL') // durable across process crashes (an OS crash may lose the last commits)
-  db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
   db.exec(schema)
   const store: RunsStore = {
