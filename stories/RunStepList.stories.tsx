@@ -2,12 +2,12 @@ import type { RunStep } from '@oai-runs/client'
 import { RunStepList } from '@oai-runs/components'
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useState } from 'react'
-import { codeInterpreter, completed, getFileUrl, longRun } from './fixtures'
+import { codeInterpreter, completed, contentOptions, longRun } from './fixtures'
 
 const meta = {
   title: 'Components/RunStepList',
   component: RunStepList,
-  args: { steps: completed.steps, messages: completed.messages, getFileUrl },
+  args: { steps: completed.steps, messages: completed.messages, contentOptions },
 } satisfies Meta<typeof RunStepList>
 
 export default meta

@@ -5,13 +5,12 @@ import {
   cancelling,
   codeInterpreter,
   completed,
+  contentOptions,
   expired,
   type Fixture,
   failed,
   fileSearch,
   frozenNow,
-  getFileName,
-  getFileUrl,
   incomplete,
   longRun,
   queued,
@@ -26,7 +25,7 @@ const from = (fixture: Fixture) => ({ run: fixture.run, steps: fixture.steps, me
 const meta = {
   title: 'Components/RunTimeline',
   component: RunTimeline,
-  args: { ...from(completed), now: frozenNow, getFileUrl, getFileName },
+  args: { ...from(completed), now: frozenNow, contentOptions },
 } satisfies Meta<typeof RunTimeline>
 
 export default meta

@@ -1,14 +1,7 @@
 import { RunViewer } from '@oai-runs/components'
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { fn } from 'storybook/test'
-import {
-  codeInterpreter,
-  completed,
-  frozenNow,
-  getFileName,
-  getFileUrl,
-  requiresActionParallel,
-} from './fixtures'
+import { codeInterpreter, completed, contentOptions, frozenNow, requiresActionParallel } from './fixtures'
 import { type LiveArgs, liveArgTypes, useLiveRun } from './live'
 
 const meta = {
@@ -19,8 +12,7 @@ const meta = {
     steps: completed.steps,
     messages: completed.messages,
     now: frozenNow,
-    getFileUrl,
-    getFileName,
+    contentOptions,
     onCancel: fn(),
     onSubmitToolOutputs: fn(),
     onSaveMetadata: fn(),

@@ -12,6 +12,7 @@ import {
   reduceRunEvent,
   type ToolCall,
 } from '@oai-runs/client'
+import type { MessageContentOptions } from '@oai-runs/components'
 
 /** 2026-01-01T00:00:00Z in unix seconds: every fixture time counts from here. */
 export const T0 = 1_767_225_600
@@ -461,6 +462,12 @@ export const fileSearch = fixture([
 /** File names for the citations of `fileSearch`. */
 export const getFileName = (fileId: string) =>
   ({ 'file-policy': 'policy.pdf', 'file-shipping': 'shipping.md' })[fileId] ?? null
+
+/**
+ * The content options of the container stories (`RunStepList`, `RunTimeline`, `RunViewer`): one object made
+ * once, so every render passes the same one down.
+ */
+export const contentOptions: MessageContentOptions = { getFileUrl, getFileName }
 
 /** A long run: 120 steps of alternating tool calls. */
 export const longRun: Fixture = (() => {

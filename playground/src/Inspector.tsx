@@ -10,11 +10,14 @@ import {
   useSubmitToolOutputs,
   useThreadMessages,
 } from '@oai-runs/client/react'
-import { RunList, RunViewer } from '@oai-runs/components'
+import { type MessageContentOptions, RunList, RunViewer } from '@oai-runs/components'
 import { useEffect, useMemo, useRef } from 'react'
 import { ErrorNotice } from './notices'
 import { MESSAGE_QUERY, STEP_QUERY, type Stream } from './shared'
 import { toolHandlers } from './tools'
+
+// Model links open in a new tab, as in the chat; made once, so the viewer gets the same object every render.
+const contentOptions: MessageContentOptions = { linkTarget: '_blank' }
 
 function RunPanel({
   threadId,
@@ -87,7 +90,7 @@ function RunPanel({
       onSubmitToolOutputs={submitOutputs}
       onSaveMetadata={(metadata) => modify.mutateAsync({ ...ids, body: { metadata } })}
       onRestart={onRestart}
-      linkTarget="_blank"
+      contentOptions={contentOptions}
     />
   )
 }

@@ -332,6 +332,22 @@ describe('look and feel', () => {
     await page.goto(playground.url)
     const box = page.getByRole('textbox', { name: 'Message' })
     await box.waitFor()
+    // No theme chosen and a dark OS: the palette follows it (light-dark() under `color-scheme: light dark`);
+    // data-oai-theme on <html> forces a scheme, and without it the page follows the OS again.
+    const theme = () =>
+      page.evaluate(() => ({
+        scheme: getComputedStyle(document.documentElement).colorScheme,
+        background: getComputedStyle(document.body).backgroundColor,
+      }))
+    expect(await theme()).toEqual({ scheme: 'light dark', background: 'rgb(20, 23, 31)' })
+    await page.evaluate(() => {
+      document.documentElement.dataset.oaiTheme = 'light'
+    })
+    expect(await theme()).toEqual({ scheme: 'light', background: 'rgb(255, 255, 255)' })
+    await page.evaluate(() => {
+      delete document.documentElement.dataset.oaiTheme
+    })
+    expect(await theme()).toEqual({ scheme: 'light dark', background: 'rgb(20, 23, 31)' })
     // Skip link first, then the composer by keyboard; an example from the empty state by keyboard too.
     await page.keyboard.press('Tab')
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the message box')

@@ -1,9 +1,10 @@
 import type { Annotation, MessageContent as MessageContentPart } from '@oai-runs/client'
 import { render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { expect, test } from 'vitest'
+import { expect, test, vi } from 'vitest'
 import { MessageContent } from './MessageContent'
 import { parseMarkdown } from './markdown'
+import { splitContentOptions } from './options'
 
 function text(value: string, annotations: Annotation[] = []): MessageContentPart[] {
   return [{ type: 'text', text: { value, annotations } }]
@@ -216,4 +217,71 @@ test('streaming text is announced once, on completion, not per token', () => {
   expect(live.textContent).toBe('')
   rerender(<MessageContent content={text('Hello **world**')} status="completed" />)
   expect(live.textContent).toBe('Hello world')
+})
+
+test('options stay out of the DOM; equal options keep the context, a changed one updates the parts', () => {
+  const [textPart] = text('# Title\n\n[docs](https://example.com/docs)')
+  const imagePart = { type: 'image_file' as const, image_file: { file_id: 'file-chart' } }
+  const content = [textPart!, imagePart]
+  // MessageContent.Image resolves its file on every render, so the calls count its renders.
+  const getFileUrl = vi.fn((id: string) => `/files/${id}`)
+  // Created once: the parts re-render only when the context they read changes, not because their parent did.
+  const parts = (
+    <>
+      {textPart?.type === 'text' ? <MessageContent.Text part={textPart} index={0} /> : null}
+      <MessageContent.Image part={imagePart} />
+    </>
+  )
+  const { container, rerender } = render(
+    <MessageContent.Root content={content} data-tick="1" {...{ getFileUrl, linkTarget: '_blank' }}>
+      {parts}
+    </MessageContent.Root>,
+  )
+  const root = container.firstElementChild!
+  expect(root.getAttributeNames().sort()).toEqual(['data-state', 'data-tick'])
+  expect(screen.getByRole('link', { name: 'docs' }).getAttribute('target')).toBe('_blank')
+  expect(getFileUrl).toHaveBeenCalledTimes(1)
+
+  // A fresh but equal options object (what a container spreading `contentOptions` passes): no re-render.
+  rerender(
+    <MessageContent.Root content={content} data-tick="2" {...{ getFileUrl, linkTarget: '_blank' }}>
+      {parts}
+    </MessageContent.Root>,
+  )
+  expect(root.getAttribute('data-tick')).toBe('2')
+  expect(getFileUrl).toHaveBeenCalledTimes(1)
+
+  rerender(
+    <MessageContent.Root
+      content={content}
+      data-tick="3"
+      {...{ getFileUrl, linkTarget: '_self', headingOffset: 1 }}
+    >
+      {parts}
+    </MessageContent.Root>,
+  )
+  expect(getFileUrl).toHaveBeenCalledTimes(2)
+  expect(screen.getByRole('link', { name: 'docs' }).getAttribute('target')).toBe('_self')
+  expect(screen.getByRole('heading', { name: 'Title' }).tagName).toBe('H2')
+})
+
+test('splitContentOptions separates every option from the other props', () => {
+  const getFileUrl = () => null
+  const [options, rest] = splitContentOptions({
+    getFileUrl,
+    getFileName: undefined,
+    allowedImageOrigins: ['https://cdn.example.com'],
+    linkTarget: '_blank',
+    headingOffset: 2,
+    className: 'x',
+    'aria-label': 'Message',
+  })
+  expect(options).toEqual({
+    getFileUrl,
+    getFileName: undefined,
+    allowedImageOrigins: ['https://cdn.example.com'],
+    linkTarget: '_blank',
+    headingOffset: 2,
+  })
+  expect(rest).toEqual({ className: 'x', 'aria-label': 'Message' })
 })

@@ -14,25 +14,14 @@ import { createContext, forwardRef, useContext, useEffect, useId, useMemo, useRe
 import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive'
 import { placeAnnotations } from './annotations'
 import { parseMarkdown } from './markdown'
+import { type MessageContentOptions, splitContentOptions, useStableContentOptions } from './options'
 import { RemoteImage } from './RemoteImage'
 import { blocksText, type RenderContext, renderBlocks, safeResolvedUrl } from './render'
 
+export type { MessageContentOptions } from './options'
+
 /** The status of the message being shown: `in_progress` while it streams. */
 export type MessageContentStatus = Message['status']
-
-/** Options shared by every part of one message. */
-export type MessageContentOptions = {
-  /** Maps a file id to a URL of your ownership-checked file route; without it files are not linked (R6). */
-  getFileUrl?: ((fileId: string) => string | null | undefined) | undefined
-  /** Maps a file id to a display name for citations. @defaultValue the file id */
-  getFileName?: ((fileId: string) => string | null | undefined) | undefined
-  /** Origins (e.g. `https://cdn.example.com`) whose images load without a click (R3). @defaultValue [] */
-  allowedImageOrigins?: readonly string[] | undefined
-  /** `target` of model links (they always get `rel="noopener noreferrer nofollow"`). */
-  linkTarget?: string | undefined
-  /** Added to Markdown heading levels so model headings fit your outline. @defaultValue 0 */
-  headingOffset?: number | undefined
-}
 
 type Footnote = {
   number: number
@@ -87,44 +76,17 @@ export type MessageContentRootProps = Omit<PrimitiveProps<'div'>, 'content'> &
     messageId?: string | undefined
   }
 
-/** The container of one message's content; provides the content to the other parts. */
+/** The container of one message's content; provides the content and options to the other parts. */
 export const MessageContentRoot = forwardRef<HTMLDivElement, MessageContentRootProps>(
-  (
-    {
-      content,
-      status = 'completed',
-      messageId,
-      getFileUrl,
-      getFileName,
-      allowedImageOrigins,
-      linkTarget,
-      headingOffset,
-      ...props
-    },
-    ref,
-  ) => {
+  ({ content, status = 'completed', messageId, ...rest }, ref) => {
+    const [contentOptions, props] = splitContentOptions(rest)
+    const options = useStableContentOptions(contentOptions)
     const reactId = useId()
     const idPrefix = `user-content-${(messageId ?? reactId).replace(/[^A-Za-z0-9_-]/g, '')}-`
     const footnotes = useMemo(() => collectFootnotes(content), [content])
     const value = useMemo(
-      () => ({
-        content,
-        status,
-        idPrefix,
-        footnotes,
-        options: { getFileUrl, getFileName, allowedImageOrigins, linkTarget, headingOffset },
-      }),
-      [
-        content,
-        status,
-        idPrefix,
-        footnotes,
-        getFileUrl,
-        getFileName,
-        allowedImageOrigins,
-        linkTarget,
-        headingOffset,
-      ],
+      () => ({ content, status, idPrefix, footnotes, options }),
+      [content, status, idPrefix, footnotes, options],
     )
     return (
       <MessageContentContext.Provider value={value}>
@@ -150,30 +112,32 @@ export type MessageContentTextProps = Omit<PrimitiveProps<'div'>, 'part'> & {
   index: number
 }
 
+const NO_ANNOTATIONS: TextContent['text']['annotations'] = []
+
 /** One text part rendered as safe Markdown, with citations as footnote references. */
 export const MessageContentText = forwardRef<HTMLDivElement, MessageContentTextProps>(
   ({ part, index, ...props }, ref) => {
     const { status, idPrefix, footnotes, options } = useMessageContentContext('Text')
     const value = typeof part?.text?.value === 'string' ? part.text.value : ''
-    const annotations = Array.isArray(part?.text?.annotations) ? part.text.annotations : []
+    const annotations = Array.isArray(part?.text?.annotations) ? part.text.annotations : NO_ANNOTATIONS
     const streaming = status === 'in_progress'
     const blocks = useMemo(() => {
       const { text } = placeAnnotations(value, annotations)
       return parseMarkdown(text, { streaming })
     }, [value, annotations, streaming])
-    const context: RenderContext = {
-      idPrefix,
-      annotations,
-      footnoteNumbers: new Map(
-        footnotes
-          .filter((note) => note.partIndex === index)
-          .map((note) => [note.annotationIndex, note.number]),
-      ),
-      getFileUrl: options.getFileUrl,
-      allowedImageOrigins: options.allowedImageOrigins,
-      linkTarget: options.linkTarget,
-      headingOffset: options.headingOffset ?? 0,
-    }
+    const context = useMemo<RenderContext>(
+      () => ({
+        ...options,
+        idPrefix,
+        annotations,
+        footnoteNumbers: new Map(
+          footnotes
+            .filter((note) => note.partIndex === index)
+            .map((note) => [note.annotationIndex, note.number]),
+        ),
+      }),
+      [options, idPrefix, annotations, footnotes, index],
+    )
     return (
       <Primitive.div data-oai-part="text" data-state={status} {...props} ref={ref}>
         {renderBlocks(blocks, context)}

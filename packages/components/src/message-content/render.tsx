@@ -3,20 +3,17 @@
 import type { Annotation } from '@oai-runs/client'
 import type { ReactNode } from 'react'
 import { type BlockNode, type InlineNode, inlineText } from './markdown'
+import type { MessageContentOptions } from './options'
 import { RemoteImage } from './RemoteImage'
 import { safeLinkHref } from './safe-url'
 
-/** What the renderer needs besides the AST. */
-export type RenderContext = {
+/** What the renderer needs besides the AST: the message's content options plus per-part state. */
+export type RenderContext = MessageContentOptions & {
   /** Prefix of heading and footnote ids, unique per message. */
   idPrefix: string
   annotations: readonly Annotation[]
   /** Footnote number of each annotation index (file_citation only). */
   footnoteNumbers: ReadonlyMap<number, number>
-  getFileUrl?: ((fileId: string) => string | null | undefined) | undefined
-  allowedImageOrigins?: readonly string[] | undefined
-  linkTarget?: string | undefined
-  headingOffset: number
 }
 
 const LINK_REL = 'noopener noreferrer nofollow'
@@ -179,7 +176,7 @@ export function renderBlocks(blocks: BlockNode[], context: RenderContext): React
           ) {
             return null // an empty heading (e.g. a streamed `## ` before its text) says nothing to anyone
           }
-          const level = Math.min(6, block.level + context.headingOffset)
+          const level = Math.min(6, block.level + (context.headingOffset ?? 0))
           const Tag = `h${level}` as 'h1'
           return (
             <Tag key={key} id={headingId(block.children)}>

@@ -94,18 +94,21 @@ export const RunStepUsage = forwardRef<HTMLSpanElement, RunStepUsageProps>(({ us
 RunStepUsage.displayName = 'RunStep.Usage'
 
 /** Props of `RunStep`. */
-export type RunStepProps = Omit<RunStepRootProps, 'children'> &
-  MessageContentOptions & {
-    /** The message a message_creation step created, to show its content inline. */
-    message?: Message | undefined
-  }
+export type RunStepProps = Omit<RunStepRootProps, 'children'> & {
+  /** The message a message_creation step created, to show its content inline. */
+  message?: Message | undefined
+  /**
+   * How the created message renders (file links, images, link target, headings); its `getFileUrl` also
+   * resolves code interpreter images.
+   */
+  contentOptions?: MessageContentOptions | undefined
+}
 
 const RunStepComposite = forwardRef<HTMLLIElement, RunStepProps>(function RunStepComposite(
-  { step, message, getFileUrl, getFileName, allowedImageOrigins, linkTarget, headingOffset, ...props },
+  { step, message, contentOptions, ...props },
   ref,
 ) {
   const details = step.step_details
-  const options = { getFileUrl, getFileName, allowedImageOrigins, linkTarget, headingOffset }
   return (
     <RunStepRoot step={step} {...props} ref={ref}>
       <div data-oai-step-header="">
@@ -119,7 +122,7 @@ const RunStepComposite = forwardRef<HTMLLIElement, RunStepProps>(function RunSte
             <ToolCallView
               key={toolCall.id || index}
               toolCall={toolCall}
-              getFileUrl={getFileUrl}
+              getFileUrl={contentOptions?.getFileUrl}
               state={
                 step.status === 'in_progress'
                   ? 'in_progress'
@@ -132,7 +135,7 @@ const RunStepComposite = forwardRef<HTMLLIElement, RunStepProps>(function RunSte
             />
           ))
         ) : message ? (
-          <MessageContent message={message} {...options} />
+          <MessageContent message={message} {...contentOptions} />
         ) : null}
       </RunStepDetails>
       <RunStepError error={step.last_error} />

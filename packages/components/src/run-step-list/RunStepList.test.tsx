@@ -22,6 +22,47 @@ test('lists steps in creation order with status, tool calls and created messages
   expect(items[0]!.getAttribute('data-state')).toBe('completed')
 })
 
+test('contentOptions reach every created message and tool-call image unchanged', () => {
+  const withImage = step('a', T0 + 2, {
+    step_details: {
+      type: 'tool_calls',
+      tool_calls: [
+        {
+          id: 'call_ci',
+          type: 'code_interpreter',
+          code_interpreter: {
+            input: 'plot()',
+            outputs: [{ type: 'image', image: { file_id: 'file-plot' } }],
+          },
+        },
+      ],
+    },
+  })
+  const created = step('b', T0 + 5, {
+    type: 'message_creation',
+    step_details: { type: 'message_creation', message_creation: { message_id: 'msg_1' } },
+  })
+  const contentOptions = {
+    getFileUrl: (id: string) => `/files/${id}`,
+    linkTarget: '_blank',
+    headingOffset: 2,
+  }
+  const { container } = render(
+    <RunStepList
+      steps={[withImage, created]}
+      messages={[message('msg_1', '# Answer\n\nSee [docs](https://example.com).')]}
+      contentOptions={contentOptions}
+    />,
+  )
+  expect(screen.getByRole('img', { name: 'Code interpreter output file-plot' }).getAttribute('src')).toBe(
+    '/files/file-plot',
+  )
+  expect(screen.getByRole('link', { name: 'docs' }).getAttribute('target')).toBe('_blank')
+  expect(screen.getByRole('heading', { name: 'Answer' }).tagName).toBe('H3')
+  // The options are props, not attributes.
+  expect(container.querySelector('[contentoptions], [linktarget], [headingoffset]')).toBeNull()
+})
+
 test('shows an empty state', () => {
   render(<RunStepList steps={[]} />)
   expect(screen.getByText('No steps yet.')).toBeTruthy()

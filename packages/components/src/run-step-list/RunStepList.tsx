@@ -71,36 +71,24 @@ export const RunStepListEmpty = forwardRef<HTMLParagraphElement, RunStepListEmpt
 RunStepListEmpty.displayName = 'RunStepList.Empty'
 
 /** Props of `RunStepList`. */
-export type RunStepListProps = Omit<RunStepListRootProps, 'children' | 'state'> &
-  MessageContentOptions & {
-    steps: readonly RunStepObject[]
-    /** Messages created by the steps, shown inside message_creation steps. */
-    messages?: readonly Message[] | undefined
-    /** More steps exist on the server. */
-    hasMore?: boolean | undefined
-    /** A page is loading. */
-    isLoading?: boolean | undefined
-    /** Loads the next page. */
-    onLoadMore?: (() => void) | undefined
-    /** Load the next page when the end of the list scrolls into view. @defaultValue false */
-    autoLoad?: boolean | undefined
-  }
+export type RunStepListProps = Omit<RunStepListRootProps, 'children' | 'state'> & {
+  steps: readonly RunStepObject[]
+  /** Messages created by the steps, shown inside message_creation steps. */
+  messages?: readonly Message[] | undefined
+  /** More steps exist on the server. */
+  hasMore?: boolean | undefined
+  /** A page is loading. */
+  isLoading?: boolean | undefined
+  /** Loads the next page. */
+  onLoadMore?: (() => void) | undefined
+  /** Load the next page when the end of the list scrolls into view. @defaultValue false */
+  autoLoad?: boolean | undefined
+  /** How created messages render (file links, images, link target, headings), passed to every step. */
+  contentOptions?: MessageContentOptions | undefined
+}
 
 const RunStepListComposite = forwardRef<HTMLDivElement, RunStepListProps>(function RunStepListComposite(
-  {
-    steps,
-    messages,
-    hasMore,
-    isLoading,
-    onLoadMore,
-    autoLoad,
-    getFileUrl,
-    getFileName,
-    allowedImageOrigins,
-    linkTarget,
-    headingOffset,
-    ...props
-  },
+  { steps, messages, hasMore, isLoading, onLoadMore, autoLoad, contentOptions, ...props },
   ref,
 ) {
   const ordered = sortSteps(steps)
@@ -148,11 +136,7 @@ const RunStepListComposite = forwardRef<HTMLDivElement, RunStepListProps>(functi
                 ? byMessageId.get(step.step_details.message_creation?.message_id)
                 : undefined
             }
-            getFileUrl={getFileUrl}
-            getFileName={getFileName}
-            allowedImageOrigins={allowedImageOrigins}
-            linkTarget={linkTarget}
-            headingOffset={headingOffset}
+            contentOptions={contentOptions}
           />
         ))}
       </RunStepListList>

@@ -217,36 +217,23 @@ RunTimelineAnnouncer.displayName = 'RunTimeline.Announcer'
 // COMPOSITE
 
 /** Props of `RunTimeline`. */
-export type RunTimelineProps = Omit<RunTimelineRootProps, 'children' | 'run'> &
-  MessageContentOptions & {
-    run: Run | null | undefined
-    steps?: readonly RunStepObject[] | undefined
-    /** Messages created by the run's steps, shown inline. */
-    messages?: readonly Message[] | undefined
-    /** Transitions you recorded yourself; by default they come from timestamps plus live observation. */
-    transitions?: readonly RunTransition[] | undefined
-    /** The clock, for tests and stories. @defaultValue Date.now */
-    now?: (() => number) | undefined
-    /** Props for every step entry. */
-    stepProps?: Partial<Omit<RunStepProps, 'step'>> | undefined
-  }
+export type RunTimelineProps = Omit<RunTimelineRootProps, 'children' | 'run'> & {
+  run: Run | null | undefined
+  steps?: readonly RunStepObject[] | undefined
+  /** Messages created by the run's steps, shown inline. */
+  messages?: readonly Message[] | undefined
+  /** Transitions you recorded yourself; by default they come from timestamps plus live observation. */
+  transitions?: readonly RunTransition[] | undefined
+  /** The clock, for tests and stories. @defaultValue Date.now */
+  now?: (() => number) | undefined
+  /** Props for every step entry. */
+  stepProps?: Partial<Omit<RunStepProps, 'step'>> | undefined
+  /** How created messages render (file links, images, link target, headings), passed to every step. */
+  contentOptions?: MessageContentOptions | undefined
+}
 
 const RunTimelineComposite = forwardRef<HTMLElement, RunTimelineProps>(function RunTimelineComposite(
-  {
-    run,
-    steps = [],
-    messages,
-    transitions,
-    live,
-    now,
-    stepProps,
-    getFileUrl,
-    getFileName,
-    allowedImageOrigins,
-    linkTarget,
-    headingOffset,
-    ...props
-  },
+  { run, steps = [], messages, transitions, live, now, stepProps, contentOptions, ...props },
   ref,
 ) {
   const observed = useObservedTransitions(run)
@@ -284,11 +271,7 @@ const RunTimelineComposite = forwardRef<HTMLElement, RunTimelineProps>(function 
           key={step.id}
           step={step}
           message={messageId ? byMessageId.get(messageId) : undefined}
-          getFileUrl={getFileUrl}
-          getFileName={getFileName}
-          allowedImageOrigins={allowedImageOrigins}
-          linkTarget={linkTarget}
-          headingOffset={headingOffset}
+          contentOptions={contentOptions}
           {...stepProps}
         />
       ),

@@ -6,7 +6,7 @@ import { render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test, vi } from 'vitest'
 import { ConnectedRunViewer } from '../connected/connected'
-import { run, step, T0 } from '../test/fixtures'
+import { message, run, step, T0 } from '../test/fixtures'
 import { RunViewer } from './RunViewer'
 
 const weather = {
@@ -38,6 +38,29 @@ test('shows the tool-output form only while the run requires action and focuses 
   expect(document.activeElement).toBe(screen.getByRole('region', { name: 'Run run_1' }))
   rerender(<RunViewer run={run({ status: 'in_progress' })} onSubmitToolOutputs={onSubmit} />)
   expect(screen.queryByRole('form')).toBeNull()
+})
+
+test('passes contentOptions through the timeline to the created messages', () => {
+  const created = step('b', T0 + 5, {
+    type: 'message_creation',
+    step_details: { type: 'message_creation', message_creation: { message_id: 'msg_1' } },
+  })
+  const contentOptions = { linkTarget: '_blank', allowedImageOrigins: ['https://cdn.example.com'] }
+  render(
+    <RunViewer
+      run={run({ status: 'completed', completed_at: T0 + 6 })}
+      steps={[created]}
+      messages={[
+        message('msg_1', 'See [docs](https://example.com) ![chart](https://cdn.example.com/chart.png)'),
+      ]}
+      contentOptions={contentOptions}
+    />,
+  )
+  expect(screen.getByRole('link', { name: 'docs' }).getAttribute('target')).toBe('_blank')
+  // Allowlisted: the image loads without a click.
+  expect(screen.getByRole('img', { name: 'chart' }).getAttribute('src')).toBe(
+    'https://cdn.example.com/chart.png',
+  )
 })
 
 let server: ReturnType<typeof createRunsServer> | undefined

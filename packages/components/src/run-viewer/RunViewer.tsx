@@ -14,31 +14,32 @@ import type { RunTransition } from '../run-timeline/transitions'
 import { type ToolHandler, ToolOutputForm } from '../tool-output-form/ToolOutputForm'
 
 /** Props of `RunViewer`. */
-export type RunViewerProps = Omit<PrimitiveProps<'div'>, 'children'> &
-  MessageContentOptions & {
-    run: Run | null | undefined
-    steps?: readonly RunStepObject[] | undefined
-    messages?: readonly Message[] | undefined
-    /** True while a stream feeds the run. */
-    live?: boolean | undefined
-    transitions?: readonly RunTransition[] | undefined
-    /** Cancels the run; without it no cancel button is shown. */
-    onCancel?: (() => unknown) | undefined
-    /** Submits every tool output in one request; without it no form is shown. */
-    onSubmitToolOutputs?: ((outputs: ToolOutput[]) => unknown) | undefined
-    /** Saves metadata; without it no editor is shown. */
-    onSaveMetadata?: ((metadata: Record<string, string>) => unknown) | undefined
-    /** The assistant's tools, when the run's own list is not enough to check arguments. */
-    tools?: readonly AssistantTool[] | undefined
-    /** Client-side tool implementations offered by the form's "Run tools" button. */
-    handlers?: Readonly<Record<string, ToolHandler>> | undefined
-    /** Offered when the run expired while waiting for outputs. */
-    onRestart?: (() => void) | undefined
-    hasMoreSteps?: boolean | undefined
-    isLoadingSteps?: boolean | undefined
-    onLoadMoreSteps?: (() => void) | undefined
-    now?: (() => number) | undefined
-  }
+export type RunViewerProps = Omit<PrimitiveProps<'div'>, 'children'> & {
+  run: Run | null | undefined
+  steps?: readonly RunStepObject[] | undefined
+  messages?: readonly Message[] | undefined
+  /** True while a stream feeds the run. */
+  live?: boolean | undefined
+  transitions?: readonly RunTransition[] | undefined
+  /** Cancels the run; without it no cancel button is shown. */
+  onCancel?: (() => unknown) | undefined
+  /** Submits every tool output in one request; without it no form is shown. */
+  onSubmitToolOutputs?: ((outputs: ToolOutput[]) => unknown) | undefined
+  /** Saves metadata; without it no editor is shown. */
+  onSaveMetadata?: ((metadata: Record<string, string>) => unknown) | undefined
+  /** The assistant's tools, when the run's own list is not enough to check arguments. */
+  tools?: readonly AssistantTool[] | undefined
+  /** Client-side tool implementations offered by the form's "Run tools" button. */
+  handlers?: Readonly<Record<string, ToolHandler>> | undefined
+  /** Offered when the run expired while waiting for outputs. */
+  onRestart?: (() => void) | undefined
+  hasMoreSteps?: boolean | undefined
+  isLoadingSteps?: boolean | undefined
+  onLoadMoreSteps?: (() => void) | undefined
+  now?: (() => number) | undefined
+  /** How created messages render (file links, images, link target, headings), passed to the timeline. */
+  contentOptions?: MessageContentOptions | undefined
+}
 
 /**
  * A whole run in a few lines: status, cancel, timeline, tool-output form (while `requires_action`) and
@@ -64,11 +65,7 @@ export const RunViewer = forwardRef<HTMLDivElement, RunViewerProps>(
       isLoadingSteps,
       onLoadMoreSteps,
       now,
-      getFileUrl,
-      getFileName,
-      allowedImageOrigins,
-      linkTarget,
-      headingOffset,
+      contentOptions,
       ...props
     },
     ref,
@@ -95,11 +92,7 @@ export const RunViewer = forwardRef<HTMLDivElement, RunViewerProps>(
           live={live}
           transitions={transitions}
           now={now}
-          getFileUrl={getFileUrl}
-          getFileName={getFileName}
-          allowedImageOrigins={allowedImageOrigins}
-          linkTarget={linkTarget}
-          headingOffset={headingOffset}
+          contentOptions={contentOptions}
         />
         {hasMoreSteps ? (
           <RunStepListLoadMore loading={isLoadingSteps} onClick={() => onLoadMoreSteps?.()} />

@@ -10,6 +10,7 @@ import type {
 import { forwardRef } from 'react'
 import { parseArguments } from '../internal/format'
 import { Primitive, type PrimitiveProps } from '../internal/primitive'
+import type { MessageContentOptions } from '../message-content/options'
 import { safeResolvedUrl } from '../message-content/render'
 import { highlight } from './highlight'
 
@@ -149,7 +150,8 @@ ToolCallViewLogs.displayName = 'ToolCallView.Logs'
 /** Props of `ToolCallView.Image`. */
 export type ToolCallViewImageProps = PrimitiveProps<'figure'> & {
   fileId: string
-  getFileUrl?: ((fileId: string) => string | null | undefined) | undefined
+  /** Resolves the image's file id to a URL of your file route (see `MessageContentOptions`). */
+  getFileUrl?: MessageContentOptions['getFileUrl']
 }
 
 /** An image output of the code interpreter, loaded through `getFileUrl` (else its file id). */
@@ -225,8 +227,8 @@ ToolCallViewResults.displayName = 'ToolCallView.Results'
 
 /** Props of `ToolCallView`. */
 export type ToolCallViewProps = Omit<ToolCallViewRootProps, 'children'> & {
-  /** Resolves code interpreter image file ids to URLs of your file route. */
-  getFileUrl?: ((fileId: string) => string | null | undefined) | undefined
+  /** Resolves code interpreter image file ids to URLs of your file route (see `MessageContentOptions`). */
+  getFileUrl?: MessageContentOptions['getFileUrl']
 }
 
 function FunctionBody({ toolCall, streaming }: { toolCall: FunctionToolCall; streaming: boolean }) {
