@@ -19,7 +19,7 @@ export type DeltaRejectionCode = 'unsafe_key' | 'bad_index' | 'entity_mismatch' 
 export class DeltaRejectedError extends Error {
   override name = 'DeltaRejectedError'
   /** The machine-readable reason. */
-  readonly code: DeltaRejectionCode
+  declare readonly code: DeltaRejectionCode
 
   constructor(code: DeltaRejectionCode, message: string) {
     super(message)

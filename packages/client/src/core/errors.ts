@@ -35,7 +35,7 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
 export class OaiRunsError extends Error {
   override name = 'OaiRunsError'
   /** Whether the same request may succeed if sent again (transient failure). */
-  readonly retryable: boolean = false
+  declare readonly retryable: boolean
 
   constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
     super(redactSecrets(message), options?.cause === undefined ? undefined : { cause: options.cause })
@@ -84,19 +84,19 @@ function isRetryableStatus(status: number, code: string | null, headers: Headers
 export class ApiError extends OaiRunsError {
   override name = 'ApiError'
   /** The HTTP status code. */
-  readonly status: number
+  declare readonly status: number
   /** The API's machine-readable error code, e.g. `insufficient_quota`. */
-  readonly code: string | null
+  declare readonly code: string | null
   /** The API's error type, e.g. `invalid_request_error`. */
-  readonly type: string | null
+  declare readonly type: string | null
   /** The request field the error is about, if the server named one. */
-  readonly param: string | null
+  declare readonly param: string | null
   /** The `x-request-id` response header (quote it in bug reports). */
-  readonly requestId: string | null
+  declare readonly requestId: string | null
   /** The response headers. */
-  readonly headers: Headers | undefined
+  declare readonly headers: Headers | undefined
   /** The raw `error` object of the response body (or the body itself if it had no `error` key). */
-  readonly error: unknown
+  declare readonly error: unknown
 
   constructor(init: ApiErrorInit) {
     const raw = readObject(init.error)
@@ -183,9 +183,9 @@ export class InternalServerError extends ApiError {
 export class ActiveRunError extends BadRequestError {
   override name = 'ActiveRunError'
   /** The thread that is busy. */
-  readonly threadId: string
+  declare readonly threadId: string
   /** The run that keeps it busy (wait for it, or cancel it). */
-  readonly runId: string
+  declare readonly runId: string
 
   constructor(init: ApiErrorInit & { threadId: string; runId: string }) {
     super(init)
@@ -198,7 +198,7 @@ export class ActiveRunError extends BadRequestError {
 export class RunNotAwaitingOutputsError extends BadRequestError {
   override name = 'RunNotAwaitingOutputsError'
   /** The run's status named by the server, e.g. `completed`. */
-  readonly runStatus: string
+  declare readonly runStatus: string
 
   constructor(init: ApiErrorInit & { runStatus: string }) {
     super(init)
@@ -215,9 +215,9 @@ export class RunExpiredError extends RunNotAwaitingOutputsError {
 export class ToolOutputsMismatchError extends BadRequestError {
   override name = 'ToolOutputsMismatchError'
   /** The call ids the run waits for. */
-  readonly expected: string[]
+  declare readonly expected: string[]
   /** The call ids that were sent. */
-  readonly received: string[]
+  declare readonly received: string[]
 
   constructor(init: ApiErrorInit & { expected: string[]; received: string[] }) {
     super(init)
@@ -230,7 +230,7 @@ export class ToolOutputsMismatchError extends BadRequestError {
 export class CannotCancelRunError extends BadRequestError {
   override name = 'CannotCancelRunError'
   /** The run's status named by the server, e.g. `completed`. */
-  readonly runStatus: string
+  declare readonly runStatus: string
 
   constructor(init: ApiErrorInit & { runStatus: string }) {
     super(init)
@@ -376,13 +376,13 @@ export class UserAbortError extends OaiRunsError {
 export class StreamError extends OaiRunsError {
   override name = 'StreamError'
   /** The error code from the frame, e.g. `server_error`. */
-  readonly code: string | null
+  declare readonly code: string | null
   /** The error type from the frame. */
-  readonly type: string | null
+  declare readonly type: string | null
   /** The parameter named by the frame, if any. */
-  readonly param: string | null
+  declare readonly param: string | null
   /** The raw frame data (bare `Error` object, or `{ error: … }`). */
-  readonly error: unknown
+  declare readonly error: unknown
 
   /** `data` is the parsed frame data, bare (`{ code, message }`) or wrapped (`{ error: { … } }`). */
   constructor(data: unknown) {
@@ -406,9 +406,9 @@ export class StreamError extends OaiRunsError {
 export class StreamTruncatedError extends OaiRunsError {
   override name = 'StreamTruncatedError'
   /** The run the stream was about, when one was seen. */
-  readonly runId: string | null
+  declare readonly runId: string | null
   /** The thread the stream was about, when one was seen. */
-  readonly threadId: string | null
+  declare readonly threadId: string | null
 
   constructor(options?: { runId?: string | null; threadId?: string | null }) {
     super('The stream ended before the run reached a terminal state; poll the run to reconcile.', {
@@ -427,7 +427,7 @@ export class StreamTruncatedError extends OaiRunsError {
 export class StreamIdleTimeoutError extends OaiRunsError {
   override name = 'StreamIdleTimeoutError'
   /** The idle limit that was exceeded, in ms. */
-  readonly idleTimeoutMs: number
+  declare readonly idleTimeoutMs: number
 
   constructor(idleTimeoutMs: number) {
     super(`The stream sent nothing for ${idleTimeoutMs} ms.`, { retryable: true })
@@ -439,7 +439,7 @@ export class StreamIdleTimeoutError extends OaiRunsError {
 export class StreamParseError extends OaiRunsError {
   override name = 'StreamParseError'
   /** The SSE event name of the bad frame, if it had one. */
-  readonly event: string | null
+  declare readonly event: string | null
 
   constructor(options?: { event?: string | null }) {
     super('The stream sent an event whose data is not valid JSON.')
@@ -451,7 +451,7 @@ export class StreamParseError extends OaiRunsError {
 export class StreamBufferLimitError extends OaiRunsError {
   override name = 'StreamBufferLimitError'
   /** The limit, in characters. */
-  readonly limit: number
+  declare readonly limit: number
 
   constructor(limit: number) {
     super(`A stream event exceeded the buffer limit of ${limit} characters.`)
@@ -463,9 +463,9 @@ export class StreamBufferLimitError extends OaiRunsError {
 export class UnexpectedContentTypeError extends OaiRunsError {
   override name = 'UnexpectedContentTypeError'
   /** The response's content-type header, or `null` when missing. */
-  readonly contentType: string | null
+  declare readonly contentType: string | null
   /** The response status. */
-  readonly status: number | null
+  declare readonly status: number | null
 
   constructor(contentType: string | null, status?: number) {
     super(
@@ -487,7 +487,7 @@ export class UnexpectedContentTypeError extends OaiRunsError {
 export class ValidationError extends OaiRunsError {
   override name = 'ValidationError'
   /** The request field at fault, e.g. `temperature` or `metadata.key`. */
-  readonly param: string
+  declare readonly param: string
 
   constructor(param: string, message: string) {
     super(message)
@@ -506,7 +506,7 @@ export class ValidationError extends OaiRunsError {
 export class RunStreamTruncatedError extends StreamTruncatedError {
   override name = 'RunStreamTruncatedError'
   /** The partial snapshot (status `truncated`): text, steps and the run as far as they arrived. */
-  readonly snapshot: import('./run-snapshot').RunSnapshot
+  declare readonly snapshot: import('./run-snapshot').RunSnapshot
 
   constructor(options: { snapshot: import('./run-snapshot').RunSnapshot; cause?: unknown }) {
     const { run, thread } = options.snapshot
@@ -531,11 +531,11 @@ export type ToolCallErrorReason = 'unknown_tool' | 'invalid_arguments' | 'handle
 export class ToolCallError extends OaiRunsError {
   override name = 'ToolCallError'
   /** What went wrong. */
-  readonly reason: ToolCallErrorReason
+  declare readonly reason: ToolCallErrorReason
   /** The id of the call. */
-  readonly callId: string
+  declare readonly callId: string
   /** The function name of the call. */
-  readonly toolName: string
+  declare readonly toolName: string
 
   constructor(init: { reason: ToolCallErrorReason; callId: string; toolName: string; cause?: unknown }) {
     const what = {

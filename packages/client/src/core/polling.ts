@@ -5,7 +5,7 @@ import { apiPromise } from './pagination'
 import type { RunIds, RunsResource, ThreadIds } from './runs'
 import { type ApiResult, type CallOptions, callFields, type Transport } from './transport'
 import type { CreateRunParams, CreateThreadAndRunParams, Run, SubmitToolOutputsParams } from './types'
-import { isTerminalRunStatus } from './types'
+import { isActiveRunStatus, isTerminalRunStatus } from './types'
 import { pathId } from './validate'
 
 /** Options of the poll helpers. */
@@ -52,7 +52,6 @@ export type RunPolling = {
 const MIN_POLL_MS = 100
 const MAX_POLL_MS = 30_000
 const DEFAULT_POLL_MS = 1000
-const INTERMEDIATE = new Set(['queued', 'in_progress', 'cancelling'])
 
 /** The wait before the next poll: the caller's interval, else the server's hint (clamped), else 1 s. */
 export function pollDelayMs(response: Response, intervalMs: number | undefined): number {
@@ -79,7 +78,7 @@ export function createRunPolling(transport: Transport, runs: RunCalls): RunPolli
         return result
       }
       // C7: a status from the future is not terminal; poll it with exponential backoff, never busy-loop.
-      const delay = INTERMEDIATE.has(status)
+      const delay = isActiveRunStatus(status)
         ? pollDelayMs(result.response, options?.intervalMs)
         : Math.min(DEFAULT_POLL_MS * 2 ** unknownPolls++, MAX_POLL_MS)
       await transport.sleep(delay, options?.signal)
@@ -92,10 +91,12 @@ export function createRunPolling(transport: Transport, runs: RunCalls): RunPolli
       return pollUntilStopped({ threadId: run.thread_id, runId: run.id }, options)
     })
 
+  const poll: RunPolling['poll'] = (ids, options) => apiPromise(() => pollUntilStopped(ids, options))
+
   return {
-    poll: (ids, options) => apiPromise(() => pollUntilStopped(ids, options)),
-    waitForRun: (ids, options) => apiPromise(() => pollUntilStopped(ids, options)),
-    reconcile: (ids, options) => apiPromise(() => pollUntilStopped(ids, options)),
+    poll,
+    waitForRun: poll,
+    reconcile: poll,
     createAndPoll: (ids, body, options) =>
       pollAfter(() => runs.create(ids, { ...body, stream: undefined }, callFields(options)), options),
     createThreadAndRunPoll: (body, options) =>

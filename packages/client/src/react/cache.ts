@@ -44,6 +44,28 @@ export function upsertLists<T extends Entity>(
   }
 }
 
+/** Removes the entities from every loaded page of the lists under `prefix` (rolls back `upsertLists`). */
+export function removeFromLists(
+  queryClient: QueryClient,
+  prefix: QueryKey,
+  entities: readonly Entity[],
+): void {
+  const ids = new Set(entities.map((entity) => entity.id))
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: prefix })) {
+    queryClient.setQueryData<ListData<Entity>>(query.queryKey, (data) =>
+      data
+        ? {
+            ...data,
+            pages: data.pages.map((page) => ({
+              ...page,
+              data: page.data.filter((item) => !ids.has(item.id)),
+            })),
+          }
+        : data,
+    )
+  }
+}
+
 /** The pure part of `upsertLists`: a new ListData with the entities replaced or inserted (or `data` itself). */
 export function upsertPages<T extends Entity>(
   data: ListData<T>,

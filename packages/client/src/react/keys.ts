@@ -50,7 +50,7 @@ export const runKeys = {
 /** Mutation keys: every run mutation of a backend, and the tool-output submit of one run (checklist F3). */
 export const runMutationKeys = {
   /** Every run mutation of one backend. */
-  all: (scope: KeyScope) => ['oai-runs', baseOf(scope), 'mutation'] as const,
+  all: (scope: KeyScope) => [...runKeys.all(scope), 'mutation'] as const,
   /** Mutations of one kind, e.g. `cancel`. */
   kind: (
     scope: KeyScope,

@@ -68,6 +68,34 @@ function rollback(
   }
 }
 
+/** `runMutations.cancel`, standalone so that the stream controller bundles only this factory. */
+export function cancelRunMutation(client: RunsClient) {
+  return mutationOptions<Run, OaiRunsError, RunIds, OptimisticContext>({
+    mutationKey: runMutationKeys.kind(client, 'cancel'),
+    mutationFn: async ({ threadId, runId }) => {
+      try {
+        return await client.runs.cancel({ threadId, runId })
+      } catch (error) {
+        if (error instanceof CannotCancelRunError) {
+          return client.runs.retrieve({ threadId, runId })
+        }
+        throw error
+      }
+    },
+    onMutate: (ids, context) =>
+      applyOptimistic(context.client, client, { threadId: ids.threadId, runId: ids.runId }, (run) =>
+        isTerminalRunStatus(run.status) ? run : { ...run, status: 'cancelling' },
+      ),
+    onError: (_error, { threadId, runId }, optimistic, context) => {
+      rollback(context.client, client, { threadId, runId }, optimistic)
+    },
+    onSuccess: (run, _variables, optimistic, context) => {
+      optimistic.release()
+      writeRun(context.client, client, run)
+    },
+  })
+}
+
 /**
  * Mutation option factories for runs; hooks are one-liners over them and `useMutation` accepts them directly.
  * @example
@@ -139,29 +167,5 @@ export const runMutations = {
    * Cancels a run, showing `cancelling` at once; a run that already ended ("Cannot cancel run with status X")
    * is no error: it is fetched and shown as it is (checklist F11). Other failures roll back.
    */
-  cancel: (client: RunsClient) =>
-    mutationOptions<Run, OaiRunsError, RunIds, OptimisticContext>({
-      mutationKey: runMutationKeys.kind(client, 'cancel'),
-      mutationFn: async ({ threadId, runId }) => {
-        try {
-          return await client.runs.cancel({ threadId, runId })
-        } catch (error) {
-          if (error instanceof CannotCancelRunError) {
-            return client.runs.retrieve({ threadId, runId })
-          }
-          throw error
-        }
-      },
-      onMutate: (ids, context) =>
-        applyOptimistic(context.client, client, { threadId: ids.threadId, runId: ids.runId }, (run) =>
-          isTerminalRunStatus(run.status) ? run : { ...run, status: 'cancelling' },
-        ),
-      onError: (_error, { threadId, runId }, optimistic, context) => {
-        rollback(context.client, client, { threadId, runId }, optimistic)
-      },
-      onSuccess: (run, _variables, optimistic, context) => {
-        optimistic.release()
-        writeRun(context.client, client, run)
-      },
-    }),
+  cancel: cancelRunMutation,
 }

@@ -16,7 +16,7 @@ import type {
   StepIds,
   ThreadIds,
 } from '../core/index'
-import { isTerminalRunStatus } from '../core/index'
+import { isActiveRunStatus, isTerminalRunStatus, pollDelayMs } from '../core/index'
 import { heldStaleTime, isHeld } from './holds'
 import { runKeys } from './keys'
 import type { RunsClient } from './runs-client'
@@ -29,25 +29,20 @@ export type ListData<T> = InfiniteData<ListPage<T>, string | undefined>
 
 // RUN POLLING (contract §2.12, checklist C7)
 
-const MIN_POLL_MS = 100
-const MAX_POLL_MS = 30_000
 const DEFAULT_POLL_MS = 1000
-const INTERMEDIATE: ReadonlySet<string> = new Set(['queued', 'in_progress', 'cancelling'])
+const MAX_POLL_MS = 30_000
 
-// Per run query (by key hash): the last `openai-poll-after-ms` hint and how many polls saw an unknown status.
-const pollState = new Map<string, { afterMs: number | null; unknownPolls: number }>()
+// Per run query (by key hash): the wait the last response asked for and how many polls saw an unknown status.
+const pollState = new Map<string, { delayMs: number; unknownPolls: number }>()
 
 function recordPoll(hash: string, response: Response, status: string): void {
   if (isTerminalRunStatus(status)) {
     pollState.delete(hash)
     return
   }
-  const hint = Number(response.headers.get('openai-poll-after-ms') ?? Number.NaN)
-  const previous = pollState.get(hash)
   pollState.set(hash, {
-    afterMs: Number.isFinite(hint) && hint >= 0 ? hint : null,
-    unknownPolls:
-      INTERMEDIATE.has(status) || status === 'requires_action' ? 0 : (previous?.unknownPolls ?? 0) + 1,
+    delayMs: pollDelayMs(response, undefined),
+    unknownPolls: isActiveRunStatus(status) ? 0 : (pollState.get(hash)?.unknownPolls ?? 0) + 1,
   })
 }
 
@@ -62,14 +57,11 @@ export function runPollInterval(query: {
     return false
   }
   const state = pollState.get(query.queryHash)
-  if (!INTERMEDIATE.has(status)) {
+  if (!isActiveRunStatus(status)) {
     // C7: a status from the future is not terminal; back off instead of busy-looping.
     return Math.min(DEFAULT_POLL_MS * 2 ** Math.max(0, (state?.unknownPolls ?? 1) - 1), MAX_POLL_MS)
   }
-  const hint = state?.afterMs
-  return hint === null || hint === undefined
-    ? DEFAULT_POLL_MS
-    : Math.min(Math.max(hint, MIN_POLL_MS), MAX_POLL_MS)
+  return state?.delayMs ?? DEFAULT_POLL_MS
 }
 
 /** Retry a failed query once, and only when the error says trying again may help (checklist T9). */
@@ -94,6 +86,34 @@ function nextCursor<T extends { id: string }>(page: ListPage<T>): string | undef
 
 type CursorQuery = Omit<ListParams, 'before'>
 
+/** `runQueries.run`, standalone so that the stream controller bundles only this factory. */
+export function runQuery(client: RunsClient, ids: RunIds) {
+  return queryOptions<Run, OaiRunsError, Run, ReturnType<typeof runKeys.run>>({
+    queryKey: runKeys.run(client, ids),
+    queryFn: async ({ signal, queryKey, client: queryClient }) => {
+      const previous = queryClient.getQueryData<Run>(queryKey)?.status
+      const { data, response } = await client.runs.retrieve(ids, { signal }).withResponse()
+      recordPoll(hashKey(queryKey), response, data.status)
+      // C5 for polled runs: a run that stopped (finished, or now waits for tool outputs) changed its steps, the
+      // thread's messages and its run lists on the server. A stream refreshes those itself and holds the keys.
+      const stopped = data.status === 'requires_action' || isTerminalRunStatus(data.status)
+      if (previous !== undefined && previous !== data.status && stopped && !isHeld({ queryKey })) {
+        for (const prefix of [
+          runKeys.stepLists(client, ids),
+          runKeys.messageLists(client, ids),
+          runKeys.runLists(client, ids),
+        ]) {
+          void queryClient.invalidateQueries({ queryKey: prefix })
+        }
+      }
+      return data
+    },
+    staleTime: heldStaleTime,
+    refetchInterval: runPollInterval,
+    retry: retryOnce,
+  })
+}
+
 /**
  * Query option factories for runs, steps and messages; spread and override them as needed.
  * @example
@@ -102,31 +122,7 @@ type CursorQuery = Omit<ListParams, 'before'>
  */
 export const runQueries = {
   /** One run; polls while it works (honouring `openai-poll-after-ms`) and stops at `requires_action` or a terminal status. */
-  run: (client: RunsClient, ids: RunIds) =>
-    queryOptions<Run, OaiRunsError, Run, ReturnType<typeof runKeys.run>>({
-      queryKey: runKeys.run(client, ids),
-      queryFn: async ({ signal, queryKey, client: queryClient }) => {
-        const previous = queryClient.getQueryData<Run>(queryKey)?.status
-        const { data, response } = await client.runs.retrieve(ids, { signal }).withResponse()
-        recordPoll(hashKey(queryKey), response, data.status)
-        // C5 for polled runs: a run that stopped (finished, or now waits for tool outputs) changed its steps, the
-        // thread's messages and its run lists on the server. A stream refreshes those itself and holds the keys.
-        const stopped = data.status === 'requires_action' || isTerminalRunStatus(data.status)
-        if (previous !== undefined && previous !== data.status && stopped && !isHeld({ queryKey })) {
-          for (const prefix of [
-            runKeys.stepLists(client, ids),
-            runKeys.messageLists(client, ids),
-            runKeys.runLists(client, ids),
-          ]) {
-            void queryClient.invalidateQueries({ queryKey: prefix })
-          }
-        }
-        return data
-      },
-      staleTime: heldStaleTime,
-      refetchInterval: runPollInterval,
-      retry: retryOnce,
-    }),
+  run: runQuery,
 
   /** The runs of a thread, newest first by default, paged with the `after` cursor. */
   runs: (client: RunsClient, ids: ThreadIds, query: CursorQuery = {}) =>

@@ -3,15 +3,21 @@
 // at once on final events), falls back to polling when the stream drops, runs client tools and reports one
 // lifecycle. A session is replaced (never mutated back to life) when it stops, so late events of an old stream
 // or of an old thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1, F3, F10, F11).
-import { MutationObserver, notifyManager, type QueryClient, QueryObserver } from '@tanstack/react-query'
+import {
+  MutationObserver,
+  notifyManager,
+  type QueryClient,
+  type QueryKey,
+  QueryObserver,
+} from '@tanstack/react-query'
 import type {
   AnyRunStreamEvent,
   CreateRunParams,
   CreateThreadAndRunParams,
-  Message,
   Run,
   RunIds,
   RunStream,
+  StreamCallOptions,
   ToolOutput,
 } from '../core/index'
 import {
@@ -23,24 +29,26 @@ import {
   StreamTruncatedError,
   ValidationError,
 } from '../core/index'
-import { upsertLists, writeFinalLists, writeMessages, writeRun, writeSteps } from './cache'
+import { removeFromLists, upsertLists, writeFinalLists, writeMessages, writeRun, writeSteps } from './cache'
 import { createFrameScheduler } from './frame-scheduler'
 import { holdQueries } from './holds'
 import { runKeys } from './keys'
-import { runMutations } from './mutations'
-import { runQueries } from './queries'
+import { cancelRunMutation } from './mutations'
+import { runQuery } from './queries'
 import {
   activeRunKey,
   changed,
-  defaultStorage,
   IDLE_STATE,
   isFinalEvent,
   isRunEvent,
   optimisticMessage,
   type RunStreamConfig,
   type RunStreamState,
+  type RunStreamStatus,
   type Session,
   StreamBusyError,
+  storageOf,
+  viewOf,
 } from './run-stream-state'
 import type { RunsClient } from './runs-client'
 import {
@@ -67,10 +75,10 @@ export function createRunStreamController(deps: {
   let state: RunStreamState = IDLE_STATE
   const scheduler = createFrameScheduler(flush, deps.coalesce ?? true)
   const config = () => deps.config()
-  const storage = () => {
-    const chosen = config().storage
-    return chosen === undefined ? defaultStorage() : chosen
-  }
+  const streamOptions = (signal: AbortSignal): StreamCallOptions => ({
+    signal,
+    idleTimeoutMs: config().idleTimeoutMs,
+  })
 
   // CACHE AND VIEW
 
@@ -99,26 +107,6 @@ export function createRunStreamController(deps: {
       writeMessages(queryClient, client, threadId, changed(snapshot.messages, written.messages))
     }
     s.written = snapshot
-  }
-
-  function viewOf(s: Session | null): RunStreamState {
-    if (!s) {
-      return IDLE_STATE
-    }
-    const run = s.snapshot.run
-    const runStatus =
-      run && s.cancelling && !isTerminalRunStatus(run.status) ? 'cancelling' : (run?.status ?? null)
-    return {
-      status: s.status,
-      runStatus,
-      connection: s.connection,
-      threadId: s.threadId,
-      runId: s.runId,
-      run,
-      snapshot: s.snapshot,
-      toolCalls: s.toolCalls,
-      error: s.error,
-    }
   }
 
   // One flush: the cache writes and the view change notify together, so each frame renders once.
@@ -153,9 +141,7 @@ export function createRunStreamController(deps: {
     if (!threadId) {
       return
     }
-    const exact = except
-      ? runQueries.run(client, { threadId: except.thread_id, runId: except.id }).queryKey
-      : null
+    const exact = except ? runKeys.run(client, { threadId: except.thread_id, runId: except.id }) : null
     void queryClient.invalidateQueries({
       queryKey: runKeys.thread(client, { threadId }),
       predicate: (query) =>
@@ -166,13 +152,9 @@ export function createRunStreamController(deps: {
     })
   }
 
-  // Cancels in-flight refreshes of a thread's run and message lists (their data goes back to what it was).
-  function cancelThreadLists(threadId: string): Promise<unknown> {
-    return Promise.all(
-      [runKeys.runLists(client, { threadId }), runKeys.messageLists(client, { threadId })].map((queryKey) =>
-        queryClient.cancelQueries({ queryKey }),
-      ),
-    )
+  // Cancels in-flight refreshes (their data goes back to what it was).
+  function cancelRefreshes(queryKeys: QueryKey[]): Promise<unknown> {
+    return Promise.all(queryKeys.map((queryKey) => queryClient.cancelQueries({ queryKey })))
   }
 
   // SESSIONS
@@ -183,43 +165,40 @@ export function createRunStreamController(deps: {
     }
   }
 
-  // Stops everything a session owns (fetch, polling, hold); the caller replaces `session`.
-  function stop(s: Session): void {
-    s.abort.abort()
-    s.stopWatch?.()
-    s.stopWatch = null
+  // Lets the thread's queries refresh on their own again.
+  function unhold(s: Session): void {
     s.release?.()
     s.release = null
   }
 
-  function newSession(init: Partial<Session>): Session {
-    const s: Session = {
-      abort: new AbortController(),
-      threadId: null,
-      runId: null,
-      snapshot: emptyRunSnapshot(),
-      written: emptyRunSnapshot(),
-      ownsRun: false,
-      status: 'streaming',
-      connection: 'stream',
-      toolCalls: [],
-      error: null,
-      cancelling: false,
-      reported: '',
-      release: null,
-      stopWatch: null,
-      stream: null,
-      disposed: false,
-      ...init,
-    }
-    s.written = init.written ?? s.snapshot
-    return s
+  function unwatch(s: Session): void {
+    s.stopWatch?.()
+    s.stopWatch = null
+  }
+
+  // Stops everything a session owns (fetch, polling, hold); the caller replaces `session`.
+  function stop(s: Session): void {
+    s.abort.abort()
+    unwatch(s)
+    unhold(s)
+  }
+
+  // The session stopped following the run, with `status`.
+  function settle(s: Session, status: RunStreamStatus): void {
+    s.status = status
+    s.connection = 'none'
+    s.cancelling = false
+  }
+
+  // The session's run ids, once both are known.
+  function idsOf(s: Session): RunIds | null {
+    return s.threadId && s.runId ? { threadId: s.threadId, runId: s.runId } : null
   }
 
   function persist(s: Session): void {
     if (s.threadId && s.runId) {
       try {
-        storage()?.setItem(activeRunKey(client.baseURL, s.threadId), s.runId)
+        storageOf(config())?.setItem(activeRunKey(client.baseURL, s.threadId), s.runId)
       } catch {
         // a full or blocked storage only costs reload-resume
       }
@@ -229,7 +208,7 @@ export function createRunStreamController(deps: {
   function forget(threadId: string | null): void {
     if (threadId) {
       try {
-        storage()?.removeItem(activeRunKey(client.baseURL, threadId))
+        storageOf(config())?.removeItem(activeRunKey(client.baseURL, threadId))
       } catch {
         // see persist
       }
@@ -239,15 +218,12 @@ export function createRunStreamController(deps: {
   // `reading`: called on the terminal event of a stream still being read; the `done` frame closes it.
   function finish(s: Session, run: Run, reading = false): void {
     if (reading) {
-      s.release?.()
-      s.release = null
+      unhold(s)
     } else {
       stop(s)
     }
     s.snapshot = s.snapshot.run === run ? s.snapshot : { ...s.snapshot, run }
-    s.status = 'done'
-    s.connection = 'none'
-    s.cancelling = false
+    settle(s, 'done')
     forget(s.threadId)
     publish()
     void refreshLists(s, run)
@@ -262,23 +238,19 @@ export function createRunStreamController(deps: {
   async function refreshLists(s: Session, run: Run): Promise<void> {
     const threadId = s.threadId ?? run.thread_id
     const ids = { threadId: run.thread_id, runId: run.id }
-    await Promise.all(
-      [
-        runKeys.stepLists(client, ids),
-        runKeys.messageLists(client, { threadId }),
-        runKeys.runLists(client, { threadId }),
-      ].map((queryKey) => queryClient.cancelQueries({ queryKey })),
-    )
+    await cancelRefreshes([
+      runKeys.stepLists(client, ids),
+      runKeys.messageLists(client, { threadId }),
+      runKeys.runLists(client, { threadId }),
+    ])
     writeFinalLists(queryClient, client, ids, s.snapshot, s.ownsRun)
     invalidateThread(threadId, run)
   }
 
   function fail(s: Session, error: Error): void {
     stop(s)
-    s.status = 'error'
-    s.connection = 'none'
+    settle(s, 'error')
     s.error = error
-    s.cancelling = false
     publish()
     if (s.snapshot.run) {
       invalidateThread(s.threadId)
@@ -287,11 +259,11 @@ export function createRunStreamController(deps: {
   }
 
   function onEvent(s: Session, event: AnyRunStreamEvent): void {
-    const data = event.data as { id?: string; thread_id?: string; status?: string } | null
+    const data = event.data as { id?: string } | null
     if (event.event === 'thread.created' && data?.id) {
       s.threadId ??= data.id
       hold(s, data.id)
-    } else if (event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')) {
+    } else if (isRunEvent(event)) {
       const run = s.snapshot.run
       if (run) {
         const isNew = s.runId !== run.id
@@ -302,7 +274,10 @@ export function createRunStreamController(deps: {
           persist(s)
           // C2: the run is written into the thread's run lists at the next flush; an older refresh must not
           // land after it (the cancel reverts synchronously, before that write).
-          void cancelThreadLists(run.thread_id)
+          void cancelRefreshes([
+            runKeys.runLists(client, { threadId: run.thread_id }),
+            runKeys.messageLists(client, { threadId: run.thread_id }),
+          ])
         }
         if (run.status === 'cancelling' || isTerminalRunStatus(run.status)) {
           s.cancelling = false
@@ -370,12 +345,9 @@ export function createRunStreamController(deps: {
         return
       }
       // S7, S8: the run may well go on; follow it by polling and backfill what the stream missed.
-      if (
-        (error instanceof StreamTruncatedError || error instanceof StreamIdleTimeoutError) &&
-        s.threadId &&
-        s.runId
-      ) {
-        watch(s, { threadId: s.threadId, runId: s.runId })
+      const ids = idsOf(s)
+      if ((error instanceof StreamTruncatedError || error instanceof StreamIdleTimeoutError) && ids) {
+        watch(s, ids)
         return
       }
       return failWith(error as Error)
@@ -386,12 +358,13 @@ export function createRunStreamController(deps: {
       return
     }
     const run = s.snapshot.run
+    const ids = idsOf(s)
     if (run?.status === 'requires_action') {
       requireAction(s, run)
     } else if (run && isTerminalRunStatus(run.status)) {
       finish(s, run)
-    } else if (s.threadId && s.runId) {
-      watch(s, { threadId: s.threadId, runId: s.runId })
+    } else if (ids) {
+      watch(s, ids)
     } else {
       failWith(new OaiRunsError('The stream ended before the run was created.'))
     }
@@ -407,7 +380,26 @@ export function createRunStreamController(deps: {
     if (session) {
       stop(session)
     }
-    const s = newSession(init)
+    const s: Session = {
+      abort: new AbortController(),
+      threadId: null,
+      runId: null,
+      snapshot: emptyRunSnapshot(),
+      written: emptyRunSnapshot(),
+      ownsRun: false,
+      status: 'streaming',
+      connection: 'stream',
+      toolCalls: [],
+      error: null,
+      cancelling: false,
+      reported: '',
+      release: null,
+      stopWatch: null,
+      stream: null,
+      disposed: false,
+      ...init,
+    }
+    s.written = init.written ?? s.snapshot
     session = s
     return s
   }
@@ -415,8 +407,7 @@ export function createRunStreamController(deps: {
   // POLLING (after a dropped stream, or to resume a run after a reload)
 
   function watch(s: Session, ids: RunIds): void {
-    s.release?.()
-    s.release = null
+    unhold(s)
     s.connection = 'poll'
     s.status = 'streaming'
     s.ownsRun = false // the stream (if any) missed events: its step list is no longer complete
@@ -425,7 +416,7 @@ export function createRunStreamController(deps: {
     persist(s)
     publish()
     invalidateThread(ids.threadId) // backfill steps and messages the stream did not deliver
-    const observer = new QueryObserver(queryClient, runQueries.run(client, ids))
+    const observer = new QueryObserver(queryClient, runQuery(client, ids))
     let polledAt = observer.getCurrentResult().dataUpdatedAt
     const onResult = (result: ReturnType<typeof observer.getCurrentResult>) => {
       if (s !== session || s.connection !== 'poll') {
@@ -457,8 +448,7 @@ export function createRunStreamController(deps: {
         scheduler.schedule()
       }
     }
-    const unsubscribe = observer.subscribe(onResult)
-    s.stopWatch = unsubscribe
+    s.stopWatch = observer.subscribe(onResult)
     // Fresh data (another hook follows the same run) fetches nothing, so look at what is there now.
     const current = observer.getCurrentResult()
     if (current.data && !current.isFetching && !current.isStale) {
@@ -469,13 +459,9 @@ export function createRunStreamController(deps: {
   // CLIENT TOOLS
 
   function requireAction(s: Session, run: Run): void {
-    s.stopWatch?.()
-    s.stopWatch = null
-    s.release?.()
-    s.release = null
-    s.status = 'requires_action'
-    s.connection = 'none'
-    s.cancelling = false
+    unwatch(s)
+    unhold(s)
+    settle(s, 'requires_action')
     const { tools, approve } = config()
     const needsApproval = typeof approve === 'function' ? approve : () => approve === true
     s.toolCalls = initialToolCalls(
@@ -498,6 +484,12 @@ export function createRunStreamController(deps: {
     s.toolCalls = s.toolCalls.map((call) => (call.id === id ? { ...call, ...patch } : call))
   }
 
+  // The current session, if its call `id` waits for approval.
+  function awaitingApproval(id: string): Session | null {
+    const s = session
+    return s?.toolCalls.some((call) => call.id === id && call.status === 'awaiting_approval') ? s : null
+  }
+
   function runHandler(s: Session, run: Run, id: string): void {
     const call = s.toolCalls.find((item) => item.id === id)
     const handler = call ? config().tools?.[call.name] : undefined
@@ -517,11 +509,7 @@ export function createRunStreamController(deps: {
             error: error instanceof Error ? error : new Error(String(error)),
           }),
       )
-      .then(() => {
-        if (s === session) {
-          maybeSubmit(s)
-        }
-      })
+      .then(() => maybeSubmit(s))
   }
 
   // F10: submit only when every call has an output; a failed handler blocks the submit and is reported by name.
@@ -563,7 +551,7 @@ export function createRunStreamController(deps: {
         client.runs.submitToolOutputs(
           ids,
           { tool_outputs: outputs, stream: true },
-          { signal, idleTimeoutMs: config().idleTimeoutMs, initialSnapshot: previous.snapshot },
+          { ...streamOptions(signal), initialSnapshot: previous.snapshot },
         ),
       { rethrow: true },
     )
@@ -596,39 +584,19 @@ export function createRunStreamController(deps: {
       const temporary = (body.additional_messages ?? []).map((message) =>
         optimisticMessage(threadId, message),
       )
+      const messageLists = runKeys.messageLists(client, { threadId })
       // C2: an older refresh of the thread's lists must not land after the optimistic write and drop it.
-      const before = cancelThreadLists(threadId).then(() =>
-        upsertLists(queryClient, runKeys.messageLists(client, { threadId }), temporary),
+      const before = cancelRefreshes([runKeys.runLists(client, { threadId }), messageLists]).then(() =>
+        upsertLists(queryClient, messageLists, temporary),
       )
-      const rollback = () => {
-        const ids = new Set(temporary.map((message) => message.id))
-        for (const query of queryClient
-          .getQueryCache()
-          .findAll({ queryKey: runKeys.messageLists(client, { threadId }) })) {
-          queryClient.setQueryData(
-            query.queryKey,
-            (data: { pages: Array<{ data: Message[] }> } | undefined) =>
-              data
-                ? {
-                    ...data,
-                    pages: data.pages.map((page) => ({
-                      ...page,
-                      data: page.data.filter((m) => !ids.has(m.id)),
-                    })),
-                  }
-                : data,
-          )
-        }
-      }
       return consume(
         s,
-        (signal) =>
-          client.runs.create(
-            { threadId },
-            { ...body, stream: true },
-            { signal, idleTimeoutMs: config().idleTimeoutMs },
-          ),
-        { before, rollback: temporary.length > 0 ? rollback : undefined },
+        (signal) => client.runs.create({ threadId }, { ...body, stream: true }, streamOptions(signal)),
+        {
+          before,
+          rollback:
+            temporary.length > 0 ? () => removeFromLists(queryClient, messageLists, temporary) : undefined,
+        },
       )
     },
 
@@ -637,10 +605,7 @@ export function createRunStreamController(deps: {
       assertIdle()
       const s = replace({ ownsRun: true })
       return consume(s, (signal) =>
-        client.runs.createThreadAndRun(
-          { ...body, stream: true },
-          { signal, idleTimeoutMs: config().idleTimeoutMs },
-        ),
+        client.runs.createThreadAndRun({ ...body, stream: true }, streamOptions(signal)),
       )
     },
 
@@ -661,24 +626,22 @@ export function createRunStreamController(deps: {
 
     /** Lets an approval-gated call run its handler. */
     approveToolCall(id: string): void {
-      const s = session
+      const s = awaitingApproval(id)
       const run = s?.snapshot.run
-      if (!s || !run || !s.toolCalls.some((call) => call.id === id && call.status === 'awaiting_approval')) {
-        return
+      if (s && run) {
+        updateCall(s, id, { status: 'running' })
+        publish()
+        runHandler(s, run, id)
       }
-      updateCall(s, id, { status: 'running' })
-      publish()
-      runHandler(s, run, id)
     },
 
     /** Answers an approval-gated call with a refusal the model can read, without running its handler. */
     denyToolCall(id: string, reason = 'The user denied this tool call.'): void {
-      const s = session
-      if (!s?.toolCalls.some((call) => call.id === id && call.status === 'awaiting_approval')) {
-        return
+      const s = awaitingApproval(id)
+      if (s) {
+        updateCall(s, id, { status: 'denied', output: JSON.stringify({ error: reason }) })
+        maybeSubmit(s)
       }
-      updateCall(s, id, { status: 'denied', output: JSON.stringify({ error: reason }) })
-      maybeSubmit(s)
     },
 
     /** Follows an existing run by polling (reload-resume); ignored while a stream is open. */
@@ -687,8 +650,7 @@ export function createRunStreamController(deps: {
       if (session && !session.disposed && (session.connection !== 'none' || session.runId === ids.runId)) {
         return
       }
-      const s = replace({ threadId: ids.threadId, runId: ids.runId })
-      watch(s, ids)
+      watch(replace({ threadId: ids.threadId, runId: ids.runId }), ids)
     },
 
     /** Stops following the run (closes the stream, stops polling) without cancelling it on the server (S14). */
@@ -710,13 +672,13 @@ export function createRunStreamController(deps: {
     /** Cancels the run on the server, showing `cancelling` at once; rolls back if the request fails (F11). */
     cancel(): Promise<void> {
       const s = session
-      if (!s?.threadId || !s.runId) {
+      const ids = s && idsOf(s)
+      if (!s || !ids) {
         return Promise.resolve()
       }
-      const ids = { threadId: s.threadId, runId: s.runId }
       s.cancelling = true
       publish()
-      const observer = new MutationObserver(queryClient, runMutations.cancel(client))
+      const observer = new MutationObserver(queryClient, cancelRunMutation(client))
       return observer.mutate(ids).then(
         (run) => {
           if (s !== session || s.connection === 'stream') {
@@ -768,6 +730,15 @@ export function createRunStreamController(deps: {
       state = viewOf(session)
       if (live) {
         invalidateThread(s.threadId)
+      }
+    },
+
+    /** The run id kept in storage for reload-resume of a thread, or null. */
+    storedRunId(threadId: string): string | null {
+      try {
+        return storageOf(config())?.getItem(activeRunKey(client.baseURL, threadId)) ?? null
+      } catch {
+        return null
       }
     },
   }

@@ -105,8 +105,11 @@ export const IDLE_STATE: RunStreamState = {
   error: null,
 }
 
-/** `sessionStorage` where it exists and works, else null (SSR, privacy modes). */
-export function defaultStorage(): RunStorage | null {
+/** The storage of reload-resume: the config's own, none (`null`), else `sessionStorage` where it works. */
+export function storageOf(config: RunStreamConfig): RunStorage | null {
+  if (config.storage !== undefined) {
+    return config.storage
+  }
   try {
     return globalThis.sessionStorage ?? null
   } catch {
@@ -119,6 +122,25 @@ export function activeRunKey(baseURL: string, threadId: string): string {
   return `oai-runs:active-run:${baseURL}:${threadId}`
 }
 
+/** What a session shows (a new object on every call; IDLE_STATE without a session). */
+export function viewOf(s: Session | null): RunStreamState {
+  if (!s) {
+    return IDLE_STATE
+  }
+  const run = s.snapshot.run
+  return {
+    status: s.status,
+    runStatus: run && s.cancelling && !isTerminalRunStatus(run.status) ? 'cancelling' : (run?.status ?? null),
+    connection: s.connection,
+    threadId: s.threadId,
+    runId: s.runId,
+    run,
+    snapshot: s.snapshot,
+    toolCalls: s.toolCalls,
+    error: s.error,
+  }
+}
+
 /** Events after which the view is flushed at once instead of at the next frame. */
 export function isFinalEvent(event: AnyRunStreamEvent): boolean {
   if (event.event === 'error' || event.event === 'done') {
@@ -126,8 +148,7 @@ export function isFinalEvent(event: AnyRunStreamEvent): boolean {
   }
   const status = (event.data as { status?: unknown } | null)?.status
   return (
-    event.event.startsWith('thread.run.') &&
-    !event.event.startsWith('thread.run.step.') &&
+    isRunEvent(event) &&
     typeof status === 'string' &&
     (status === 'requires_action' || isTerminalRunStatus(status))
   )

@@ -50,7 +50,7 @@ export class ToolArgumentsError extends OaiRunsError {
 export class ToolCallsError extends OaiRunsError {
   override name = 'ToolCallsError'
   /** The failed calls, with their errors. */
-  readonly calls: ReadonlyArray<{ id: string; name: string; error: Error }>
+  declare readonly calls: ReadonlyArray<{ id: string; name: string; error: Error }>
 
   constructor(calls: ReadonlyArray<{ id: string; name: string; error: Error }>) {
     super(

@@ -5,7 +5,7 @@ import type { RunIds } from '../core/index'
 import { isActiveRunStatus } from '../core/index'
 import { useRunsClient } from './RunsClientProvider'
 import { createRunStreamController } from './run-stream-controller'
-import { activeRunKey, type RunStreamConfig } from './run-stream-state'
+import type { RunStreamConfig } from './run-stream-state'
 
 /** Options of `useRunStream`. */
 export type UseRunStreamOptions = RunStreamConfig & {
@@ -62,14 +62,7 @@ export function useRunStream(options: UseRunStreamOptions = {}) {
     if (!target || !threadId) {
       return
     }
-    let stored: string | null = null
-    try {
-      const storage =
-        latest.current.storage === undefined ? globalThis.sessionStorage : latest.current.storage
-      stored = storage?.getItem(activeRunKey(client.baseURL, threadId)) ?? null
-    } catch {
-      stored = null
-    }
+    const stored = controller.storedRunId(threadId)
     if (stored) {
       controller.resume({ threadId, runId: stored })
       return
