@@ -24,9 +24,17 @@ export type SizeEntry = {
   platform?: 'browser' | 'node'
   /** Replaces the Markdown parser and renderer of MessageContent with plain text (see `withoutMarkdown`). */
   withoutMarkdown?: boolean
+  /** Left out of the bundle besides React and react-query (the components' rows leave our client out). */
+  external?: string[]
 }
 
-export type SizeResult = { name: string; minBytes: number; gzipBytes: number }
+/** `modules`: each bundled source file and the minified bytes it put in the output, largest first. */
+export type SizeResult = {
+  name: string
+  minBytes: number
+  gzipBytes: number
+  modules: { path: string; bytes: number }[]
+}
 
 const clientDir = join(root, 'packages/client')
 const componentsDir = join(root, 'packages/components')
@@ -56,6 +64,8 @@ const withoutMarkdown: Plugin = {
   },
 }
 
+const CLIENT = ['@oai-runs/client', '@oai-runs/client/react']
+
 /** What `pnpm bench` and the size budget test bundle. */
 export const sizeEntries: SizeEntry[] = [
   { name: '@oai-runs/client', contents: `export * from '@oai-runs/client'`, resolveDir: root },
@@ -77,11 +87,22 @@ export const sizeEntries: SizeEntry[] = [
     requires: reactIndex,
   },
   {
-    // Not a dependency of the root package: resolved from packages/components itself.
+    // What an app that streams runs with our hooks ships: the client, the provider and useRunStream (the SDK row
+    // below is the same for the SDK: a client that streams runs).
+    name: '@oai-runs/client streaming app (createClient + useRunStream)',
+    contents: `export { createClient } from '@oai-runs/client'
+export { RunsClientProvider, useRunStream } from '@oai-runs/client/react'`,
+    resolveDir: root,
+    requires: reactIndex,
+  },
+  {
+    // Not a dependency of the root package: resolved from packages/components itself. The client is a dependency
+    // the app has anyway (its rows are above), so it is left out, as React is.
     name: '@oai-runs/components',
     contents: `export * from '@oai-runs/components'`,
     resolveDir: componentsDir,
     requires: componentsIndex,
+    external: CLIENT,
   },
   {
     name: '@oai-runs/components without the Markdown renderer',
@@ -89,6 +110,14 @@ export const sizeEntries: SizeEntry[] = [
     resolveDir: componentsDir,
     requires: componentsIndex,
     withoutMarkdown: true,
+    external: CLIENT,
+  },
+  {
+    // Everything an app using the components ships besides React and react-query.
+    name: '@oai-runs/components + client',
+    contents: `export * from '@oai-runs/components'`,
+    resolveDir: componentsDir,
+    requires: componentsIndex,
   },
   // The server runs in browsers too (Storybook, tests as an injected fetch); its Node listener only in Node.
   { name: '@oai-runs/server', contents: `export * from '@oai-runs/server'`, resolveDir: root },
@@ -136,15 +165,36 @@ export async function measureSize(entry: SizeEntry): Promise<SizeResult> {
     target: 'es2022',
     // Workspace packages are measured from their sources, as vitest runs them.
     conditions: ['source'],
-    external: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
+    external: [
+      'react',
+      'react/*',
+      'react-dom',
+      'react-dom/*',
+      '@tanstack/react-query',
+      ...(entry.external ?? []),
+    ],
     define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'none',
     plugins: entry.withoutMarkdown ? [withoutMarkdown] : [],
     write: false,
+    metafile: true,
     logLevel: 'silent',
   })
   const code = result.outputFiles[0]!.contents
-  return { name: entry.name, minBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength }
+  const output = Object.values(result.metafile.outputs)[0]!
+  const modules = Object.entries(output.inputs)
+    .map(([path, input]) => ({
+      path: path.replace(/^.*node_modules\//, '').replace(/^packages\//, ''),
+      bytes: input.bytesInOutput,
+    }))
+    .filter((module) => module.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+  return {
+    name: entry.name,
+    minBytes: code.byteLength,
+    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+    modules,
+  }
 }
 
 /** Kilobytes as the anchors count them (1 KB = 1000 bytes). */
@@ -198,6 +248,14 @@ export async function benchSize(notes: string[]): Promise<{ figures: Figure[]; r
         breakdown: true,
       })
     }
+  }
+  // What the size target is made of: the largest modules of core + /react (minified bytes; the gzip share is
+  // estimated in proportion, since gzip does not split by module).
+  const combined = byName.get('@oai-runs/client + /react')
+  if (combined) {
+    const share = (bytes: number) => kb((bytes / combined.minBytes) * combined.gzipBytes).toFixed(1)
+    const top = combined.modules.slice(0, 8).map((module) => `${module.path} ${share(module.bytes)}`)
+    notes.push(`size: largest modules of @oai-runs/client + /react, KB gz (estimated): ${top.join(', ')}`)
   }
   return { figures, results }
 }
