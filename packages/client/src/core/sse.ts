@@ -32,111 +32,76 @@ export const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024
 const IDLE = Symbol('idle')
 const LF = 10
 const COLON = 58
-const D = 100
-const E = 101
+const CR = 13
 const SPACE = 32
 const CR_OR_CRLF = /\r\n?/g
 const STREAM: TextDecodeOptions = { stream: true }
 
-// Whether `text` has `prefix` at `start` (char by char: faster than startsWith with a position in V8).
-function isField(text: string, start: number, prefix: string): boolean {
-  for (let index = 1; index < prefix.length; index++) {
-    if (text.charCodeAt(start + index) !== prefix.charCodeAt(index)) {
-      return false
-    }
-  }
-  return true
-}
-
 /** Receives one dispatched message: its event name (`message` when the event had no `event` field), data and id. */
 export type SseHandler = (event: string, data: string, id: string | undefined) => void
 
-/**
- * The WHATWG event-stream line parser over decoded text (internal). `feed` takes text in pieces cut anywhere;
- * `overflow` turns true, and parsing stops, once one event or one line outgrows `maxEventBytes`.
- */
-export function createSseParser(maxEventBytes: number, onMessage: SseHandler) {
+/** The WHATWG event-stream line parser over decoded text (internal); see `createSseParser`. */
+export type SseParser = {
+  /** Parses the next piece of text, cut anywhere (inside a line or a CRLF). */
+  feed(text: string): void
+  /** True, and parsing stopped, once one event or one line outgrew `maxEventBytes`. */
+  readonly overflow: boolean
+}
+
+/** Creates the line parser under `openSse` (internal): complete events go to `onMessage` as they are read. */
+export function createSseParser(maxEventBytes: number, onMessage: SseHandler): SseParser {
   // The incomplete last line of the text fed so far, and the fields of the event being read.
   let pending = ''
-  let data: string | undefined
+  let data = ''
+  let hasData = false // a data field was read, even an empty one
   let event = ''
   let id: string | undefined
   // The text fed last ended with CR: an LF starting the next piece belongs to that CRLF.
   let afterCR = false
+  let overflow = false
 
-  const parser = {
-    overflow: false,
-    feed(text: string) {
-      if (parser.overflow || text === '') {
-        return
+  // A blank line: the event goes out if it had data.
+  const dispatch = () => {
+    if (hasData) {
+      if (data.length > maxEventBytes) {
+        overflow = true
+      } else {
+        onMessage(event === '' ? 'message' : event, data, id)
       }
-      if (afterCR && text.charCodeAt(0) === LF) {
-        text = text.slice(1)
-      }
-      afterCR = false
-      // Every line end becomes LF, so the scan below looks for one character only.
-      if (text.indexOf('\r') !== -1) {
-        afterCR = text.charCodeAt(text.length - 1) === 13
-        text = text.replace(CR_OR_CRLF, '\n')
-      }
-      let start = 0
-      if (pending !== '') {
-        const end = text.indexOf('\n')
-        if (end === -1) {
-          pending += text
-          checkSize()
-          return
-        }
-        const line = pending + text.slice(0, end)
-        pending = ''
-        readLine(line, 0, line.length)
-        start = end + 1
-      }
-      let end = text.indexOf('\n', start)
-      while (end !== -1 && !parser.overflow) {
-        readLine(text, start, end)
-        start = end + 1
-        end = text.indexOf('\n', start)
-      }
-      pending = start === 0 ? text : text.slice(start)
-      checkSize()
-    },
+    }
+    data = ''
+    hasData = false
+    event = ''
+    id = undefined
   }
 
-  const checkSize = () => {
-    if (pending.length + (data?.length ?? 0) > maxEventBytes) {
-      parser.overflow = true
-    }
-  }
-
-  // One line: text[start, end), with no line end in it.
-  const readLine = (text: string, start: number, end: number) => {
-    if (start === end) {
-      // A blank line dispatches the event, if it had data (one with a data field, even empty).
-      if (data !== undefined) {
-        if (data.length > maxEventBytes) {
-          parser.overflow = true
-        } else {
-          onMessage(event === '' ? 'message' : event, data, id)
-        }
-      }
-      data = undefined
-      event = ''
-      id = undefined
-      return
-    }
-    const first = text.charCodeAt(start)
-    // `data:` and `event:` are nearly every line: recognised by their characters, with no field string cut.
-    if (first === D && isField(text, start, 'data:')) {
+  // Any line but a blank one: text[start, end), no line end in it.
+  const readField = (text: string, start: number, end: number) => {
+    // `data:` and `event:` are nearly every line: recognised char by char, with no field name cut out.
+    if (
+      text.charCodeAt(start) === 100 && // d
+      text.charCodeAt(start + 1) === 97 && // a
+      text.charCodeAt(start + 2) === 116 && // t
+      text.charCodeAt(start + 3) === 97 && // a
+      text.charCodeAt(start + 4) === COLON
+    ) {
       const value = text.slice(text.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, end)
-      data = data === undefined ? value : `${data}\n${value}`
+      data = hasData ? `${data}\n${value}` : value
+      hasData = true
       return
     }
-    if (first === E && isField(text, start, 'event:')) {
+    if (
+      text.charCodeAt(start) === 101 && // e
+      text.charCodeAt(start + 1) === 118 && // v
+      text.charCodeAt(start + 2) === 101 && // e
+      text.charCodeAt(start + 3) === 110 && // n
+      text.charCodeAt(start + 4) === 116 && // t
+      text.charCodeAt(start + 5) === COLON
+    ) {
       event = text.slice(text.charCodeAt(start + 6) === SPACE ? start + 7 : start + 6, end)
       return
     }
-    if (first === COLON) {
+    if (text.charCodeAt(start) === COLON) {
       return // a comment (keep-alive)
     }
     let colon = text.indexOf(':', start)
@@ -144,10 +109,11 @@ export function createSseParser(maxEventBytes: number, onMessage: SseHandler) {
       colon = end // a field with no colon has an empty value
     }
     const field = text.slice(start, colon)
-    const valueStart = text.charCodeAt(colon + 1) === SPACE && colon < end ? colon + 2 : colon + 1
+    const valueStart = colon < end && text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1
     const value = valueStart >= end ? '' : text.slice(valueStart, end)
     if (field === 'data') {
-      data = data === undefined ? value : `${data}\n${value}`
+      data = hasData ? `${data}\n${value}` : value
+      hasData = true
     } else if (field === 'event') {
       event = value
     } else if (field === 'id' && !value.includes('\0')) {
@@ -156,7 +122,69 @@ export function createSseParser(maxEventBytes: number, onMessage: SseHandler) {
     // `retry` and unknown fields are ignored: a client that never reconnects on its own has no use for retry.
   }
 
-  return parser
+  // Reads every complete line of `text` from `start`; returns where the incomplete rest begins.
+  const readLines = (text: string, start: number): number => {
+    let end = text.indexOf('\n', start)
+    while (end !== -1) {
+      if (start === end) {
+        dispatch()
+      } else {
+        readField(text, start, end)
+      }
+      start = end + 1
+      if (overflow) {
+        break
+      }
+      end = text.indexOf('\n', start)
+    }
+    return start
+  }
+
+  return {
+    get overflow() {
+      return overflow
+    },
+    feed(text) {
+      if (overflow || text === '') {
+        return
+      }
+      if (afterCR && text.charCodeAt(0) === LF) {
+        text = text.slice(1)
+      }
+      afterCR = false
+      // Every line end becomes LF, so the scan looks for one character only.
+      if (text.indexOf('\r') !== -1) {
+        afterCR = text.charCodeAt(text.length - 1) === CR
+        text = text.replace(CR_OR_CRLF, '\n')
+      }
+      let start = 0
+      if (pending !== '') {
+        // The line cut at the end of the last piece: completed here, or still incomplete.
+        const end = text.indexOf('\n')
+        if (end === -1) {
+          pending += text
+          checkSize()
+          return
+        }
+        const line = pending + text.slice(0, end)
+        pending = ''
+        readLines(`${line}\n`, 0)
+        if (overflow) {
+          return
+        }
+        start = end + 1
+      }
+      start = readLines(text, start)
+      pending = start === 0 ? text : text.slice(start)
+      checkSize()
+    },
+  }
+
+  function checkSize() {
+    if (pending.length + data.length > maxEventBytes) {
+      overflow = true
+    }
+  }
 }
 
 /**
