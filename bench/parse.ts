@@ -12,6 +12,8 @@ import {
   reduceRunEvent,
 } from '@oai-runs/client'
 import OpenAI from 'openai'
+// Internal: our line parser alone, for the breakdown rows (the public layer above it is iterateSse).
+import { createSseParser } from '../packages/client/src/core/sse'
 import { fixtureResponse, generateRunStream, type StreamFixture } from './fixtures'
 import { type Figure, formatNumber, interleave, type Summary } from './stats'
 
@@ -95,6 +97,38 @@ export async function benchParse(options: { rounds: number; sdkRounds: number; e
         parser.feed(decoder.decode())
       },
     },
+    // What any reader of a Response pays before parsing (breakdown): reading the body's chunks, decoding them.
+    bodyReads: {
+      async run() {
+        const reader = fixtureResponse(fixture).body!.getReader()
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          sink += chunk.value.byteLength
+        }
+      },
+    },
+    textDecoder: {
+      run() {
+        const decoder = new TextDecoder()
+        for (const chunk of fixture.chunks) {
+          sink += decoder.decode(chunk, { stream: true }).length
+        }
+      },
+    },
+    // Our line parser in eventsource-parser's place, synchronous over the chunks (breakdown).
+    ourParser: {
+      run() {
+        const decoder = new TextDecoder()
+        const parser = createSseParser(Number.POSITIVE_INFINITY, (_event, data) => {
+          if (data !== '[DONE]') {
+            sink += JSON.parse(data) === null ? 1 : 0
+          }
+        })
+        for (const chunk of fixture.chunks) {
+          parser.feed(decoder.decode(chunk, { stream: true }))
+        }
+        parser.feed(decoder.decode())
+      },
+    },
     iterateSse: {
       async run() {
         for await (const message of iterateSse(fixtureResponse(fixture))) {
@@ -170,10 +204,20 @@ export async function benchParse(options: { rounds: number; sdkRounds: number; e
   const detail = (summary: Summary) =>
     `median ${summary.median.toFixed(0)} ms, min ${summary.min.toFixed(0)} ms, n=${summary.samples.length}`
   const floor = summaries.floor
-  const breakdown = new Set(['iterateSse', 'reducer', 'handComposed'])
+  const breakdown = new Set([
+    'bodyReads',
+    'textDecoder',
+    'ourParser',
+    'iterateSse',
+    'reducer',
+    'handComposed',
+  ])
   const names: Record<keyof typeof cases, string> = {
     floor: 'JSON.parse alone (floor)',
     eventsourceParser: 'eventsource-parser + JSON.parse',
+    bodyReads: 'platform: reading the body (ReadableStream reads)',
+    textDecoder: 'platform: TextDecoder alone',
+    ourParser: 'ours: our line parser + JSON.parse (sync)',
     iterateSse: 'ours: iterateSse + JSON.parse (for await)',
     reducer: 'ours: reduceRunEvent alone (parsed events)',
     handComposed: 'ours: iterateSse + JSON.parse + reduceRunEvent',
