@@ -138,6 +138,12 @@ describe('bodies and queries', () => {
 })
 
 describe('configuration', () => {
+  test('cacheScope defaults to the base URL and can be set apart from it (SSR prefetch for a browser)', () => {
+    expect(createClient({ baseURL: 'http://127.0.0.1:4010/v1' }).cacheScope).toBe('http://127.0.0.1:4010/v1')
+    const server = createClient({ baseURL: 'http://127.0.0.1:4010/v1', cacheScope: '/api/runs' })
+    expect(server).toMatchObject({ baseURL: 'http://127.0.0.1:4010/v1', cacheScope: '/api/runs' })
+  })
+
   test('an invalid maxRetries or timeout throws ValidationError naming it', () => {
     expect(() => createClient({ baseURL: 'http://x', maxRetries: -1 })).toThrow(ValidationError)
     expect(() => createClient({ baseURL: 'http://x', timeout: 0 })).toThrow(/timeout/)

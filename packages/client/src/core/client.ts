@@ -36,12 +36,20 @@ export type ClientOptions = {
   timeout?: number | undefined
   /** Allow an `apiKey` in a browser, exposing it to every visitor. @defaultValue false */
   dangerouslyAllowBrowser?: boolean | undefined
+  /**
+   * What the React layer's query keys are scoped by. On a server that prefetches for the browser (SSR), set it to
+   * the browser client's `baseURL` so the dehydrated entries land under the keys the browser reads.
+   * @defaultValue the `baseURL`
+   */
+  cacheScope?: string | undefined
 }
 
 /** A configured client: one object per resource, all sharing one transport. */
 export type Client = {
-  /** The API root every call goes to (after defaults), e.g. `/api/runs`; query keys include it. */
+  /** The API root every call goes to (after defaults), e.g. `/api/runs`. */
   readonly baseURL: string
+  /** What query keys are scoped by (`cacheScope`, else `baseURL`): two backends never share a cache entry. */
+  readonly cacheScope: string
   runs: RunsResource
   steps: StepsResource
   threads: ThreadsResource
@@ -56,9 +64,10 @@ function isBrowser(): boolean {
 }
 
 /** Builds a client over an existing transport (tests inject sleep/random through `createTransport`). */
-export function createClientFromTransport(transport: Transport): Client {
+export function createClientFromTransport(transport: Transport, cacheScope?: string): Client {
   return {
     baseURL: transport.config.baseURL,
+    cacheScope: cacheScope ?? transport.config.baseURL,
     runs: createRuns(transport),
     steps: createSteps(transport),
     threads: createThreads(transport),
@@ -74,7 +83,7 @@ export function createClientFromTransport(transport: Transport): Client {
  * const run = await client.runs.createAndPoll({ threadId }, { assistant_id: 'asst_demo' })
  */
 export function createClient(options: ClientOptions = {}): Client {
-  const { dangerouslyAllowBrowser, ...config } = options
+  const { dangerouslyAllowBrowser, cacheScope, ...config } = options
   if (isBrowser()) {
     if (!config.baseURL) {
       throw new ValidationError(
@@ -98,5 +107,6 @@ export function createClient(options: ClientOptions = {}): Client {
   }
   return createClientFromTransport(
     createTransport({ ...config, baseURL: config.baseURL || DEFAULT_BASE_URL }),
+    cacheScope || undefined,
   )
 }

@@ -1,5 +1,5 @@
 // Query keys: generic to specific (backend → thread → run → steps), only serializable ids (house style §3).
-// Every key starts with the client's base URL so two backends never share a cache entry.
+// Every key starts with the client's cache scope (its base URL unless set) so two backends never share an entry.
 import type {
   ListMessagesQuery,
   ListParams,
@@ -10,10 +10,10 @@ import type {
   ThreadIds,
 } from '../core/index'
 
-/** What scopes a key: a base URL, or anything carrying one (a `RunsClient`). */
-export type KeyScope = string | { readonly baseURL: string }
+/** What scopes a key: a base URL, or a `RunsClient` (its `cacheScope`, which defaults to its base URL). */
+export type KeyScope = string | { readonly baseURL: string; readonly cacheScope?: string }
 
-const baseOf = (scope: KeyScope) => (typeof scope === 'string' ? scope : scope.baseURL)
+const baseOf = (scope: KeyScope) => (typeof scope === 'string' ? scope : (scope.cacheScope ?? scope.baseURL))
 
 /**
  * Key factory of every query this package caches; use the shorter keys as prefixes for invalidation.
