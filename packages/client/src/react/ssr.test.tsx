@@ -105,6 +105,19 @@ async function renderOnServer(client: Client, ids: RunIds) {
   return { html, state: JSON.parse(JSON.stringify(dehydrate(queryClient))) as DehydratedState }
 }
 
+// The browser's half: a fresh QueryClient, the dehydrated state, the same component.
+function hydrateInBrowser(backend: TestBackend, state: DehydratedState, ids: RunIds) {
+  const browser = browserClient(backend)
+  render(
+    <Providers queryClient={createTestQueryClient()} client={browser.client}>
+      <HydrationBoundary state={state}>
+        <Thread ids={ids} />
+      </HydrationBoundary>
+    </Providers>,
+  )
+  return browser
+}
+
 describe('SSR: prefetch, render to HTML, dehydrate, hydrate', () => {
   test('the HTML has the thread, and the browser renders it at once from the dehydrated cache', async () => {
     const backend = createTestBackend()
@@ -113,14 +126,7 @@ describe('SSR: prefetch, render to HTML, dehydrate, hydrate', () => {
     expect(html).toContain('run: <!-- -->completed')
     expect(html).toContain('You said: &quot;Hello&quot;')
 
-    const browser = browserClient(backend)
-    render(
-      <Providers queryClient={createTestQueryClient()} client={browser.client}>
-        <HydrationBoundary state={state}>
-          <Thread ids={ids} />
-        </HydrationBoundary>
-      </Providers>,
-    )
+    const browser = hydrateInBrowser(backend, state, ids)
     // The first render, before any response: the server's data, no loading state.
     expect(screen.getByText('run: completed')).toBeTruthy()
     expect(screen.getByText('You said: "Hello"')).toBeTruthy()
@@ -131,14 +137,7 @@ describe('SSR: prefetch, render to HTML, dehydrate, hydrate', () => {
     const backend = createTestBackend()
     const ids = await finishedRun(backend)
     const { state } = await renderOnServer(serverClient(backend), ids)
-    const browser = browserClient(backend)
-    render(
-      <Providers queryClient={createTestQueryClient()} client={browser.client}>
-        <HydrationBoundary state={state}>
-          <Thread ids={ids} />
-        </HydrationBoundary>
-      </Providers>,
-    )
+    const browser = hydrateInBrowser(backend, state, ids)
     expect(screen.getByText('run: loading')).toBeTruthy()
     expect(screen.getByText('no messages yet')).toBeTruthy()
     // It then fetches what the server had already fetched.
