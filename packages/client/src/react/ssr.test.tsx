@@ -126,7 +126,7 @@ describe('SSR: prefetch, render to HTML, dehydrate, hydrate', () => {
     expect(html).toContain('run: <!-- -->completed')
     expect(html).toContain('You said: &quot;Hello&quot;')
 
-    const browser = hydrateInBrowser(backend, state, ids)
+    hydrateInBrowser(backend, state, ids)
     // The first render, before any response: the server's data, no loading state.
     expect(screen.getByText('run: completed')).toBeTruthy()
     expect(screen.getByText('You said: "Hello"')).toBeTruthy()
