@@ -10,7 +10,17 @@ import type {
   RefusalContent,
   TextContent,
 } from '@oai-runs/client'
-import { createContext, forwardRef, useContext, useEffect, useId, useMemo, useRef, useState } from 'react'
+import {
+  createContext,
+  forwardRef,
+  memo,
+  useContext,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from 'react'
 import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive'
 import { placeAnnotations } from './annotations'
 import { parseMarkdown } from './markdown'
@@ -301,8 +311,12 @@ export type MessageContentProps = Omit<MessageContentRootProps, 'content' | 'sta
   status?: MessageContentStatus | undefined
 }
 
-const MessageContentComposite = forwardRef<HTMLDivElement, MessageContentProps>(
-  function MessageContentComposite({ message, content, status, messageId, ...props }, ref) {
+// Memoised: in a long thread only the message that changed renders again (pass stable option callbacks).
+const MessageContentComposite = memo(
+  forwardRef<HTMLDivElement, MessageContentProps>(function MessageContentComposite(
+    { message, content, status, messageId, ...props },
+    ref,
+  ) {
     const parts = content ?? message?.content ?? []
     return (
       <MessageContentRoot
@@ -333,7 +347,7 @@ const MessageContentComposite = forwardRef<HTMLDivElement, MessageContentProps>(
         <MessageContentAnnouncer />
       </MessageContentRoot>
     )
-  },
+  }),
 )
 
 /**

@@ -1,6 +1,6 @@
 // RunStep: one run step (message creation or tool calls) with status, time, details, error and usage.
 import type { Message, RunStep as RunStepObject } from '@oai-runs/client'
-import { forwardRef } from 'react'
+import { forwardRef, memo } from 'react'
 import { clockTime, isoTime, usageText } from '../internal/format'
 import { Primitive, type PrimitiveProps } from '../internal/primitive'
 import { MessageContent, type MessageContentOptions } from '../message-content/MessageContent'
@@ -104,45 +104,49 @@ export type RunStepProps = Omit<RunStepRootProps, 'children'> & {
   contentOptions?: MessageContentOptions | undefined
 }
 
-const RunStepComposite = forwardRef<HTMLLIElement, RunStepProps>(function RunStepComposite(
-  { step, message, contentOptions, ...props },
-  ref,
-) {
-  const details = step.step_details
-  return (
-    <RunStepRoot step={step} {...props} ref={ref}>
-      <div data-oai-step-header="">
-        <RunStepTitle step={step} />
-        <RunStatusBadge status={step.status} />
-        {step.created_at ? <RunStepTime seconds={step.created_at} /> : null}
-      </div>
-      <RunStepDetails>
-        {details?.type === 'tool_calls' ? (
-          (details.tool_calls ?? []).map((toolCall, index) => (
-            <ToolCallView
-              key={toolCall.id || index}
-              toolCall={toolCall}
-              getFileUrl={contentOptions?.getFileUrl}
-              state={
-                step.status === 'in_progress'
-                  ? 'in_progress'
-                  : toolCall.type === 'function' &&
-                      toolCall.function?.output == null &&
-                      step.status === 'completed'
-                    ? 'pending'
-                    : step.status
-              }
-            />
-          ))
-        ) : message ? (
-          <MessageContent message={message} {...contentOptions} />
-        ) : null}
-      </RunStepDetails>
-      <RunStepError error={step.last_error} />
-      <RunStepUsage usage={step.usage} />
-    </RunStepRoot>
-  )
-})
+// Memoised: a step whose props kept their identity (the reducer keeps unchanged steps and messages as they were)
+// is not rendered again while another step streams, so a long run costs per frame only what changed.
+const RunStepComposite = memo(
+  forwardRef<HTMLLIElement, RunStepProps>(function RunStepComposite(
+    { step, message, contentOptions, ...props },
+    ref,
+  ) {
+    const details = step.step_details
+    return (
+      <RunStepRoot step={step} {...props} ref={ref}>
+        <div data-oai-step-header="">
+          <RunStepTitle step={step} />
+          <RunStatusBadge status={step.status} />
+          {step.created_at ? <RunStepTime seconds={step.created_at} /> : null}
+        </div>
+        <RunStepDetails>
+          {details?.type === 'tool_calls' ? (
+            (details.tool_calls ?? []).map((toolCall, index) => (
+              <ToolCallView
+                key={toolCall.id || index}
+                toolCall={toolCall}
+                getFileUrl={contentOptions?.getFileUrl}
+                state={
+                  step.status === 'in_progress'
+                    ? 'in_progress'
+                    : toolCall.type === 'function' &&
+                        toolCall.function?.output == null &&
+                        step.status === 'completed'
+                      ? 'pending'
+                      : step.status
+                }
+              />
+            ))
+          ) : message ? (
+            <MessageContent message={message} {...contentOptions} />
+          ) : null}
+        </RunStepDetails>
+        <RunStepError error={step.last_error} />
+        <RunStepUsage usage={step.usage} />
+      </RunStepRoot>
+    )
+  }),
+)
 
 /**
  * One run step: its title, status, time, tool calls (or created message), error and usage.

@@ -1,4 +1,4 @@
-import type { RunStep as RunStepObject } from '@oai-runs/client'
+import type { Message, RunStep as RunStepObject } from '@oai-runs/client'
 import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
@@ -111,4 +111,43 @@ test('the load-more button stays focusable but inert while loading', async () =>
   expect(button.getAttribute('aria-disabled')).toBe('true')
   await user.click(button)
   expect(onLoad).not.toHaveBeenCalled()
+})
+
+test('long runs: while one message streams, the other steps and messages are not rendered again', () => {
+  // Each message cites a file, so its footnotes ask `getFileName` once per render: a count of renders per message.
+  const cited = (id: string, text: string): Message => {
+    const base = message(id, `${text}【0†source】`)
+    const part = base.content[0] as Extract<Message['content'][number], { type: 'text' }>
+    part.text.annotations = [
+      {
+        type: 'file_citation',
+        text: '【0†source】',
+        start_index: text.length,
+        end_index: text.length + '【0†source】'.length,
+        file_citation: { file_id: `file-${id}` },
+      },
+    ]
+    return base
+  }
+  const steps = Array.from({ length: 100 }, (_, index) =>
+    step(`s${index}`, T0 + index, {
+      type: 'message_creation',
+      step_details: { type: 'message_creation', message_creation: { message_id: `msg_${index}` } },
+    }),
+  )
+  const messages = steps.map((_, index) => cited(`msg_${index}`, `Answer ${index}.`))
+  const getFileName = vi.fn((fileId: string) => `${fileId}.pdf`)
+  const contentOptions = { getFileName }
+  const { rerender } = render(
+    <RunStepList steps={steps} messages={messages} contentOptions={contentOptions} />,
+  )
+  expect(new Set(getFileName.mock.calls.map(([fileId]) => fileId)).size).toBe(100)
+
+  // One more delta on the last message, as the reducer makes it: a new object for it, the others kept as they were.
+  getFileName.mockClear()
+  const next = [...messages]
+  next[99] = cited('msg_99', 'Answer 99, streaming on.')
+  rerender(<RunStepList steps={steps} messages={next} contentOptions={contentOptions} />)
+  expect(screen.getByText(/Answer 99, streaming on\./)).toBeTruthy()
+  expect(getFileName.mock.calls.map(([fileId]) => fileId)).toEqual(['file-msg_99'])
 })
