@@ -357,20 +357,19 @@ export function createRunStream(response: Response, options: RunStreamOptions = 
   }
 
   // Consumes every event as `for await` would, without a promise per event: the events of a chunk are folded in
-  // one synchronous loop, and only reading the next chunk awaits.
+  // one synchronous loop, and only reading the next chunk awaits. Only finalSnapshot() drains, and no iterator
+  // exists then (asking for one throws once started), so no step can run alongside: no serial queue is needed.
   async function drain(): Promise<void> {
     while (true) {
-      if (flowing && position < events.length) {
+      while (position < events.length && !closed && !sawDone && !local.signal.aborted) {
         try {
           take()
         } catch (error) {
-          flowing = false
-          await serial(() => fail(error))
+          await fail(error)
+          return // fail() throws, or ends quietly after an abort
         }
-        continue
       }
-      const result = await serial(pull)
-      if (result.done) {
+      if ((await pull()).done) {
         return
       }
     }
