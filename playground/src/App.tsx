@@ -1,7 +1,14 @@
 // The playground: threads on the left, the chat in the middle, the run inspector on the right. One
 // `useRunStream` per page streams runs into the react-query cache; every view reads the same entries.
 import type { ApiError, ToolOutput } from '@oai-runs/client'
-import { runKeys, runQueries, useRunStream, useRunsClient } from '@oai-runs/client/react'
+import {
+  type IfBusy,
+  QueuedRunDroppedError,
+  runKeys,
+  runQueries,
+  useRunStream,
+  useRunsClient,
+} from '@oai-runs/client/react'
 import { RunStatusBadge } from '@oai-runs/components'
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
@@ -22,7 +29,8 @@ import { FaultPanel, ThreadList } from './Sidebar'
 import { MESSAGE_QUERY, RUN_QUERY, type Stream } from './shared'
 import { applyTheme, storedTheme, type Theme } from './theme'
 
-type Prefill = { text: string; nonce: number } | null
+/** Text for the composer; `merge` puts it before what is being typed instead of replacing it. */
+type Prefill = { text: string; nonce: number; merge?: boolean } | null
 
 function ThemeSelect() {
   const [theme, setTheme] = useState<Theme>(storedTheme)
@@ -49,7 +57,10 @@ export function App({ activity }: { activity: ActivityLog }) {
   const config = useConfig()
   const [route, navigate] = useRoute()
   const [prefill, setPrefill] = useState<Prefill>(null)
-  const onPrefill = useCallback((text: string) => setPrefill({ text, nonce: Date.now() }), [])
+  const onPrefill = useCallback(
+    (text: string, merge?: boolean) => setPrefill({ text, nonce: Date.now(), merge }),
+    [],
+  )
   return (
     <div className="pg-app">
       <a className="pg-skip" href="#pg-composer-input">
@@ -123,7 +134,7 @@ function Workspace({
   config: PlaygroundConfig
   activity: ActivityLog
   prefill: Prefill
-  onPrefill: (text: string) => void
+  onPrefill: (text: string, merge?: boolean) => void
 }) {
   const client = useRunsClient()
   const queryClient = useQueryClient()
@@ -131,12 +142,13 @@ function Workspace({
   const rename = useRenameThread()
   const threadId = route.threadId
   const lastError = useRef<Error | null>(null)
-  const lastSent = useRef<string | null>(null)
   const [localError, setLocalError] = useState<Error | null>(null)
   const [dismissed, setDismissed] = useState<Error | null>(null)
 
   const stream = useRunStream({
     threadId,
+    // A message sent while a run is active waits for it (shown as queued), instead of being refused.
+    ifBusy: 'queue',
     // A stream silent this long (a stalled connection) hands over to polling.
     idleTimeoutMs: 3000,
     onError: (error) => {
@@ -168,17 +180,6 @@ function Workspace({
   const mine = stream.threadId === threadId
   const busy = mine && (stream.status === 'streaming' || stream.status === 'requires_action')
 
-  // C1: a send whose run was never created gives its text back to the composer.
-  useEffect(() => {
-    if (stream.status === 'error' && !stream.run && lastSent.current) {
-      onPrefill(lastSent.current)
-      lastSent.current = null
-    }
-    if (stream.run) {
-      lastSent.current = null
-    }
-  }, [stream.status, stream.run, onPrefill])
-
   // While a run is followed by polling, refresh its messages too, so the reply keeps growing.
   useEffect(() => {
     if (!threadId || !mine || stream.connection !== 'poll') {
@@ -200,20 +201,28 @@ function Workspace({
     }
   }
 
-  const startRun = (id: string, text: string | null) => {
+  // C1 and queued sends: a message whose run was never created (the create failed, or it was dropped from the
+  // queue by a thread switch) goes back to the composer, before whatever is being typed. A removed one does not.
+  const startRun = (id: string, text: string | null, ifBusy?: IfBusy) => {
     setDismissed(null)
     lastError.current = null
-    lastSent.current = text
-    return stream.create(
-      {
-        assistant_id: config.assistantId,
-        ...(text === null ? {} : { additional_messages: [{ role: 'user' as const, content: text }] }),
-      },
-      { threadId: id },
-    )
+    stream
+      .create(
+        {
+          assistant_id: config.assistantId,
+          ...(text === null ? {} : { additional_messages: [{ role: 'user' as const, content: text }] }),
+        },
+        { threadId: id, ifBusy },
+      )
+      .catch((error: unknown) => {
+        const removed = error instanceof QueuedRunDroppedError && error.reason === 'dequeued'
+        if (text !== null && !removed) {
+          onPrefill(text, true)
+        }
+      })
   }
 
-  const send = async (text: string): Promise<boolean> => {
+  const send = async (text: string, ifBusy?: IfBusy): Promise<boolean> => {
     setLocalError(null)
     try {
       let id = threadId
@@ -243,8 +252,10 @@ function Workspace({
       }
       // Workaround (checklist C2): a refetch of the thread's lists still in flight from the previous run would
       // land after the new run is written into them and drop it; cancel those refetches first.
-      await queryClient.cancelQueries({ queryKey: runKeys.thread(client, { threadId: id }) })
-      void startRun(id, text)
+      if (!busy) {
+        await queryClient.cancelQueries({ queryKey: runKeys.thread(client, { threadId: id }) })
+      }
+      startRun(id, text, ifBusy)
       return true
     } catch (error) {
       setLocalError(error as Error)
@@ -256,7 +267,7 @@ function Workspace({
     if (threadId && !busy) {
       try {
         await queryClient.cancelQueries({ queryKey: runKeys.thread(client, { threadId }) })
-        void startRun(threadId, null)
+        startRun(threadId, null)
       } catch (error) {
         setLocalError(error as Error)
       }
@@ -271,12 +282,13 @@ function Workspace({
   const line = mine ? streamLine(stream) : null
 
   const runId = route.runId ?? (mine ? stream.runId : null) ?? runs[0]?.id ?? null
+  const queued = mine ? stream.queued.filter((item) => item.threadId === threadId) : []
   const blocked = notFound
     ? 'This thread is not available.'
     : busy && stream.status === 'requires_action'
-      ? 'The run waits for tool outputs: answer in the Run panel, or Stop to cancel it.'
+      ? 'The run waits for tool outputs: answer in the Run panel. Enter queues your message until then; Stop and send cancels the run first.'
       : busy
-        ? 'The assistant is replying. Stop cancels the run on the server.'
+        ? 'The assistant is replying: Enter queues your message until it is done; Stop and send cancels the run first. Stop only cancels.'
         : null
   return (
     <>
@@ -294,6 +306,13 @@ function Workspace({
                 <RunStatusBadge status={stream.runStatus} /> <code className="pg-id">{stream.runId}</code>{' '}
                 {line}
               </>
+            ) : null}
+            {queued.length > 0 ? (
+              <span className="pg-queued-count">
+                {' '}
+                · {queued.length === 1 ? '1 message' : `${queued.length} messages`} queued, sent when the run
+                ends
+              </span>
             ) : null}
           </p>
         </div>
@@ -322,6 +341,7 @@ function Workspace({
               threadId={threadId}
               runs={runs}
               stream={stream}
+              queued={queued}
               onInspect={selectRun}
               onRetry={() => void rerun()}
             />

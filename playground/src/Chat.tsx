@@ -1,7 +1,7 @@
 // The chat: the thread's messages (newest page first from the API, shown oldest first), runs that did not
 // complete shown where they happened, the live run's state, and the composer.
 import type { Message, Run } from '@oai-runs/client'
-import { useThreadMessages } from '@oai-runs/client/react'
+import { type IfBusy, type QueuedRun, useThreadMessages } from '@oai-runs/client/react'
 import { MessageContent, RunStatusBadge } from '@oai-runs/components'
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import { RunOutcomeNotice } from './notices'
@@ -22,7 +22,11 @@ export const examples: { label: string; text: string; hint: string }[] = [
   { label: 'Run code', text: '/code print(6 * 7)', hint: 'a code-interpreter step with its logs' },
   { label: 'Search files', text: '/search refund policy', hint: 'a file-search step and a cited reply' },
   { label: 'Fail the run', text: '/fail server_error', hint: 'the run ends failed with last_error' },
-  { label: 'A long reply', text: '/long 300', hint: '300 tokens: try Stop, or reload mid-run' },
+  {
+    label: 'A long reply',
+    text: '/long 300',
+    hint: '300 tokens: try Stop, queue a follow-up, or reload mid-run',
+  },
   {
     label: 'Markdown',
     text: 'Some **bold**, a [link](https://example.com), `code` and a list:\n\n- one\n- two',
@@ -101,16 +105,51 @@ function chatItems(messages: readonly Message[], runs: readonly Run[]): Item[] {
   return items
 }
 
+/** The text a queued follow-up will send (its first user message). */
+function queuedText(item: QueuedRun): string {
+  const content = item.body.additional_messages?.[0]?.content
+  return typeof content === 'string' ? content : '(a run without a new message)'
+}
+
+/** A message waiting for the active run to end: shown after the transcript, with a button to take it back. */
+function QueuedMessage({ item, onRemove }: { item: QueuedRun; onRemove: () => void }) {
+  const text = queuedText(item)
+  const excerpt = text.length > 40 ? `${text.slice(0, 40)}…` : text
+  return (
+    <li className="pg-message" data-role="user" data-state="queued" data-queued-id={item.id}>
+      <span className="pg-visually-hidden">You (queued, not sent yet):</span>
+      <div className="pg-bubble">
+        <p className="pg-queued-text">{text}</p>
+      </div>
+      <span className="pg-queued-meta">
+        <span className="pg-queued-tag">Queued</span>
+        <span className="pg-muted">sent when the current run ends</span>
+        <button
+          type="button"
+          className="pg-run-link"
+          aria-label={`Remove queued message: ${excerpt}`}
+          onClick={onRemove}
+        >
+          Remove
+        </button>
+      </span>
+    </li>
+  )
+}
+
 export function Transcript({
   threadId,
   runs,
   stream,
+  queued,
   onInspect,
   onRetry,
 }: {
   threadId: string
   runs: readonly Run[]
   stream: Stream
+  /** This thread's follow-ups waiting for the active run. */
+  queued: readonly QueuedRun[]
   onInspect: (runId: string) => void
   onRetry: () => void
 }) {
@@ -129,7 +168,7 @@ export function Transcript({
     if (element && stick.current && items.length > 0) {
       element.scrollTop = element.scrollHeight
     }
-  }, [items.length, lastText, live])
+  }, [items.length, lastText, live, queued.length])
   useEffect(() => {
     const element = scroller.current?.closest('.pg-chat-scroll')
     if (!element) {
@@ -210,11 +249,26 @@ export function Transcript({
             </div>
           </li>
         ) : null}
+        {queued.map((item) => (
+          <QueuedMessage
+            key={item.id}
+            item={item}
+            onRemove={() => {
+              stream.dequeue(item.id)
+              // The button goes away with the message: keep the focus where typing goes on.
+              document.getElementById('pg-composer-input')?.focus()
+            }}
+          />
+        ))}
       </ol>
     </div>
   )
 }
 
+/**
+ * The message box. While a run is active (`busy`) it stays usable: Enter (or Queue) queues the message until the
+ * run ends, Stop and send cancels the run and sends it, Stop only cancels.
+ */
 export function Composer({
   disabled,
   busy,
@@ -227,8 +281,9 @@ export function Composer({
   disabled: boolean
   busy: boolean
   blockedReason: string | null
-  prefill: { text: string; nonce: number } | null
-  onSend: (text: string) => Promise<boolean>
+  /** Text to put in the box; `merge` keeps what is being typed after it. */
+  prefill: { text: string; nonce: number; merge?: boolean | undefined } | null
+  onSend: (text: string, ifBusy?: IfBusy) => Promise<boolean>
   onStop: () => void
   stopping: boolean
 }) {
@@ -237,18 +292,20 @@ export function Composer({
   const hintId = useId()
   useEffect(() => {
     if (prefill) {
-      setText(prefill.text)
+      setText((current) =>
+        prefill.merge && current.trim() !== '' ? `${prefill.text}\n\n${current}` : prefill.text,
+      )
       input.current?.focus()
     }
   }, [prefill])
-  const canSend = !disabled && !busy && text.trim() !== ''
-  const submit = async () => {
+  const canSend = !disabled && text.trim() !== ''
+  const submit = async (ifBusy?: IfBusy) => {
     if (!canSend) {
       return
     }
     const sent = text
     setText('')
-    if (!(await onSend(sent))) {
+    if (!(await onSend(sent, ifBusy))) {
       setText((current) => current || sent) // nothing was sent: give the text back
     }
   }
@@ -286,12 +343,25 @@ export function Composer({
           {blockedReason ?? 'Enter to send, Shift+Enter for a new line.'}
         </span>
         {busy ? (
-          <button type="button" className="pg-button pg-danger" onClick={onStop} disabled={stopping}>
-            {stopping ? 'Stopping…' : 'Stop'}
-          </button>
+          <>
+            <button type="button" className="pg-button pg-danger" onClick={onStop} disabled={stopping}>
+              {stopping ? 'Stopping…' : 'Stop'}
+            </button>
+            <button
+              type="button"
+              className="pg-button"
+              disabled={!canSend}
+              onClick={() => {
+                input.current?.focus() // this button may go away with the run: typing goes on in the box
+                void submit('cancel')
+              }}
+            >
+              Stop and send
+            </button>
+          </>
         ) : null}
         <button type="submit" className="pg-button pg-primary" disabled={!canSend}>
-          Send
+          {busy ? 'Queue' : 'Send'}
         </button>
       </div>
     </form>

@@ -145,7 +145,7 @@ describe('chat', () => {
     try {
       await send(page, '/long 2000')
       await expect.poll(() => textOf(assistantBubbles(page).last()).catch(() => '')).toMatch(/alpha bravo/)
-      const stop = page.getByRole('button', { name: 'Stop' })
+      const stop = page.getByRole('button', { name: 'Stop', exact: true })
       await stop.click()
       await runStatus(page, 'cancelled')
       await page.locator('.pg-run-outcome[data-state="cancelled"]').waitFor()
@@ -158,6 +158,60 @@ describe('chat', () => {
       await screenshot(page, '06-cancelled')
       await send(page, 'Still there?')
       await expect.poll(() => textOf(assistantBubbles(page).last())).toBe('You said: "Still there?"')
+    } finally {
+      await setPace(page, { tokenDelayMs: 5 })
+      await context.close()
+    }
+  })
+
+  test('a follow-up typed while a run streams is queued (and can be removed); Stop and send sends it', async () => {
+    const { page, context, watch } = await openPage(browser, playground.url)
+    await setPace(page, { tokenDelayMs: 20 })
+    try {
+      await send(page, '/long 400')
+      await expect.poll(() => textOf(assistantBubbles(page).last()).catch(() => '')).toMatch(/alpha bravo/)
+      const box = page.getByRole('textbox', { name: 'Message' })
+      const queued = page.locator('.pg-message[data-state="queued"]')
+      const announced = (text: string) => page.getByRole('status').filter({ hasText: text }).waitFor()
+      // While the run streams, Enter queues: the message shows in the thread as queued, and the status says so.
+      await box.fill('First follow-up')
+      await box.press('Enter')
+      await queued.filter({ hasText: 'First follow-up' }).waitFor()
+      await announced('1 message queued, sent when the run ends')
+      expect(await textOf(queued)).toContain('Queued')
+      // A second one, taken back with its own button; the focus goes back to the message box.
+      await box.fill('Never mind')
+      await box.press('Enter')
+      await announced('2 messages queued')
+      await page.getByRole('button', { name: 'Remove queued message: Never mind' }).click()
+      await expect.poll(() => queued.count()).toBe(1)
+      expect(await box.evaluate((element) => element === document.activeElement)).toBe(true)
+      expect(await page.locator('.pg-chat-header').getAttribute('data-stream-status')).toBe('streaming')
+      await screenshot(page, '17-queued-follow-up')
+      // Stop and send: the run is cancelled, then the queued message and this one go, in order.
+      await box.fill('Stop and answer this')
+      await page.getByRole('button', { name: 'Stop and send' }).click()
+      await page.locator('.pg-run-outcome[data-state="cancelled"]').waitFor()
+      await expect
+        .poll(() => textOf(assistantBubbles(page).last()), { timeout: 10_000 })
+        .toBe('You said: "Stop and answer this"')
+      await expect.poll(() => queued.count()).toBe(0)
+      // The server agrees: the long run cancelled, both follow-ups answered, the removed one never sent.
+      const threadId = /\/t\/(thread_\w+)/.exec(page.url())![1]
+      const messages = await (
+        await page.request.get(`/api/runs/threads/${threadId}/messages?order=asc&limit=100`)
+      ).json()
+      const said = (messages.data as { role: string; content: { text: { value: string } }[] }[])
+        .filter((message) => message.role === 'user')
+        .map((message) => message.content[0]?.text.value)
+      expect(said).toEqual(['/long 400', 'First follow-up', 'Stop and answer this'])
+      const runs = await (await page.request.get(`/api/runs/threads/${threadId}/runs?order=asc`)).json()
+      expect(runs.data.map((run: { status: string }) => run.status)).toEqual([
+        'cancelled',
+        'completed',
+        'completed',
+      ])
+      expect(watch.pageErrors).toEqual([])
     } finally {
       await setPace(page, { tokenDelayMs: 5 })
       await context.close()

@@ -2,11 +2,16 @@ import type { InfiniteData, QueryClient } from '@tanstack/react-query'
 import { describe, expectTypeOf, test } from 'vitest'
 import type { Message, OaiRunsError, Run, RunStep } from '../core/index'
 import {
+  type IfBusy,
   type ListPage,
+  type QueuedRun,
+  QueuedRunDroppedError,
+  type RunStreamCreateBody,
   type RunStreamStatus,
   type RunsClient,
   runMutations,
   runQueries,
+  type UnsentRun,
   useCancelRun,
   useRun,
   useRunStep,
@@ -64,5 +69,29 @@ describe('types flow from the factories', () => {
     expectTypeOf(stream.cancel).returns.toEqualTypeOf<Promise<void>>()
     // @ts-expect-error streaming is the hook's job: the body has no `stream` flag
     void stream.create({ assistant_id: 'a', stream: true })
+  })
+
+  test('useRunStream follow-ups: ifBusy per hook or per call, the queue as state, dequeue', () => {
+    const stream = useRunStream({ threadId: 't', ifBusy: 'queue' })
+    expectTypeOf(stream.queued).toEqualTypeOf<readonly QueuedRun[]>()
+    expectTypeOf(stream.queued[0]!.body).toEqualTypeOf<RunStreamCreateBody>()
+    expectTypeOf(stream.unsent).toEqualTypeOf<readonly UnsentRun[]>()
+    expectTypeOf(stream.unsent[0]!.error).toEqualTypeOf<Error>()
+    expectTypeOf(stream.dequeue).toEqualTypeOf<(id: string) => void>()
+    expectTypeOf(stream.create).returns.toEqualTypeOf<Promise<void>>()
+    expectTypeOf<IfBusy>().toEqualTypeOf<'throw' | 'queue' | 'cancel'>()
+    void stream.create({ assistant_id: 'a' }, { ifBusy: 'cancel' })
+    void stream.create({ assistant_id: 'a' }, { threadId: 't' }) // the second parameter as it was
+    // @ts-expect-error not a policy
+    void stream.create({ assistant_id: 'a' }, { ifBusy: 'wait' })
+    // @ts-expect-error not a policy
+    useRunStream({ ifBusy: 'later' })
+    expectTypeOf(
+      new QueuedRunDroppedError({ id: 'q', threadId: 't', body: { assistant_id: 'a' } }, 'aborted'),
+    ).toMatchTypeOf<OaiRunsError>()
+    expectTypeOf<QueuedRunDroppedError['reason']>().toEqualTypeOf<
+      'dequeued' | 'thread_switched' | 'unmounted' | 'aborted'
+    >()
+    expectTypeOf<QueuedRunDroppedError['queued']>().toEqualTypeOf<QueuedRun>()
   })
 })

@@ -1,6 +1,15 @@
 // @oai-runs/client/react: keys, query and mutation factories, the client provider and the hooks.
 // Explicit names only (house style §9); factories carry no directive so servers can prefetch with them.
 
+// FOLLOW-UPS (useRunStream's `ifBusy`: creates made while a run is active)
+export type {
+  IfBusy,
+  QueuedRun,
+  QueuedRunDropReason,
+  RunStreamCreateBody,
+  UnsentRun,
+} from './follow-up-queue'
+export { QueuedRunDroppedError } from './follow-up-queue'
 // KEYS AND FACTORIES
 export type { KeyScope } from './keys'
 export { runKeys, runMutationKeys } from './keys'
@@ -45,7 +54,7 @@ export { useModifyRun } from './useModifyRun'
 export { useRun } from './useRun'
 export { useRunStep } from './useRunStep'
 export { useRunSteps } from './useRunSteps'
-export type { UseRunStreamOptions } from './useRunStream'
+export type { RunStreamCreateOptions, UseRunStreamOptions } from './useRunStream'
 export { useRunStream } from './useRunStream'
 export { useRuns } from './useRuns'
 export { SubmitInFlightError, useSubmitToolOutputs } from './useSubmitToolOutputs'

@@ -2,7 +2,8 @@
 // RunStream folds (one fold per event, `reduceRunEvent` rules), writes run/steps/messages into the cache entries the queries read (at most once per frame,
 // at once on final events), falls back to polling when the stream drops, runs client tools and reports one
 // lifecycle. A session is replaced (never mutated back to life) when it stops, so late events of an old stream
-// or of an old thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1, F3, F10, F11).
+// or of an old thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1, F3, F10, F11). Follow-ups
+// (`ifBusy: 'queue' | 'cancel'`) wait in `follow-up-queue.ts` and are sent here, one whenever no run is active.
 import {
   MutationObserver,
   notifyManager,
@@ -12,7 +13,6 @@ import {
 } from '@tanstack/react-query'
 import type {
   AnyRunStreamEvent,
-  CreateRunParams,
   CreateThreadAndRunParams,
   Run,
   RunIds,
@@ -21,6 +21,7 @@ import type {
   ToolOutput,
 } from '../core/index'
 import {
+  ActiveRunError,
   emptyRunSnapshot,
   isTerminalRunStatus,
   listEntities,
@@ -30,6 +31,7 @@ import {
   ValidationError,
 } from '../core/index'
 import { removeFromLists, upsertLists, writeFinalLists, writeMessages, writeRun, writeSteps } from './cache'
+import { createFollowUpQueue, type FollowUp, type IfBusy, type RunStreamCreateBody } from './follow-up-queue'
 import { createFrameScheduler } from './frame-scheduler'
 import { holdQueries } from './holds'
 import { runKeys } from './keys'
@@ -73,6 +75,9 @@ export function createRunStreamController(deps: {
   const listeners = new Set<() => void>()
   let session: Session | null = null
   let state: RunStreamState = IDLE_STATE
+  const queue = createFollowUpQueue()
+  // A session whose run must be cancelled as soon as its id is known (`ifBusy: 'cancel'` during its create).
+  let cancelOnRun: Session | null = null
   const scheduler = createFrameScheduler(flush, deps.coalesce ?? true)
   const config = () => deps.config()
   const streamOptions = (signal: AbortSignal): StreamCallOptions => ({
@@ -116,7 +121,7 @@ export function createRunStreamController(deps: {
         syncSnapshot(session)
         writeCache(session)
       }
-      state = viewOf(session)
+      state = viewOf(session, queue)
       notifyManager.schedule(() => {
         for (const listener of listeners) {
           listener()
@@ -226,7 +231,8 @@ export function createRunStreamController(deps: {
     settle(s, 'done')
     forget(s.threadId)
     publish()
-    void refreshLists(s, run)
+    // Whatever the run's end (completed, failed, cancelled…), the thread is free: the next follow-up goes.
+    void refreshLists(s, run).then(next)
     if (isTerminalRunStatus(run.status)) {
       config().onFinish?.({ run, reason: run.status })
     }
@@ -256,6 +262,7 @@ export function createRunStreamController(deps: {
       invalidateThread(s.threadId)
     }
     config().onError?.(error)
+    next() // if the run still goes on, the server says so (ActiveRunError) and the follow-up waits for it
   }
 
   function onEvent(s: Session, event: AnyRunStreamEvent): void {
@@ -272,6 +279,10 @@ export function createRunStreamController(deps: {
         hold(s, run.thread_id)
         if (isNew) {
           persist(s)
+          if (cancelOnRun === s) {
+            cancelOnRun = null
+            void cancel()
+          }
           // C2: the run is written into the thread's run lists at the next flush; an older refresh must not
           // land after it (the cancel reverts synchronously, before that write).
           void cancelRefreshes([
@@ -300,7 +311,13 @@ export function createRunStreamController(deps: {
   async function consume(
     s: Session,
     open: (signal: AbortSignal) => Promise<RunStream>,
-    options: { before?: Promise<unknown>; rollback?: () => void; rethrow?: boolean } = {},
+    options: {
+      before?: Promise<unknown>
+      rollback?: () => void
+      rethrow?: boolean
+      /** Handles a refused request instead of failing the session (true when handled). */
+      refused?: ((error: Error) => boolean) | undefined
+    } = {},
   ): Promise<void> {
     publish()
     const failWith = (error: Error) => {
@@ -317,6 +334,9 @@ export function createRunStreamController(deps: {
       stream = await open(s.abort.signal)
     } catch (error) {
       options.rollback?.()
+      if (s === session && options.refused?.(error as Error)) {
+        return
+      }
       return failWith(error as Error)
     }
     s.stream = stream
@@ -557,6 +577,115 @@ export function createRunStreamController(deps: {
     )
   }
 
+  // CREATE AND FOLLOW-UPS
+
+  // Starts a streamed run on a thread; `additional_messages` show at once in loaded message lists (C1).
+  function start(
+    threadId: string,
+    body: RunStreamCreateBody,
+    refused?: (error: Error) => boolean,
+  ): Promise<void> {
+    const s = replace({ threadId, ownsRun: true })
+    hold(s, threadId)
+    const temporary = (body.additional_messages ?? []).map((message) => optimisticMessage(threadId, message))
+    const messageLists = runKeys.messageLists(client, { threadId })
+    // C2: an older refresh of the thread's lists must not land after the optimistic write and drop it.
+    const before = cancelRefreshes([runKeys.runLists(client, { threadId }), messageLists]).then(() =>
+      upsertLists(queryClient, messageLists, temporary),
+    )
+    return consume(
+      s,
+      (signal) => client.runs.create({ threadId }, { ...body, stream: true }, streamOptions(signal)),
+      {
+        before,
+        rollback:
+          temporary.length > 0 ? () => removeFromLists(queryClient, messageLists, temporary) : undefined,
+        refused,
+      },
+    )
+  }
+
+  // A run is active here: a stream (or a create, or a submit) is open, a run is polled, or one waits for outputs.
+  function busy(): boolean {
+    return !!session && (session.connection !== 'none' || session.status === 'requires_action')
+  }
+
+  // Sends the oldest follow-up when nothing is active.
+  function next(): void {
+    if (!busy()) {
+      const item = queue.shift()
+      if (item) {
+        send(item)
+      }
+    }
+  }
+
+  // A follow-up that meets a run the server says is active (started elsewhere) follows it and waits again; its
+  // promise settles when its own stream is over, or rejects when its run was never created (body in `unsent`).
+  function send(item: FollowUp): void {
+    queue.sent = item
+    const done = start(item.run.threadId, item.run.body, (error) => {
+      if (!(error instanceof ActiveRunError) || item.waited === error.runId) {
+        return false
+      }
+      item.waited = error.runId
+      item.session = null
+      queue.unshift(item)
+      const ids = { threadId: error.threadId, runId: error.runId }
+      watch(replace(ids), ids)
+      if (item.mode === 'cancel') {
+        void cancel()
+      }
+      return true
+    })
+    const s = session!
+    item.session = s
+    void done.then(() => {
+      if (item.session !== s) {
+        return // waiting again, or sent again
+      }
+      if (s.runId) {
+        item.settle()
+      } else {
+        queue.fail(item, s.error ?? new OaiRunsError('The run was not created.'))
+        publish()
+      }
+    })
+  }
+
+  /** Cancels the run on the server, showing `cancelling` at once; rolls back if the request fails (F11). */
+  function cancel(): Promise<void> {
+    const s = session
+    const ids = s && idsOf(s)
+    if (!s || !ids) {
+      return Promise.resolve()
+    }
+    s.cancelling = true
+    publish()
+    const observer = new MutationObserver(queryClient, cancelRunMutation(client))
+    return observer.mutate(ids).then(
+      (run) => {
+        // An open stream reports the cancellation itself; a run that ended meanwhile is already finished.
+        if (s !== session || s.connection === 'stream' || s.status === 'done') {
+          return
+        }
+        if (isTerminalRunStatus(run.status)) {
+          finish(s, run)
+        } else if (s.connection === 'none') {
+          watch(s, ids)
+        }
+      },
+      (error: Error) => {
+        if (s === session) {
+          s.cancelling = false
+          s.error = error
+          publish()
+          config().onError?.(error)
+        }
+      },
+    )
+  }
+
   // PUBLIC
 
   return {
@@ -570,34 +699,42 @@ export function createRunStreamController(deps: {
     /** The current state (a new object only when something changed). */
     getState: (): RunStreamState => state,
 
-    /** Starts a streamed run on a thread; `additional_messages` show at once in loaded message lists (C1). */
-    create(threadId: string | null | undefined, body: Omit<CreateRunParams, 'stream'>): Promise<void> {
-      assertIdle()
+    /**
+     * Starts a streamed run on a thread; `additional_messages` show at once in loaded message lists (C1). While a
+     * run is active, `ifBusy` (default: the config's, else `'throw'`) throws `StreamBusyError`, or queues the call
+     * (`'queue'`), or cancels that run and queues the call (`'cancel'`).
+     */
+    create(
+      threadId: string | null | undefined,
+      body: RunStreamCreateBody,
+      ifBusy: IfBusy = config().ifBusy ?? 'throw',
+    ): Promise<void> {
+      if (ifBusy === 'throw') {
+        assertIdle()
+      }
       if (!threadId) {
         throw new ValidationError(
           'threadId',
           'useRunStream needs a thread: pass `threadId` to the hook or to create().',
         )
       }
-      const s = replace({ threadId, ownsRun: true })
-      hold(s, threadId)
-      const temporary = (body.additional_messages ?? []).map((message) =>
-        optimisticMessage(threadId, message),
-      )
-      const messageLists = runKeys.messageLists(client, { threadId })
-      // C2: an older refresh of the thread's lists must not land after the optimistic write and drop it.
-      const before = cancelRefreshes([runKeys.runLists(client, { threadId }), messageLists]).then(() =>
-        upsertLists(queryClient, messageLists, temporary),
-      )
-      return consume(
-        s,
-        (signal) => client.runs.create({ threadId }, { ...body, stream: true }, streamOptions(signal)),
-        {
-          before,
-          rollback:
-            temporary.length > 0 ? () => removeFromLists(queryClient, messageLists, temporary) : undefined,
-        },
-      )
+      if (ifBusy === 'throw') {
+        return start(threadId, body)
+      }
+      const queued = queue.add(threadId, body, ifBusy)
+      if (ifBusy === 'cancel' && busy()) {
+        cancelOnRun = session // if its create is still in flight, its run is cancelled as soon as it exists
+        void cancel()
+      }
+      next()
+      publish()
+      return queued
+    },
+
+    /** Drops a queued follow-up (its `create` rejects with `QueuedRunDroppedError`), or forgets an unsent one. */
+    dequeue(id: string): void {
+      queue.dequeue(id)
+      publish()
     },
 
     /** Creates a thread and starts a streamed run on it. */
@@ -653,10 +790,15 @@ export function createRunStreamController(deps: {
       watch(replace({ threadId: ids.threadId, runId: ids.runId }), ids)
     },
 
-    /** Stops following the run (closes the stream, stops polling) without cancelling it on the server (S14). */
+    /**
+     * Stops following the run (closes the stream, stops polling) without cancelling it on the server (S14); the
+     * queued follow-ups are dropped.
+     */
     abort(): void {
+      queue.drop('aborted')
       const s = session
       if (!s) {
+        publish() // the queue may have changed
         return
       }
       const live = s.connection !== 'none'
@@ -669,42 +811,17 @@ export function createRunStreamController(deps: {
       }
     },
 
-    /** Cancels the run on the server, showing `cancelling` at once; rolls back if the request fails (F11). */
-    cancel(): Promise<void> {
-      const s = session
-      const ids = s && idsOf(s)
-      if (!s || !ids) {
-        return Promise.resolve()
-      }
-      s.cancelling = true
-      publish()
-      const observer = new MutationObserver(queryClient, cancelRunMutation(client))
-      return observer.mutate(ids).then(
-        (run) => {
-          if (s !== session || s.connection === 'stream') {
-            return // an open stream reports the cancellation itself
-          }
-          if (isTerminalRunStatus(run.status)) {
-            finish(s, run)
-          } else if (s.connection === 'none') {
-            watch(s, ids)
-          }
-        },
-        (error: Error) => {
-          if (s === session) {
-            s.cancelling = false
-            s.error = error
-            publish()
-            config().onError?.(error)
-          }
-        },
-      )
-    },
+    cancel,
 
-    /** Drops everything of another thread (C6): its stream is aborted and nothing more is written anywhere. */
+    /**
+     * Drops everything of another thread (C6): its stream is aborted, nothing more is written anywhere, and its
+     * follow-ups are dropped.
+     */
     switchThread(threadId: string | null): void {
+      queue.drop('thread_switched', (run) => run.threadId === threadId)
       const s = session
       if (!s || s.threadId === threadId) {
+        publish() // the queue may have changed
         return
       }
       const live = s.connection !== 'none'
@@ -715,20 +832,26 @@ export function createRunStreamController(deps: {
       if (live) {
         invalidateThread(s.threadId)
       }
+      next() // follow-ups made for the new thread
     },
 
-    /** Stops on unmount: the fetch is aborted, the run is never cancelled (S14). */
+    /** Stops on unmount: the fetch is aborted, the run is never cancelled (S14), follow-ups are dropped. */
     dispose(): void {
+      queue.drop('unmounted')
+      cancelOnRun = null
       const s = session
-      if (!s) {
-        return
+      if (s) {
+        scheduler.cancel()
+        stop(s)
+        session = {
+          ...s,
+          connection: 'none',
+          status: s.connection !== 'none' ? 'idle' : s.status,
+          disposed: true,
+        }
       }
-      const live = s.connection !== 'none'
-      scheduler.cancel()
-      stop(s)
-      session = { ...s, connection: 'none', status: live ? 'idle' : s.status, disposed: true }
-      state = viewOf(session)
-      if (live) {
+      state = viewOf(session, queue)
+      if (s && s.connection !== 'none') {
         invalidateThread(s.threadId)
       }
     },

@@ -10,6 +10,7 @@ import type {
   TerminalRunStatus,
 } from '../core/index'
 import { emptyRunSnapshot, isTerminalRunStatus, OaiRunsError } from '../core/index'
+import type { IfBusy, QueuedRun, UnsentRun } from './follow-up-queue'
 import type { ToolCallState, ToolHandler } from './tool-calls'
 
 /** Where a `useRunStream` stands; the run's own status is `runStatus`. */
@@ -32,6 +33,10 @@ export type RunStreamState = {
   /** The function calls of a run in `requires_action`, with their status and outputs. */
   toolCalls: readonly ToolCallState[]
   error: Error | null
+  /** Follow-ups waiting for the active run to end (`create` with `ifBusy: 'queue' | 'cancel'`), oldest first. */
+  queued: readonly QueuedRun[]
+  /** Follow-ups whose create failed, with body and error, until `dequeue(id)`, `abort()` or a thread switch. */
+  unsent: readonly UnsentRun[]
 }
 
 /** Why a run finished: its terminal status. */
@@ -60,6 +65,8 @@ export type RunStreamConfig = {
   onFinish?: ((info: { run: Run; reason: RunFinishReason }) => void) | undefined
   /** Called when the stream, a request or a tool handler fails. */
   onError?: ((error: Error) => void) | undefined
+  /** What `create` does while a run is active, unless the call says otherwise (see `IfBusy`). @defaultValue 'throw' */
+  ifBusy?: IfBusy | undefined
 }
 
 /** One stream (or poll) of one run: replaced, never revived, when it stops (internal). */
@@ -87,7 +94,7 @@ export type Session = {
   disposed: boolean
 }
 
-/** Thrown when a stream or submit is started while this hook already streams one. */
+/** Thrown when a stream or submit is started while this hook already streams one (and `ifBusy` is `'throw'`). */
 export class StreamBusyError extends OaiRunsError {
   override name = 'StreamBusyError'
 }
@@ -103,6 +110,8 @@ export const IDLE_STATE: RunStreamState = {
   snapshot: emptyRunSnapshot(),
   toolCalls: [],
   error: null,
+  queued: [],
+  unsent: [],
 }
 
 /** The storage of reload-resume: the config's own, none (`null`), else `sessionStorage` where it works. */
@@ -122,13 +131,18 @@ export function activeRunKey(baseURL: string, threadId: string): string {
   return `oai-runs:active-run:${baseURL}:${threadId}`
 }
 
-/** What a session shows (a new object on every call; IDLE_STATE without a session). */
-export function viewOf(s: Session | null): RunStreamState {
+/** What a session and the queue show (a new object on every call; IDLE_STATE when there is nothing). */
+export function viewOf(
+  s: Session | null,
+  { queued, unsent }: Pick<RunStreamState, 'queued' | 'unsent'>,
+): RunStreamState {
   if (!s) {
-    return IDLE_STATE
+    return queued.length + unsent.length ? { ...IDLE_STATE, queued, unsent } : IDLE_STATE
   }
   const run = s.snapshot.run
   return {
+    queued,
+    unsent,
     status: s.status,
     runStatus: run && s.cancelling && !isTerminalRunStatus(run.status) ? 'cancelling' : (run?.status ?? null),
     connection: s.connection,

@@ -3,9 +3,17 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { RunIds } from '../core/index'
 import { isActiveRunStatus } from '../core/index'
+import type { IfBusy, RunStreamCreateBody } from './follow-up-queue'
 import { useRunsClient } from './RunsClientProvider'
 import { createRunStreamController } from './run-stream-controller'
 import type { RunStreamConfig } from './run-stream-state'
+
+/** Options of one `useRunStream().create` call: its thread (else the hook's) and what to do while a run is active. */
+export type RunStreamCreateOptions = {
+  threadId?: string | undefined
+  /** Overrides the hook's `ifBusy` for this call. */
+  ifBusy?: IfBusy | undefined
+}
 
 /** Options of `useRunStream`. */
 export type UseRunStreamOptions = RunStreamConfig & {
@@ -23,6 +31,7 @@ export type UseRunStreamOptions = RunStreamConfig & {
 /**
  * Streams a run into the react-query cache: `create`/`createThreadAndRun` start one, `submitToolOutputs` (or the
  * `tools` handlers) continue it, and `useRun`/`useRunSteps`/`useThreadMessages` show it live from the same entries.
+ * With `ifBusy: 'queue' | 'cancel'`, `create` during an active run becomes a follow-up listed in `queued`.
  * @example
  * const stream = useRunStream({ threadId, tools: { get_weather: async ({ city }) => ({ city, celsius: 21 }) } })
  * stream.create({ assistant_id: 'asst_demo', additional_messages: [{ role: 'user', content: text }] })
@@ -82,8 +91,9 @@ export function useRunStream(options: UseRunStreamOptions = {}) {
 
   return {
     ...state,
-    create: (body: Parameters<typeof controller.create>[1], ids?: { threadId: string }) =>
-      controller.create(ids?.threadId ?? threadId, body),
+    create: (body: RunStreamCreateBody, options?: RunStreamCreateOptions) =>
+      controller.create(options?.threadId ?? threadId, body, options?.ifBusy),
+    dequeue: controller.dequeue,
     createThreadAndRun: controller.createThreadAndRun,
     submitToolOutputs: controller.submitToolOutputs,
     approveToolCall: controller.approveToolCall,

@@ -1,0 +1,139 @@
+// The follow-ups of `useRunStream`: creates made with `ifBusy: 'queue' | 'cancel'`, kept in order (FIFO) while a
+// run is active and sent one after another as each run ends. Every promise settles: once sent it settles as a
+// direct create does, else it rejects with the API error (the body kept in `unsent`) or with a
+// `QueuedRunDroppedError` (the body on the error), never left pending. The controller decides when to send.
+import type { CreateRunParams } from '../core/index'
+import { OaiRunsError } from '../core/index'
+
+/** The body of `useRunStream().create` (the hook sets `stream` itself). */
+export type RunStreamCreateBody = Omit<CreateRunParams, 'stream'>
+
+/**
+ * What `create` does while a run is active: throw `StreamBusyError` (`'throw'`), wait until the run is over
+ * (`'queue'`), or cancel the run and then send (`'cancel'`).
+ */
+export type IfBusy = 'throw' | 'queue' | 'cancel'
+
+/** A follow-up waiting for its turn: what `create` was called with. */
+export type QueuedRun = { readonly id: string; readonly threadId: string; readonly body: RunStreamCreateBody }
+
+/** A follow-up whose create failed, with the error; its body is kept here so a UI can restore the text. */
+export type UnsentRun = QueuedRun & { readonly error: Error }
+
+/** Why a follow-up was dropped before its run was created. */
+export type QueuedRunDropReason = 'dequeued' | 'thread_switched' | 'unmounted' | 'aborted'
+
+/** Rejects a follow-up dropped before its run was created; `queued.body` is what it would have sent. */
+export class QueuedRunDroppedError extends OaiRunsError {
+  override name = 'QueuedRunDroppedError'
+  /** Why it was dropped. */
+  declare readonly reason: QueuedRunDropReason
+  /** The dropped follow-up (id, thread and body). */
+  declare readonly queued: QueuedRun
+
+  constructor(queued: QueuedRun, reason: QueuedRunDropReason) {
+    super(`The queued run ${queued.id} was not sent: ${reason.replace('_', ' ')}.`)
+    this.queued = queued
+    this.reason = reason
+  }
+}
+
+/** One follow-up and its promise (internal). */
+export type FollowUp = {
+  run: QueuedRun
+  mode: IfBusy
+  /** The run the server last named (`ActiveRunError`) and it waited for: named again, it gives up. */
+  waited: string | null
+  /** The session of its send (null while queued): once it has a run id, the follow-up is an ordinary run. */
+  session: { readonly runId: string | null } | null
+  /** Resolves (no error) or rejects its promise; true the first time only. */
+  settle: (error?: Error) => boolean
+}
+
+/** The queue of one `useRunStream` (internal); `queued` and `unsent` are new arrays only when they change. */
+export type FollowUpQueue = ReturnType<typeof createFollowUpQueue>
+
+/** Creates an empty queue. */
+export function createFollowUpQueue() {
+  let items: FollowUp[] = []
+  let count = 0
+  const queue = {
+    queued: [] as readonly QueuedRun[],
+    unsent: [] as readonly UnsentRun[],
+    /** The follow-up sent last (dropped too while its run does not exist yet). */
+    sent: null as FollowUp | null,
+
+    /** Adds a follow-up at the end; the promise settles once (see the module comment). */
+    add(threadId: string, body: RunStreamCreateBody, mode: IfBusy): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        let settled = false
+        const run = { id: `followup_${++count}`, threadId, body }
+        set([
+          ...items,
+          {
+            run,
+            mode,
+            waited: null,
+            session: null,
+            settle: (error) => {
+              if (settled) {
+                return false
+              }
+              settled = true
+              error ? reject(error) : resolve()
+              return true
+            },
+          },
+        ])
+      })
+    },
+
+    /** Takes the oldest follow-up out of the queue. */
+    shift(): FollowUp | undefined {
+      const [first, ...rest] = items
+      set(rest)
+      return first
+    },
+
+    /** Puts a follow-up back at the head (the server named another active run). */
+    unshift(item: FollowUp): void {
+      set([item, ...items])
+    },
+
+    /** Rejects `item` with the error of its create and keeps its body in `unsent` (unless it was dropped). */
+    fail(item: FollowUp, error: Error): void {
+      if (item.settle(error)) {
+        queue.unsent = [...queue.unsent, { ...item.run, error }]
+      }
+    },
+
+    /**
+     * Drops the follow-ups that `keep` refuses (all by default), and (except for `dequeued`) one whose create is
+     * in flight without a run yet, rejecting each with `QueuedRunDroppedError`; refused `unsent` entries go too.
+     */
+    drop(reason: QueuedRunDropReason, keep = (_run: QueuedRun) => false): void {
+      const dropped = items.filter((item) => !keep(item.run))
+      const sent = queue.sent
+      set(items.filter((item) => keep(item.run)))
+      // dequeue() concerns queued follow-ups only; the others also stop a create still waiting for its run (a
+      // follow-up already settled stays as it is: `settle` acts once).
+      if (reason !== 'dequeued' && sent?.session && !sent.session.runId && !keep(sent.run)) {
+        dropped.push(sent)
+      }
+      queue.unsent = queue.unsent.filter(keep)
+      for (const item of dropped) {
+        item.settle(new QueuedRunDroppedError(item.run, reason))
+      }
+    },
+
+    /** Drops one queued follow-up (rejecting it), or forgets one unsent. */
+    dequeue(id: string): void {
+      queue.drop('dequeued', (run) => run.id !== id)
+    },
+  }
+  function set(next: FollowUp[]): void {
+    items = next
+    queue.queued = next.map((item) => item.run)
+  }
+  return queue
+}
