@@ -65,6 +65,12 @@ import {
 export type RunStreamController = ReturnType<typeof createRunStreamController>
 
 /** Creates the engine of `useRunStream`; `config()` returns the latest options and callbacks. */
+// Expiry of a run waiting for tool outputs (see watchExpiry).
+const EXPIRY_SLACK_MS = 1000
+const EXPIRY_RECHECK_MS = 5000
+const MAX_EXPIRY_CHECKS = 6
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 export function createRunStreamController(deps: {
   client: RunsClient
   queryClient: QueryClient
@@ -498,6 +504,45 @@ export function createRunStreamController(deps: {
       }
     }
     maybeSubmit(s)
+    watchExpiry(s, run, 0)
+  }
+
+  // A run waiting for tool outputs expires on the server at `expires_at` with no event to say so: look once it
+  // is due, so the state (and any follow-up queued behind the run) moves on without the user acting. A server
+  // whose clock runs behind is asked again every 5 s, a few times.
+  function watchExpiry(s: Session, run: Run, attempt: number): void {
+    const ids = idsOf(s)
+    if (!ids || typeof run.expires_at !== 'number' || attempt > MAX_EXPIRY_CHECKS) {
+      return
+    }
+    const waiting = () => s === session && s.status === 'requires_action' && s.connection === 'none'
+    const dueMs = attempt === 0 ? run.expires_at * 1000 - Date.now() + EXPIRY_SLACK_MS : EXPIRY_RECHECK_MS
+    const timer = setTimeout(
+      () => {
+        if (s.stopWatch === clear) {
+          s.stopWatch = null // a later watch() has its own
+        }
+        if (!waiting()) {
+          return
+        }
+        queryClient.fetchQuery(runQuery(client, ids)).then(
+          (latest) => {
+            if (!waiting()) {
+              return
+            }
+            if (isTerminalRunStatus(latest.status)) {
+              finish(s, latest)
+            } else {
+              watchExpiry(s, latest, attempt + 1)
+            }
+          },
+          () => waiting() && watchExpiry(s, run, attempt + 1),
+        )
+      },
+      Math.min(Math.max(dueMs, 0), MAX_TIMER_MS),
+    )
+    const clear = () => clearTimeout(timer)
+    s.stopWatch = clear
   }
 
   function updateCall(s: Session, id: string, patch: Partial<ToolCallState>): void {

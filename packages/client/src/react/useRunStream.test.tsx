@@ -820,6 +820,37 @@ describe('useRunStream: playground regressions', () => {
     expect(result.current.toolCalls.map((item) => item.arguments)).toEqual([call.arguments])
   })
 
+  test('a run left waiting past expires_at is seen expired without the user acting, and a queued follow-up goes', async () => {
+    // The server's clock is set so that the run's 10-minute window ends half a second from now (real time).
+    const clock = createManualClock(Date.now() - 599_500)
+    const backend = createTestBackend({ clock })
+    const threadId = await createThread(backend, '/tool get_weather {"city":"Paris"}')
+    const onFinish = vi.fn()
+    const { result } = renderHookWithClient(createTestQueryClient(), backend.client, () =>
+      useRunStream({ threadId, resume: false, onFinish }),
+    )
+    await act(() => result.current.create({ assistant_id: 'asst_demo' }))
+    await waitFor(() => expect(result.current.status).toBe('requires_action'))
+    let followUp: Promise<unknown> | undefined
+    act(() => {
+      followUp = result.current.create(
+        { assistant_id: 'asst_demo', additional_messages: [{ role: 'user', content: 'Never mind' }] },
+        { ifBusy: 'queue' },
+      )
+    })
+    await waitFor(() => expect(result.current.queued).toHaveLength(1))
+    clock.advance(601_000) // the server now holds the run expired; nothing streams to say so
+    await waitFor(
+      () => expect(onFinish).toHaveBeenCalledWith(expect.objectContaining({ reason: 'expired' })),
+      {
+        timeout: 5_000,
+      },
+    )
+    await act(() => followUp!)
+    const runs = await backend.client.runs.list({ threadId }, { order: 'asc' })
+    expect(runs.data.map((run) => run.status)).toEqual(['expired', 'completed'])
+  })
+
   test('an older message-list refresh cannot drop the optimistic message of create() (C2)', async () => {
     let slowLists = false
     const backend = createTestBackend({
