@@ -119,6 +119,14 @@ export { RunsClientProvider, useRunStream } from '@oai-runs/client/react'`,
     resolveDir: componentsDir,
     requires: componentsIndex,
   },
+  {
+    // A separate entry, so the main components bundle does not carry it (dev-only in most apps).
+    name: '@oai-runs/components/devtools',
+    contents: `export * from '@oai-runs/components/devtools'`,
+    resolveDir: componentsDir,
+    requires: join(componentsDir, 'src/devtools/index.ts'),
+    external: CLIENT,
+  },
   // The server runs in browsers too (Storybook, tests as an injected fetch); its Node listener only in Node.
   { name: '@oai-runs/server', contents: `export * from '@oai-runs/server'`, resolveDir: root },
   {

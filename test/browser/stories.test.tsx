@@ -10,6 +10,7 @@ import * as runList from '../../stories/RunList.stories'
 import * as runMetadataEditor from '../../stories/RunMetadataEditor.stories'
 import * as runStatusBadge from '../../stories/RunStatusBadge.stories'
 import * as runStepList from '../../stories/RunStepList.stories'
+import * as runsDevtools from '../../stories/RunsDevtools.stories'
 import * as runTimeline from '../../stories/RunTimeline.stories'
 import * as runViewer from '../../stories/RunViewer.stories'
 import * as toolCallView from '../../stories/ToolCallView.stories'
@@ -24,6 +25,7 @@ const modules = {
   RunMetadataEditor: runMetadataEditor,
   RunStatusBadge: runStatusBadge,
   RunStepList: runStepList,
+  RunsDevtools: runsDevtools,
   RunTimeline: runTimeline,
   RunViewer: runViewer,
   ToolCallView: toolCallView,
