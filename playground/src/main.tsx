@@ -2,9 +2,12 @@
 // @ts-expect-error TS2882: a side-effect CSS import, bundled by Vite (no `vite/client` types in the tsconfig)
 import '@oai-runs/components/styles.css'
 // @ts-expect-error TS2882: as above
+import '@oai-runs/components/devtools.css'
+// @ts-expect-error TS2882: as above
 import './styles.css'
 import { createClient } from '@oai-runs/client'
 import { RunsClientProvider } from '@oai-runs/client/react'
+import { RunsDevtools } from '@oai-runs/components/devtools'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
@@ -27,6 +30,7 @@ createRoot(document.getElementById('root')!).render(
   <QueryClientProvider client={queryClient}>
     <RunsClientProvider client={client}>
       <App activity={activity} />
+      <RunsDevtools position="bottom-left" />
     </RunsClientProvider>
   </QueryClientProvider>,
 )
