@@ -205,12 +205,12 @@ describe('chat', () => {
         .filter((message) => message.role === 'user')
         .map((message) => message.content[0]?.text.value)
       expect(said).toEqual(['/long 400', 'First follow-up', 'Stop and answer this'])
-      const runs = await (await page.request.get(`/api/runs/threads/${threadId}/runs?order=asc`)).json()
-      expect(runs.data.map((run: { status: string }) => run.status)).toEqual([
-        'cancelled',
-        'completed',
-        'completed',
-      ])
+      // The last reply can be whole a moment before its run completes on the server: poll for the end state.
+      const statuses = async () => {
+        const runs = await (await page.request.get(`/api/runs/threads/${threadId}/runs?order=asc`)).json()
+        return runs.data.map((run: { status: string }) => run.status)
+      }
+      await expect.poll(statuses).toEqual(['cancelled', 'completed', 'completed'])
       expect(watch.pageErrors).toEqual([])
     } finally {
       await setPace(page, { tokenDelayMs: 5 })
