@@ -434,7 +434,10 @@ describe('look and feel', () => {
   test('the README screenshot: Markdown, a cited search reply, and a tool call waiting for its output', async () => {
     const { page, context } = await openPage(browser, playground.url, { width: 1440, height: 960 })
     await page.getByRole('button', { name: /Markdown/ }).click()
-    const markdown = await page.getByRole('textbox', { name: 'Message' }).inputValue()
+    // The example lands in the box on the next render: read it once it is there.
+    const box = page.getByRole('textbox', { name: 'Message' })
+    await expect.poll(() => box.inputValue()).not.toBe('')
+    const markdown = await box.inputValue()
     await sendAndWait(page, markdown, 'completed')
     await sendAndWait(page, '/search refund policy', 'completed')
     await sendAndWait(page, '/tool get_weather {"city":"Paris"}', 'requires_action')
