@@ -100,9 +100,12 @@ export async function openPage(
 
 /** Types a message into the composer and sends it with Enter. */
 export async function send(page: Page, text: string): Promise<void> {
+  if (text.trim() === '') {
+    throw new Error('send(): the text is empty, so the composer would never take it')
+  }
   const box = page.getByRole('textbox', { name: 'Message' })
   await box.fill(text)
-  // The composer takes a message once the previous run is over (its stream may end just after the run does).
+  // The submit button is enabled once React saw the text (while a run is active it queues the message).
   await page.locator('.pg-composer button[type="submit"]:enabled').waitFor()
   await box.press('Enter')
 }
