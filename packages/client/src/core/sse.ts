@@ -75,6 +75,11 @@ export function createSseParser(maxEventBytes: number, onMessage: SseHandler): S
     id = undefined
   }
 
+  const addData = (value: string) => {
+    data = hasData ? `${data}\n${value}` : value
+    hasData = true
+  }
+
   // Any line but a blank one: text[start, end), no line end in it.
   const readField = (text: string, start: number, end: number) => {
     // `data:` and `event:` are nearly every line: recognised char by char, with no field name cut out.
@@ -85,9 +90,7 @@ export function createSseParser(maxEventBytes: number, onMessage: SseHandler): S
       text.charCodeAt(start + 3) === 97 && // a
       text.charCodeAt(start + 4) === COLON
     ) {
-      const value = text.slice(text.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, end)
-      data = hasData ? `${data}\n${value}` : value
-      hasData = true
+      addData(text.slice(text.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, end))
       return
     }
     if (
@@ -112,8 +115,7 @@ export function createSseParser(maxEventBytes: number, onMessage: SseHandler): S
     const valueStart = colon < end && text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1
     const value = valueStart >= end ? '' : text.slice(valueStart, end)
     if (field === 'data') {
-      data = hasData ? `${data}\n${value}` : value
-      hasData = true
+      addData(value)
     } else if (field === 'event') {
       event = value
     } else if (field === 'id' && !value.includes('\0')) {
@@ -166,12 +168,9 @@ export function createSseParser(maxEventBytes: number, onMessage: SseHandler): S
           checkSize()
           return
         }
-        const line = pending + text.slice(0, end)
+        const line = pending + text.slice(0, end) // never blank: `pending` holds a line's start
         pending = ''
-        readLines(`${line}\n`, 0)
-        if (overflow) {
-          return
-        }
+        readField(line, 0, line.length)
         start = end + 1
       }
       start = readLines(text, start)
