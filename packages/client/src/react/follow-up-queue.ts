@@ -44,8 +44,6 @@ export type FollowUp = {
   mode: IfBusy
   /** The run the server last named (`ActiveRunError`) and it waited for: named again, it gives up. */
   waited: string | null
-  /** The session of its send (null while queued): once it has a run id, the follow-up is an ordinary run. */
-  session: { readonly runId: string | null } | null
   /** Resolves (no error) or rejects its promise; true the first time only. */
   settle: (error?: Error) => boolean
 }
@@ -60,8 +58,6 @@ export function createFollowUpQueue() {
   const queue = {
     queued: [] as readonly QueuedRun[],
     unsent: [] as readonly UnsentRun[],
-    /** The follow-up sent last (dropped too while its run does not exist yet). */
-    sent: null as FollowUp | null,
 
     /** Adds a follow-up at the end; the promise settles once (see the module comment). */
     add(threadId: string, body: RunStreamCreateBody, mode: IfBusy): Promise<void> {
@@ -74,7 +70,6 @@ export function createFollowUpQueue() {
             run,
             mode,
             waited: null,
-            session: null,
             settle: (error) => {
               if (settled) {
                 return false
@@ -108,27 +103,36 @@ export function createFollowUpQueue() {
     },
 
     /**
-     * Drops the follow-ups that `keep` refuses (all by default), and (except for `dequeued`) one whose create is
-     * in flight without a run yet, rejecting each with `QueuedRunDroppedError`; refused `unsent` entries go too.
+     * Drops the follow-ups that `keep` refuses (all by default), and `inFlight` (a follow-up sent whose run does
+     * not exist yet) if refused too, rejecting each with `QueuedRunDroppedError`; refused `unsent` entries go too.
+     * A follow-up already settled stays as it is (`settle` acts once). True when `queued` or `unsent` changed.
      */
-    drop(reason: QueuedRunDropReason, keep = (_run: QueuedRun) => false): void {
+    drop(
+      reason: QueuedRunDropReason,
+      keep = (_run: QueuedRun) => false,
+      inFlight: FollowUp | null = null,
+    ): boolean {
       const dropped = items.filter((item) => !keep(item.run))
-      const sent = queue.sent
-      set(items.filter((item) => keep(item.run)))
-      // dequeue() concerns queued follow-ups only; the others also stop a create still waiting for its run (a
-      // follow-up already settled stays as it is: `settle` acts once).
-      if (reason !== 'dequeued' && sent?.session && !sent.session.runId && !keep(sent.run)) {
-        dropped.push(sent)
+      if (dropped.length > 0) {
+        set(items.filter((item) => keep(item.run)))
       }
-      queue.unsent = queue.unsent.filter(keep)
+      const forgotten = !queue.unsent.every(keep)
+      if (forgotten) {
+        queue.unsent = queue.unsent.filter(keep)
+      }
+      const changed = dropped.length > 0 || forgotten
+      if (inFlight && !keep(inFlight.run)) {
+        dropped.push(inFlight)
+      }
       for (const item of dropped) {
         item.settle(new QueuedRunDroppedError(item.run, reason))
       }
+      return changed
     },
 
-    /** Drops one queued follow-up (rejecting it), or forgets one unsent. */
-    dequeue(id: string): void {
-      queue.drop('dequeued', (run) => run.id !== id)
+    /** Drops one queued follow-up (rejecting it), or forgets one unsent; a follow-up in flight stays. */
+    dequeue(id: string): boolean {
+      return queue.drop('dequeued', (run) => run.id !== id)
     },
   }
   function set(next: FollowUp[]): void {

@@ -31,7 +31,14 @@ import {
   ValidationError,
 } from '../core/index'
 import { removeFromLists, upsertLists, writeFinalLists, writeMessages, writeRun, writeSteps } from './cache'
-import { createFollowUpQueue, type FollowUp, type IfBusy, type RunStreamCreateBody } from './follow-up-queue'
+import {
+  createFollowUpQueue,
+  type FollowUp,
+  type IfBusy,
+  type QueuedRun,
+  type QueuedRunDropReason,
+  type RunStreamCreateBody,
+} from './follow-up-queue'
 import { createFrameScheduler } from './frame-scheduler'
 import { holdQueries } from './holds'
 import { runKeys } from './keys'
@@ -64,13 +71,13 @@ import {
 /** The controller of one `useRunStream`. */
 export type RunStreamController = ReturnType<typeof createRunStreamController>
 
-/** Creates the engine of `useRunStream`; `config()` returns the latest options and callbacks. */
 // Expiry of a run waiting for tool outputs (see watchExpiry).
 const EXPIRY_SLACK_MS = 1000
 const EXPIRY_RECHECK_MS = 5000
 const MAX_EXPIRY_CHECKS = 6
 const MAX_TIMER_MS = 2 ** 31 - 1
 
+/** Creates the engine of `useRunStream`; `config()` returns the latest options and callbacks. */
 export function createRunStreamController(deps: {
   client: RunsClient
   queryClient: QueryClient
@@ -82,8 +89,6 @@ export function createRunStreamController(deps: {
   let session: Session | null = null
   let state: RunStreamState = IDLE_STATE
   const queue = createFollowUpQueue()
-  // A session whose run must be cancelled as soon as its id is known (`ifBusy: 'cancel'` during its create).
-  let cancelOnRun: Session | null = null
   const scheduler = createFrameScheduler(flush, deps.coalesce ?? true)
   const config = () => deps.config()
   const streamOptions = (signal: AbortSignal): StreamCallOptions => ({
@@ -166,6 +171,14 @@ export function createRunStreamController(deps: {
   // Cancels in-flight refreshes (their data goes back to what it was).
   function cancelRefreshes(queryKeys: QueryKey[]): Promise<unknown> {
     return Promise.all(queryKeys.map((queryKey) => queryClient.cancelQueries({ queryKey })))
+  }
+
+  // Cancels in-flight refreshes of a thread's run and message lists.
+  function cancelThreadLists(threadId: string): Promise<unknown> {
+    return cancelRefreshes([
+      runKeys.runLists(client, { threadId }),
+      runKeys.messageLists(client, { threadId }),
+    ])
   }
 
   // SESSIONS
@@ -285,16 +298,12 @@ export function createRunStreamController(deps: {
         hold(s, run.thread_id)
         if (isNew) {
           persist(s)
-          if (cancelOnRun === s) {
-            cancelOnRun = null
-            void cancel()
+          if (s.cancelling) {
+            void cancel() // asked for while the run was being created (`ifBusy: 'cancel'`)
           }
           // C2: the run is written into the thread's run lists at the next flush; an older refresh must not
           // land after it (the cancel reverts synchronously, before that write).
-          void cancelRefreshes([
-            runKeys.runLists(client, { threadId: run.thread_id }),
-            runKeys.messageLists(client, { threadId: run.thread_id }),
-          ])
+          void cancelThreadLists(run.thread_id)
         }
         if (run.status === 'cancelling' || isTerminalRunStatus(run.status)) {
           s.cancelling = false
@@ -422,6 +431,7 @@ export function createRunStreamController(deps: {
       release: null,
       stopWatch: null,
       stream: null,
+      followUp: null,
       disposed: false,
       ...init,
     }
@@ -433,6 +443,7 @@ export function createRunStreamController(deps: {
   // POLLING (after a dropped stream, or to resume a run after a reload)
 
   function watch(s: Session, ids: RunIds): void {
+    unwatch(s) // e.g. the expiry timer of a run in requires_action that is cancelled
     unhold(s)
     s.connection = 'poll'
     s.status = 'streaming'
@@ -519,9 +530,6 @@ export function createRunStreamController(deps: {
     const dueMs = attempt === 0 ? run.expires_at * 1000 - Date.now() + EXPIRY_SLACK_MS : EXPIRY_RECHECK_MS
     const timer = setTimeout(
       () => {
-        if (s.stopWatch === clear) {
-          s.stopWatch = null // a later watch() has its own
-        }
         if (!waiting()) {
           return
         }
@@ -541,8 +549,7 @@ export function createRunStreamController(deps: {
       },
       Math.min(Math.max(dueMs, 0), MAX_TIMER_MS),
     )
-    const clear = () => clearTimeout(timer)
-    s.stopWatch = clear
+    s.stopWatch = () => clearTimeout(timer)
   }
 
   function updateCall(s: Session, id: string, patch: Partial<ToolCallState>): void {
@@ -635,9 +642,7 @@ export function createRunStreamController(deps: {
     const temporary = (body.additional_messages ?? []).map((message) => optimisticMessage(threadId, message))
     const messageLists = runKeys.messageLists(client, { threadId })
     // C2: an older refresh of the thread's lists must not land after the optimistic write and drop it.
-    const before = cancelRefreshes([runKeys.runLists(client, { threadId }), messageLists]).then(() =>
-      upsertLists(queryClient, messageLists, temporary),
-    )
+    const before = cancelThreadLists(threadId).then(() => upsertLists(queryClient, messageLists, temporary))
     return consume(
       s,
       (signal) => client.runs.create({ threadId }, { ...body, stream: true }, streamOptions(signal)),
@@ -668,13 +673,13 @@ export function createRunStreamController(deps: {
   // A follow-up that meets a run the server says is active (started elsewhere) follows it and waits again; its
   // promise settles when its own stream is over, or rejects when its run was never created (body in `unsent`).
   function send(item: FollowUp): void {
-    queue.sent = item
+    let waitingAgain = false
     const done = start(item.run.threadId, item.run.body, (error) => {
       if (!(error instanceof ActiveRunError) || item.waited === error.runId) {
         return false
       }
       item.waited = error.runId
-      item.session = null
+      waitingAgain = true
       queue.unshift(item)
       const ids = { threadId: error.threadId, runId: error.runId }
       watch(replace(ids), ids)
@@ -684,10 +689,10 @@ export function createRunStreamController(deps: {
       return true
     })
     const s = session!
-    item.session = s
+    s.followUp = item
     void done.then(() => {
-      if (item.session !== s) {
-        return // waiting again, or sent again
+      if (waitingAgain) {
+        return // queued again (and maybe sent again): that send settles it
       }
       if (s.runId) {
         item.settle()
@@ -696,6 +701,12 @@ export function createRunStreamController(deps: {
         publish()
       }
     })
+  }
+
+  // Drops follow-ups (see `queue.drop`), and the one whose create is in flight without a run yet.
+  function dropFollowUps(reason: QueuedRunDropReason, keep?: (run: QueuedRun) => boolean): boolean {
+    const s = session
+    return queue.drop(reason, keep, s && !s.runId ? s.followUp : null)
   }
 
   /** Cancels the run on the server, showing `cancelling` at once; rolls back if the request fails (F11). */
@@ -768,7 +779,7 @@ export function createRunStreamController(deps: {
       }
       const queued = queue.add(threadId, body, ifBusy)
       if (ifBusy === 'cancel' && busy()) {
-        cancelOnRun = session // if its create is still in flight, its run is cancelled as soon as it exists
+        session!.cancelling = true // if its create is still in flight, its run is cancelled once it exists
         void cancel()
       }
       next()
@@ -778,8 +789,9 @@ export function createRunStreamController(deps: {
 
     /** Drops a queued follow-up (its `create` rejects with `QueuedRunDroppedError`), or forgets an unsent one. */
     dequeue(id: string): void {
-      queue.dequeue(id)
-      publish()
+      if (queue.dequeue(id)) {
+        publish()
+      }
     },
 
     /** Creates a thread and starts a streamed run on it. */
@@ -840,10 +852,12 @@ export function createRunStreamController(deps: {
      * queued follow-ups are dropped.
      */
     abort(): void {
-      queue.drop('aborted')
+      const dropped = dropFollowUps('aborted')
       const s = session
       if (!s) {
-        publish() // the queue may have changed
+        if (dropped) {
+          publish()
+        }
         return
       }
       const live = s.connection !== 'none'
@@ -863,10 +877,12 @@ export function createRunStreamController(deps: {
      * follow-ups are dropped.
      */
     switchThread(threadId: string | null): void {
-      queue.drop('thread_switched', (run) => run.threadId === threadId)
+      const dropped = dropFollowUps('thread_switched', (run) => run.threadId === threadId)
       const s = session
       if (!s || s.threadId === threadId) {
-        publish() // the queue may have changed
+        if (dropped) {
+          publish()
+        }
         return
       }
       const live = s.connection !== 'none'
@@ -882,8 +898,7 @@ export function createRunStreamController(deps: {
 
     /** Stops on unmount: the fetch is aborted, the run is never cancelled (S14), follow-ups are dropped. */
     dispose(): void {
-      queue.drop('unmounted')
-      cancelOnRun = null
+      dropFollowUps('unmounted')
       const s = session
       if (s) {
         scheduler.cancel()

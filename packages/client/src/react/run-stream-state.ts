@@ -10,7 +10,7 @@ import type {
   TerminalRunStatus,
 } from '../core/index'
 import { emptyRunSnapshot, isTerminalRunStatus, OaiRunsError } from '../core/index'
-import type { IfBusy, QueuedRun, UnsentRun } from './follow-up-queue'
+import type { FollowUp, IfBusy, QueuedRun, UnsentRun } from './follow-up-queue'
 import type { ToolCallState, ToolHandler } from './tool-calls'
 
 /** Where a `useRunStream` stands; the run's own status is `runStatus`. */
@@ -83,6 +83,7 @@ export type Session = {
   connection: RunStreamConnection
   toolCalls: ToolCallState[]
   error: Error | null
+  /** A cancel was asked for; set before the run exists (`ifBusy: 'cancel'`), the run is cancelled once it does. */
   cancelling: boolean
   /** The ids of the failed tool calls last reported to onError, so one failure is reported once. */
   reported: string
@@ -90,6 +91,8 @@ export type Session = {
   stopWatch: (() => void) | null
   /** The open stream, whose fold is the snapshot's source while it is read. */
   stream: RunStream | null
+  /** The follow-up this session sends (`ifBusy`), if any: dropped with the queue while its run does not exist. */
+  followUp: FollowUp | null
   /** True once unmounted (dispose): a remount may resume the same run (React StrictMode mounts twice). */
   disposed: boolean
 }
