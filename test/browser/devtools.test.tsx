@@ -10,15 +10,18 @@ import { axeViolations } from './axe'
 const light = composeStories(devtools)
 const dark = composeStories(devtools, { initialGlobals: { theme: 'dark' } })
 
+/** The panel's run buttons, in tree order. */
+const runButtons = (panel: HTMLElement) =>
+  within(panel)
+    .getAllByRole('button')
+    .filter((button) => button.hasAttribute('data-oai-devtools-run'))
+
 /** Waits until the panel lists the completed run and the one waiting for tool outputs. */
 async function panelWithRuns() {
   const panel = screen.getByRole('dialog', { name: 'oai-runs devtools' })
   await waitFor(
     () => {
-      const runs = within(panel)
-        .getAllByRole('button')
-        .filter((button) => button.hasAttribute('data-oai-devtools-run'))
-        .map((button) => button.getAttribute('data-state'))
+      const runs = runButtons(panel).map((button) => button.getAttribute('data-state'))
       expect(runs).toEqual(['requires_action', 'completed'])
     },
     { timeout: 10_000 },
@@ -75,9 +78,7 @@ describe('RunsDevtools', () => {
     await userEvent.keyboard('{Enter}')
     const panel = await panelWithRuns()
     expect(document.activeElement).toBe(panel)
-    const [newest, older] = within(panel)
-      .getAllByRole('button')
-      .filter((button) => button.hasAttribute('data-oai-devtools-run'))
+    const [newest, older] = runButtons(panel)
     newest!.focus()
     await userEvent.keyboard('{ArrowDown}')
     expect(document.activeElement).toBe(older)

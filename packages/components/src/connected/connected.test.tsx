@@ -1,11 +1,7 @@
-import { createClient } from '@oai-runs/client'
-import { RunsClientProvider } from '@oai-runs/client/react'
-import { createRunsServer, demoAssistant } from '@oai-runs/server'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, waitFor } from '@testing-library/react'
+import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import type { ReactNode } from 'react'
 import { afterEach, expect, test } from 'vitest'
+import { disposeBackends, setupBackend } from '../test/backend'
 import {
   ConnectedCancelRunButton,
   ConnectedMessageContent,
@@ -16,38 +12,20 @@ import {
   ConnectedRunStepList,
 } from './connected'
 
-// A real backend per test: the server runs in-process as the client's fetch (house style §10: mock the network).
+// A real backend per test (see setupBackend).
 function setup(options: { tokenDelayMs?: number; cancelDelayMs?: number } = {}) {
-  const server = createRunsServer({
-    tokenDelayMs: options.tokenDelayMs ?? 0,
-    cancelDelayMs: options.cancelDelayMs,
-    pollAfterMs: 100,
-  })
-  server.seedAssistant(demoAssistant)
-  const client = createClient({
-    baseURL: 'http://runs.local/v1',
-    fetch: (input, init) => server.fetch(new Request(input, init)),
-  })
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
-  const wrap = (ui: ReactNode) =>
-    render(
-      <QueryClientProvider client={queryClient}>
-        <RunsClientProvider client={client}>{ui}</RunsClientProvider>
-      </QueryClientProvider>,
-    )
-  cleanups.push(() => {
-    queryClient.clear()
-    server.close()
+  const { client, wrap } = setupBackend({
+    server: {
+      tokenDelayMs: options.tokenDelayMs ?? 0,
+      cancelDelayMs: options.cancelDelayMs,
+      pollAfterMs: 100,
+    },
+    client: { baseURL: 'http://runs.local/v1' },
   })
   return { client, wrap }
 }
 
-const cleanups: Array<() => void> = []
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup()
-  }
-})
+afterEach(disposeBackends)
 
 test('status badge, run list, step list, step and message read a finished file-search run', async () => {
   const { client, wrap } = setup()

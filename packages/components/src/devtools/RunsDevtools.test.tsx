@@ -1,53 +1,30 @@
-import { createClient, type Run } from '@oai-runs/client'
-import {
-  RunsClientProvider,
-  runKeys,
-  runMutationKeys,
-  runQueries,
-  useRunStream,
-} from '@oai-runs/client/react'
-import { createRunsServer, demoAssistant } from '@oai-runs/server'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import type { Run } from '@oai-runs/client'
+import { runKeys, runMutationKeys, runQueries, useRunStream } from '@oai-runs/client/react'
+import type { QueryClient } from '@tanstack/react-query'
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import type { ReactNode } from 'react'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
-import { RunsDevtools, type RunsDevtoolsProps } from './index'
+import { disposeBackends, setupBackend } from '../test/backend'
+import { RunsDevtools } from './index'
 
 const BASE_URL = 'http://runs.test/v1'
 
-// A real backend per test: the in-process server is the client's fetch; the hooks fill a real QueryClient.
-// The server's clock can be moved so that runs made in one test get distinct `created_at` seconds.
+// A real backend per test (see setupBackend). The server's clock can be moved so that runs made in one test get
+// distinct `created_at` seconds.
 function setup(options: { tokenDelayMs?: number } = {}) {
   let offsetMs = 0
-  const server = createRunsServer({
-    tokenDelayMs: options.tokenDelayMs ?? 0,
-    pollAfterMs: 5,
-    clock: { now: () => Date.now() + offsetMs },
+  const backend = setupBackend({
+    server: {
+      tokenDelayMs: options.tokenDelayMs ?? 0,
+      pollAfterMs: 5,
+      clock: { now: () => Date.now() + offsetMs },
+    },
+    client: { baseURL: BASE_URL, maxRetries: 0 },
+    queries: { gcTime: Number.POSITIVE_INFINITY },
   })
-  server.seedAssistant(demoAssistant)
-  const client = createClient({
-    baseURL: BASE_URL,
-    maxRetries: 0,
-    fetch: (input, init) => server.fetch(new Request(input, init)),
-  })
-  const queryClient = new QueryClient({
-    defaultOptions: { queries: { retry: false, gcTime: Number.POSITIVE_INFINITY } },
-  })
-  const wrap = (ui: ReactNode) =>
-    render(
-      <QueryClientProvider client={queryClient}>
-        <RunsClientProvider client={client}>{ui}</RunsClientProvider>
-      </QueryClientProvider>,
-    )
-  cleanups.push(() => {
-    queryClient.clear()
-    server.close()
-  })
-  return { server, client, queryClient, wrap, advanceClock: (ms: number) => (offsetMs += ms) }
+  return { ...backend, advanceClock: (ms: number) => (offsetMs += ms) }
 }
 
-const cleanups: Array<() => void> = []
 let consoleErrors: ReturnType<typeof vi.spyOn>
 let consoleWarnings: ReturnType<typeof vi.spyOn>
 beforeEach(() => {
@@ -56,9 +33,7 @@ beforeEach(() => {
 })
 afterEach(() => {
   cleanup() // unmount first: clearing the cache is not something the devtools should still see
-  for (const done of cleanups.splice(0)) {
-    done()
-  }
+  disposeBackends()
   vi.restoreAllMocks()
 })
 
@@ -98,10 +73,6 @@ function Starter({ prompt }: { prompt: string }) {
   )
 }
 
-function Devtools(props: RunsDevtoolsProps) {
-  return <RunsDevtools {...props} />
-}
-
 const runButton = (runId: string) => screen.getByRole('button', { name: new RegExp(runId) })
 const logItems = () => within(screen.getByRole('list', { name: /Cache events/ })).queryAllByRole('listitem')
 
@@ -131,7 +102,7 @@ async function streamedRun(
 test('the toggle opens a named, focused panel; Escape and Close close it and return focus to the toggle', async () => {
   const user = userEvent.setup()
   const { wrap } = setup()
-  wrap(<Devtools position="top-left" />)
+  wrap(<RunsDevtools position="top-left" />)
   const toggle = screen.getByRole('button', { name: 'Runs devtools' })
   expect(toggle.getAttribute('aria-expanded')).toBe('false')
   expect(toggle.closest('[data-oai-devtools]')?.getAttribute('data-position')).toBe('top-left')
@@ -163,7 +134,7 @@ test('the toggle opens a named, focused panel; Escape and Close close it and ret
 })
 
 test('initialIsOpen renders the panel without taking focus; without a QueryClient it says what to do', () => {
-  render(<Devtools initialIsOpen />)
+  render(<RunsDevtools initialIsOpen />)
   const panel = screen.getByRole('dialog', { name: 'oai-runs devtools' })
   expect(document.activeElement).not.toBe(panel)
   expect(panel.textContent).toContain('No QueryClient found')
@@ -175,7 +146,7 @@ test('runs of a streamed thread are listed newest first with their status, time 
   wrap(
     <>
       <Starter prompt="/long 60" />
-      <Devtools initialIsOpen />
+      <RunsDevtools initialIsOpen />
     </>,
   )
   const first = await streamedRun(user, queryClient, 'in_progress')
@@ -226,7 +197,7 @@ test('selecting a run shows its timeline and its JSON (as text, never HTML)', as
   wrap(
     <>
       <Starter prompt="Hello there" />
-      <Devtools />
+      <RunsDevtools />
     </>,
   )
   const done = await streamedRun(user, queryClient, 'completed')
@@ -262,7 +233,7 @@ test('the log records cache activity of oai-runs keys; Pause stops it, Clear emp
   wrap(
     <>
       <Starter prompt="Hello" />
-      <Devtools initialIsOpen logLimit={500} />
+      <RunsDevtools initialIsOpen logLimit={500} />
     </>,
   )
   const run = await streamedRun(user, queryClient, 'completed')
@@ -318,7 +289,7 @@ test('the log records cache activity of oai-runs keys; Pause stops it, Clear emp
 
 test('the log keeps only the last logLimit events', async () => {
   const { wrap, queryClient } = setup()
-  wrap(<Devtools initialIsOpen logLimit={3} />)
+  wrap(<RunsDevtools initialIsOpen logLimit={3} />)
   await act(async () => {
     for (let index = 0; index < 5; index++) {
       queryClient.setQueryData(['oai-runs', BASE_URL, 'thread', `thread_${index}`, 'messages', {}], {
@@ -338,7 +309,7 @@ test('the log keeps only the last logLimit events', async () => {
 
 test('our mutations are logged too, with their kind and status; other mutations are not', async () => {
   const { wrap, queryClient, client } = setup()
-  wrap(<Devtools initialIsOpen />)
+  wrap(<RunsDevtools initialIsOpen />)
   await act(async () => {
     const cache = queryClient.getMutationCache()
     await cache
@@ -357,7 +328,7 @@ test('our mutations are logged too, with their kind and status; other mutations 
 
 test('other queries are ignored, and odd oai-runs entries do not break it', async () => {
   const { wrap, queryClient } = setup()
-  wrap(<Devtools initialIsOpen />)
+  wrap(<RunsDevtools initialIsOpen />)
   await act(async () => {
     queryClient.setQueryData(['todos'], [{ id: 1, title: 'milk' }])
     queryClient.setQueryData(['user', { id: 'oai-runs' }], { name: 'Ada' })

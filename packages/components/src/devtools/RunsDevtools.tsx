@@ -2,6 +2,7 @@
 // RunsDevtools: a toggle and a non-modal panel that show what the react-query cache holds for oai-runs: backends →
 // threads → runs (status, creation time, live stream), the selected run's timeline and raw JSON, and a capped log
 // of cache activity. It only reads the cache (never fetches), so it works with or without a RunsClientProvider.
+import { runKeys } from '@oai-runs/client/react'
 import { notifyManager, type QueryClient, QueryClientContext } from '@tanstack/react-query'
 import {
   type KeyboardEvent,
@@ -16,12 +17,14 @@ import {
 } from 'react'
 import { clockTime, isoTime } from '../internal/format'
 import type { MessageContentOptions } from '../message-content/MessageContent'
+import { RunListTrigger } from '../run-list/RunList'
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge'
 import { RunTimeline } from '../run-timeline/RunTimeline'
 import {
   type CachedRun,
   type CacheSnapshot,
   collectRuns,
+  isThreadHeld,
   type LogEntry,
   mutationLogEntry,
   queryLogEntry,
@@ -99,26 +102,29 @@ function useCacheActivity(queryClient: QueryClient | null, limit: number) {
         notifyManager.schedule(flush)
       }
     }
+    /** Records the entry (if any; its id is then used up); false when there was none. */
     const record = (entry: LogEntry | null) => {
-      if (entry) {
-        if (!pausedRef.current) {
-          pending.push(entry)
-        }
-        schedule()
+      if (!entry) {
+        return false
       }
+      nextIdRef.current++
+      if (!pausedRef.current) {
+        pending.push(entry)
+      }
+      schedule()
+      return true
     }
     const stopQueries = queryClient.getQueryCache().subscribe((event) => {
-      const entry = queryLogEntry(event, nextIdRef.current, Date.now())
-      if (entry) {
-        nextIdRef.current++
-        record(entry)
-      } else if (event.type === 'added' || event.type === 'removed') {
+      if (
+        !record(queryLogEntry(event, nextIdRef.current, Date.now())) &&
+        (event.type === 'added' || event.type === 'removed')
+      ) {
         schedule() // someone else's query: not logged, only counted
       }
     })
     const stopMutations = queryClient
       .getMutationCache()
-      .subscribe((event) => record(mutationLogEntry(event, nextIdRef.current++, Date.now())))
+      .subscribe((event) => record(mutationLogEntry(event, nextIdRef.current, Date.now())))
     return () => {
       active = false
       stopQueries()
@@ -231,24 +237,31 @@ function DevtoolsBody({
   logLimit: number
 }) {
   const { version } = activity
-  // Re-read the cache whenever an oai-runs entry changed (version), and every second while a stream may release
-  // its hold without a cache write (an aborted stream).
+  // Re-read the cache whenever an oai-runs entry changed (version), and when a hold changed without a cache write
+  // (an aborted stream releases it): checked every second while a thread is held (a run streams only then).
   const [tick, setTick] = useState(0)
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` and `tick` say when the cache changed
   const snapshot = useMemo(
     () => collectRuns(queryClient.getQueryCache().getAll()),
     [queryClient, version, tick],
   )
-  const anyStreaming = snapshot.backends.some((backend) =>
-    backend.threads.some((thread) => thread.held || thread.runs.some((run) => run.streaming)),
-  )
+  const snapshotRef = useRef(snapshot)
+  snapshotRef.current = snapshot
+  const anyHeld = snapshot.backends.some((backend) => backend.threads.some((thread) => thread.held))
   useEffect(() => {
-    if (!anyStreaming) {
+    if (!anyHeld) {
       return
     }
-    const timer = setInterval(() => setTick((value) => value + 1), 1000)
+    const timer = setInterval(() => {
+      const holdChanged = snapshotRef.current.backends.some((backend) =>
+        backend.threads.some((thread) => thread.held !== isThreadHeld(backend.scope, thread.threadId)),
+      )
+      if (holdChanged) {
+        setTick((value) => value + 1)
+      }
+    }, 1000)
     return () => clearInterval(timer)
-  }, [anyStreaming])
+  }, [anyHeld])
 
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const all = snapshot.backends.flatMap((backend) => backend.threads.flatMap((thread) => thread.runs))
@@ -349,11 +362,11 @@ function RunsSection({
                       <ul aria-label={`Runs of ${thread.threadId}`}>
                         {thread.runs.map((run) => (
                           <li key={run.id}>
-                            <button
-                              type="button"
+                            <RunListTrigger
+                              run={run.run}
+                              selected={run.id === selected?.id}
                               data-oai-devtools-run=""
                               data-state={run.run.status}
-                              aria-current={run.id === selected?.id ? 'true' : undefined}
                               onClick={() => onSelect(run)}
                             >
                               <RunStatusBadge status={run.run.status} /> <code>{run.run.id}</code>{' '}
@@ -361,7 +374,7 @@ function RunsSection({
                                 {clockTime(run.run.created_at)}
                               </time>
                               {run.streaming ? <span data-oai-devtools-live=""> · streaming</span> : null}
-                            </button>
+                            </RunListTrigger>
                           </li>
                         ))}
                       </ul>
@@ -390,7 +403,11 @@ function SelectedRunSection({
   const contents = useMemo(
     () =>
       selected
-        ? runContents(queryClient.getQueryCache().getAll(), { ...selected, runId: selected.run.id })
+        ? runContents(
+            // Only the run's thread: its steps and messages are under the thread's key.
+            queryClient.getQueryCache().findAll({ queryKey: runKeys.thread(selected.scope, selected) }),
+            { ...selected, runId: selected.run.id },
+          )
         : null,
     [queryClient, selected, version],
   )

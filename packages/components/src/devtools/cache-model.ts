@@ -1,12 +1,12 @@
 // What the devtools read from a react-query cache: oai-runs keys parsed back into backend → thread → run, the runs
 // (from run entries and run-list pages), a run's steps and messages, and one log line per cache event. No React.
 // Everything here is defensive: the cache may hold any app's queries, and a foreign key or value is skipped.
-import type { Message, Run, RunStep } from '@oai-runs/client'
+import { isActiveRunStatus, type Message, type Run, type RunStep } from '@oai-runs/client'
 import { type RunsClient, runKeys, runQueries } from '@oai-runs/client/react'
 import type { Mutation, MutationCacheNotifyEvent, Query, QueryCacheNotifyEvent } from '@tanstack/react-query'
 
-/** The first part of every oai-runs query and mutation key (see `runKeys`). */
-const ROOT = 'oai-runs'
+/** The first part of every oai-runs query and mutation key. */
+const ROOT = runKeys.all('')[0]
 
 /** An oai-runs query key read back into its parts (`runKeys`' shapes); `other` for a key of ours it does not know. */
 export type ParsedKey =
@@ -112,7 +112,8 @@ export function isThreadHeld(scope: string, threadId: string): boolean {
 
 // RUNS
 
-const LIVE_STATUSES: ReadonlySet<string> = new Set(['queued', 'in_progress', 'cancelling'])
+/** A run a stream is still receiving: active, but not waiting for tool outputs. */
+const isLive = (status: string) => isActiveRunStatus(status) && status !== 'requires_action'
 
 /** One run found in the cache. */
 export type CachedRun = {
@@ -200,7 +201,7 @@ export function collectRuns(
           scope,
           threadId,
           run,
-          streaming: held && LIVE_STATUSES.has(run.status),
+          streaming: held && isLive(run.status),
           seen,
         }))
         .sort(newestFirst)
