@@ -25,7 +25,12 @@ export function holdQueries(prefix: QueryKey): () => void {
   }
 }
 
-/** True when a hold covers the query's key (or a prefix of it). */
+/**
+ * True while a live `useRunStream` or an optimistic mutation holds the key (or a prefix of it), so its queries do
+ * not refetch on their own; a stream holds its whole thread (`runKeys.thread`), a mutation only its run.
+ * @example
+ * const streaming = isHeld({ queryKey: runKeys.thread(client, { threadId }) })
+ */
 export function isHeld(query: { readonly queryKey: QueryKey }): boolean {
   if (holds.size === 0) {
     return false

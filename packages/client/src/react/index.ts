@@ -11,6 +11,7 @@ export type {
 } from './follow-up-queue'
 export { QueuedRunDroppedError } from './follow-up-queue'
 // KEYS AND FACTORIES
+export { isHeld } from './holds'
 export type { KeyScope } from './keys'
 export { runKeys, runMutationKeys } from './keys'
 export type {

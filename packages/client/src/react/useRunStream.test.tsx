@@ -4,6 +4,7 @@ import { act, renderHook, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { Message, Run, RunStep } from '../core/index'
 import { RunExpiredError, ToolOutputsMismatchError } from '../core/index'
+import { isHeld } from './holds'
 import { runKeys } from './keys'
 import type { ListData } from './queries'
 import { runQueries } from './queries'
@@ -252,6 +253,22 @@ describe('useRunStream: lifecycle and callbacks', () => {
       result.current.snapshot.messages.byId[result.current.snapshot.messages.ids[0]!],
     )
     expect(snapshotText).toBe(text)
+  })
+
+  test('isHeld tells a streaming thread apart: held while the stream runs, released at the end', async () => {
+    const backend = createTestBackend({ tokenDelayMs: 5 })
+    const threadId = await createThread(backend, '/long 30')
+    const thread = { queryKey: runKeys.thread(backend.client, { threadId }) }
+    const seen: boolean[] = []
+    const { result } = renderHookWithClient(createTestQueryClient(), backend.client, () =>
+      useRunStream({ threadId, resume: false, onTextDelta: () => seen.push(isHeld(thread)) }),
+    )
+    expect(isHeld(thread)).toBe(false)
+    await act(() => result.current.create({ assistant_id: 'asst_demo' }))
+    await waitFor(() => expect(result.current.status).toBe('done'))
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.every(Boolean)).toBe(true)
+    expect(isHeld(thread)).toBe(false)
   })
 
   test('a failed run is a finished run, with its reason and last_error (truthful lifecycle)', async () => {

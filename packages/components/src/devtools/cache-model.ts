@@ -2,7 +2,7 @@
 // (from run entries and run-list pages), a run's steps and messages, and one log line per cache event. No React.
 // Everything here is defensive: the cache may hold any app's queries, and a foreign key or value is skipped.
 import { isActiveRunStatus, type Message, type Run, type RunStep } from '@oai-runs/client'
-import { type RunsClient, runKeys, runQueries } from '@oai-runs/client/react'
+import { isHeld, runKeys } from '@oai-runs/client/react'
 import type { Mutation, MutationCacheNotifyEvent, Query, QueryCacheNotifyEvent } from '@tanstack/react-query'
 
 /** The first part of every oai-runs query and mutation key. */
@@ -87,27 +87,12 @@ function itemsOf(data: unknown): Entity[] {
 
 // STREAM HOLDS
 
-let heldProbe: ((query: { queryKey: readonly unknown[] }) => unknown) | null | undefined
-
 /**
- * True while a `useRunStream` holds the thread's queries (it streams a run of it). The hold registry is private to
- * the client, but the query factories expose it: their `staleTime` is `Infinity` while a key (or a prefix) is held.
- * A stream holds the whole thread; an optimistic mutation holds only its run, so the thread key tells them apart.
+ * True while a `useRunStream` holds the thread's queries (it streams a run of it). A stream holds the whole thread;
+ * an optimistic mutation holds only its run, so the thread key tells them apart.
  */
 export function isThreadHeld(scope: string, threadId: string): boolean {
-  if (heldProbe === undefined) {
-    // Made lazily, so importing the devtools runs nothing. The ids are placeholders: only `staleTime` is used.
-    const staleTime = runQueries.run({ baseURL: '' } as RunsClient, { threadId: '', runId: '' }).staleTime
-    heldProbe = typeof staleTime === 'function' ? (staleTime as NonNullable<typeof heldProbe>) : null
-  }
-  if (!heldProbe) {
-    return false
-  }
-  try {
-    return heldProbe({ queryKey: runKeys.thread(scope, { threadId }) }) === Number.POSITIVE_INFINITY
-  } catch {
-    return false
-  }
+  return isHeld({ queryKey: runKeys.thread(scope, { threadId }) })
 }
 
 // RUNS
