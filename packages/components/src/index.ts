@@ -7,13 +7,13 @@ export type {
   CancelRunButtonProps,
   CancelRunButtonState,
   CancelRunButtonStatusProps,
-} from './cancel-run-button'
+} from './cancel-run-button/index.ts'
 export {
   CancelRunButton,
   CancelRunButtonButton,
   CancelRunButtonStatus,
   cancelButtonState,
-} from './cancel-run-button'
+} from './cancel-run-button/index.ts'
 // CONNECTED (hooks of @oai-runs/client/react; need QueryClientProvider + RunsClientProvider)
 export type {
   ConnectedCancelRunButtonProps,
@@ -27,7 +27,7 @@ export type {
   ConnectedRunTimelineProps,
   ConnectedRunViewerProps,
   ConnectedToolOutputFormProps,
-} from './connected'
+} from './connected/index.ts'
 export {
   ConnectedCancelRunButton,
   ConnectedMessageContent,
@@ -39,9 +39,9 @@ export {
   ConnectedRunTimeline,
   ConnectedRunViewer,
   ConnectedToolOutputForm,
-} from './connected'
+} from './connected/index.ts'
 // PRIMITIVES
-export type { PrimitiveProps } from './internal/primitive'
+export type { PrimitiveProps } from './internal/primitive.tsx'
 // MESSAGE CONTENT
 export type {
   BlockNode,
@@ -57,7 +57,7 @@ export type {
   MessageContentStatus,
   MessageContentTextProps,
   ParseOptions,
-} from './message-content'
+} from './message-content/index.ts'
 export {
   imagePolicy,
   MessageContent,
@@ -69,7 +69,7 @@ export {
   MessageContentText,
   parseMarkdown,
   safeLinkHref,
-} from './message-content'
+} from './message-content/index.ts'
 // RUN LIST
 export type {
   RunListItemProps,
@@ -78,8 +78,15 @@ export type {
   RunListProps,
   RunListRootProps,
   RunListTriggerProps,
-} from './run-list'
-export { RunList, RunListItem, RunListList, RunListLoadMore, RunListRoot, RunListTrigger } from './run-list'
+} from './run-list/index.ts'
+export {
+  RunList,
+  RunListItem,
+  RunListList,
+  RunListLoadMore,
+  RunListRoot,
+  RunListTrigger,
+} from './run-list/index.ts'
 // RUN METADATA EDITOR
 export type {
   MetadataPair,
@@ -89,7 +96,7 @@ export type {
   RunMetadataEditorRootProps,
   RunMetadataEditorRowProps,
   RunMetadataEditorSaveProps,
-} from './run-metadata-editor'
+} from './run-metadata-editor/index.ts'
 export {
   METADATA_LIMITS,
   RunMetadataEditor,
@@ -99,20 +106,20 @@ export {
   RunMetadataEditorRow,
   RunMetadataEditorSave,
   validatePairs,
-} from './run-metadata-editor'
+} from './run-metadata-editor/index.ts'
 // RUN STATUS BADGE
 export type {
   RunStatusBadgeIndicatorProps,
   RunStatusBadgeLabelProps,
   RunStatusBadgeProps,
   RunStatusBadgeRootProps,
-} from './run-status-badge'
+} from './run-status-badge/index.ts'
 export {
   RunStatusBadge,
   RunStatusBadgeIndicator,
   RunStatusBadgeLabel,
   RunStatusBadgeRoot,
-} from './run-status-badge'
+} from './run-status-badge/index.ts'
 // RUN STEP LIST / RUN STEP
 export type {
   RunStepDetailsProps,
@@ -127,7 +134,7 @@ export type {
   RunStepTimeProps,
   RunStepTitleProps,
   RunStepUsageProps,
-} from './run-step-list'
+} from './run-step-list/index.ts'
 export {
   RunStep,
   RunStepDetails,
@@ -143,7 +150,7 @@ export {
   RunStepUsage,
   sortSteps,
   stepTitle,
-} from './run-step-list'
+} from './run-step-list/index.ts'
 // RUN TIMELINE
 export type {
   RunTimelineAnnouncerProps,
@@ -156,7 +163,7 @@ export type {
   RunTimelineTransitionProps,
   RunTimelineUsageProps,
   RunTransition,
-} from './run-timeline'
+} from './run-timeline/index.ts'
 export {
   deriveTransitions,
   RunTimeline,
@@ -169,10 +176,10 @@ export {
   RunTimelineTransition,
   RunTimelineUsage,
   useObservedTransitions,
-} from './run-timeline'
+} from './run-timeline/index.ts'
 // RUN VIEWER
-export type { RunViewerProps } from './run-viewer'
-export { RunViewer } from './run-viewer'
+export type { RunViewerProps } from './run-viewer/index.ts'
+export { RunViewer } from './run-viewer/index.ts'
 // TOOL CALL VIEW
 export type {
   ToolCallState,
@@ -187,7 +194,7 @@ export type {
   ToolCallViewResultsProps,
   ToolCallViewRootProps,
   ToolCallViewSectionProps,
-} from './tool-call-view'
+} from './tool-call-view/index.ts'
 export {
   ToolCallView,
   ToolCallViewArguments,
@@ -201,7 +208,7 @@ export {
   ToolCallViewRoot,
   ToolCallViewSection,
   toolCallLabel,
-} from './tool-call-view'
+} from './tool-call-view/index.ts'
 // TOOL OUTPUT FORM
 export type {
   SubmitFailure,
@@ -224,7 +231,7 @@ export type {
   ToolOutputFormSubmitProps,
   ToolOutputMode,
   ToolOutputValues,
-} from './tool-output-form'
+} from './tool-output-form/index.ts'
 export {
   classifySubmitError,
   ToolOutputForm,
@@ -242,4 +249,4 @@ export {
   ToolOutputFormRoot,
   ToolOutputFormRunTools,
   ToolOutputFormSubmit,
-} from './tool-output-form'
+} from './tool-output-form/index.ts'

@@ -1,8 +1,8 @@
 // client.assistants: read the assistants that runs use (creating them is out of scope for a Runs client).
-import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination'
-import { type CallOptions, callFields, type Transport } from './transport'
-import type { Assistant, ListParams, ListResponse } from './types'
-import { pathId } from './validate'
+import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination.ts'
+import { type CallOptions, callFields, type Transport } from './transport.ts'
+import type { Assistant, ListParams, ListResponse } from './types.ts'
+import { pathId } from './validate.ts'
 
 /** Identifies an assistant. */
 export type AssistantIds = { assistantId: string }

@@ -1,8 +1,8 @@
 // Request shapes (headers, beta header, org/project, defaultQuery, include[] brackets, null vs undefined)
 // and checklist T11 (a secret key in a browser).
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { type ClientOptions, createClient } from './client'
-import { ValidationError } from './errors'
+import { type ClientOptions, createClient } from './client.ts'
+import { ValidationError } from './errors.ts'
 
 type Call = { url: string; method: string; headers: Record<string, string>; body: string | undefined }
 

@@ -1,13 +1,13 @@
 // createClient(options): the configured entry point. It checks the configuration (T11: no secret key in a
 // browser without the opt-in), builds one transport and hangs the resources on it.
 
-import { type AssistantsResource, createAssistants } from './assistants'
-import { ValidationError } from './errors'
-import { createMessages, type MessagesResource } from './messages'
-import { createRuns, type RunsResource } from './runs'
-import { createSteps, type StepsResource } from './steps'
-import { createThreads, type ThreadsResource } from './threads'
-import { createTransport, type HeaderRequest, type HeadersInput, type Transport } from './transport'
+import { type AssistantsResource, createAssistants } from './assistants.ts'
+import { ValidationError } from './errors.ts'
+import { createMessages, type MessagesResource } from './messages.ts'
+import { createRuns, type RunsResource } from './runs.ts'
+import { createSteps, type StepsResource } from './steps.ts'
+import { createThreads, type ThreadsResource } from './threads.ts'
+import { createTransport, type HeaderRequest, type HeadersInput, type Transport } from './transport.ts'
 
 /** Options of `createClient`. */
 export type ClientOptions = {

@@ -17,7 +17,7 @@ import {
   StreamParseError,
   ToolOutputsMismatchError,
   ValidationError,
-} from './errors'
+} from './errors.ts'
 
 const body = (message: string, extra: Record<string, unknown> = {}) => ({
   error: { message, type: 'invalid_request_error', param: null, code: null, ...extra },

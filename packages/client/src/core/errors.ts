@@ -506,9 +506,9 @@ export class ValidationError extends OaiRunsError {
 export class RunStreamTruncatedError extends StreamTruncatedError {
   override name = 'RunStreamTruncatedError'
   /** The partial snapshot (status `truncated`): text, steps and the run as far as they arrived. */
-  declare readonly snapshot: import('./run-snapshot').RunSnapshot
+  declare readonly snapshot: import('./run-snapshot.ts').RunSnapshot
 
-  constructor(options: { snapshot: import('./run-snapshot').RunSnapshot; cause?: unknown }) {
+  constructor(options: { snapshot: import('./run-snapshot.ts').RunSnapshot; cause?: unknown }) {
     const { run, thread } = options.snapshot
     super({ runId: run?.id ?? null, threadId: run?.thread_id ?? thread?.id ?? null })
     this.snapshot = options.snapshot

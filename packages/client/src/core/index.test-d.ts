@@ -21,7 +21,7 @@ import {
   type ToolCallErrorReason,
   type ToolRunStream,
   toolOutput,
-} from './index'
+} from './index.ts'
 
 declare const client: Client
 const threadIds = { threadId: 'thread_1' }

@@ -1,11 +1,11 @@
 // @oai-runs/client: the public surface of the framework-free core. Explicit names only (house style §9).
 
 // CLIENT
-export type { AssistantIds, AssistantsResource } from './assistants'
-export type { Client, ClientOptions } from './client'
-export { createClient } from './client'
+export type { AssistantIds, AssistantsResource } from './assistants.ts'
+export type { Client, ClientOptions } from './client.ts'
+export { createClient } from './client.ts'
 // ERRORS
-export type { ApiErrorObject, ToolCallErrorReason } from './errors'
+export type { ApiErrorObject, ToolCallErrorReason } from './errors.ts'
 export {
   ActiveRunError,
   ApiError,
@@ -35,11 +35,11 @@ export {
   UnprocessableEntityError,
   UserAbortError,
   ValidationError,
-} from './errors'
-export type { ListMessagesQuery, MessageIds, MessagesResource } from './messages'
-export type { ApiPromise, Page, PagePromise, PageQuery } from './pagination'
-export type { PollOptions, RunPolling } from './polling'
-export { pollDelayMs } from './polling'
+} from './errors.ts'
+export type { ListMessagesQuery, MessageIds, MessagesResource } from './messages.ts'
+export type { ApiPromise, Page, PagePromise, PageQuery } from './pagination.ts'
+export type { PollOptions, RunPolling } from './polling.ts'
+export { pollDelayMs } from './polling.ts'
 // STREAMING (stream engineer's modules)
 export type {
   EntityCollection,
@@ -48,19 +48,19 @@ export type {
   RunSnapshotStatus,
   RunSnapshotWarning,
   RunSnapshotWarningCode,
-} from './run-snapshot'
-export { emptyRunSnapshot, listEntities, reduceRunEvent } from './run-snapshot'
-export type { AnyRunStreamEvent, RunStream, RunStreamOptions } from './run-stream'
-export { createRunStream } from './run-stream'
-export type { RunStreamHandlers } from './run-stream-handlers'
-export type { StreamWithToolsOptions, ToolHandlerFunction, ToolRunStream } from './run-tools'
-export type { NonStreaming, RunIds, RunsResource, Streaming, ThreadIds } from './runs'
-export type { SseMessage, SseOptions } from './sse'
-export { iterateSse } from './sse'
-export type { ListStepsQuery, RetrieveStepQuery, StepIds, StepsResource } from './steps'
-export type { ThreadsResource } from './threads'
-export { toolOutput } from './tool-output'
-export type { ApiResult, CallOptions, HeaderRequest, HeadersInput, StreamCallOptions } from './transport'
+} from './run-snapshot.ts'
+export { emptyRunSnapshot, listEntities, reduceRunEvent } from './run-snapshot.ts'
+export type { AnyRunStreamEvent, RunStream, RunStreamOptions } from './run-stream.ts'
+export { createRunStream } from './run-stream.ts'
+export type { RunStreamHandlers } from './run-stream-handlers.ts'
+export type { StreamWithToolsOptions, ToolHandlerFunction, ToolRunStream } from './run-tools.ts'
+export type { NonStreaming, RunIds, RunsResource, Streaming, ThreadIds } from './runs.ts'
+export type { SseMessage, SseOptions } from './sse.ts'
+export { iterateSse } from './sse.ts'
+export type { ListStepsQuery, RetrieveStepQuery, StepIds, StepsResource } from './steps.ts'
+export type { ThreadsResource } from './threads.ts'
+export { toolOutput } from './tool-output.ts'
+export type { ApiResult, CallOptions, HeaderRequest, HeadersInput, StreamCallOptions } from './transport.ts'
 
 // WIRE TYPES
 export type {
@@ -129,11 +129,11 @@ export type {
   UnknownStreamEvent,
   UpdateRunParams,
   Usage,
-} from './types'
+} from './types.ts'
 export {
   isActiveRunStatus,
   isKnownStreamEvent,
   isTerminalRunStatus,
   RUN_STREAM_EVENT_NAMES,
   TERMINAL_RUN_STATUSES,
-} from './types'
+} from './types.ts'

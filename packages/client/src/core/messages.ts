@@ -1,9 +1,9 @@
 // client.messages: create, list and retrieve the messages of a thread.
-import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination'
-import type { ThreadIds } from './runs'
-import { type CallOptions, callFields, type Transport } from './transport'
-import type { CreateMessageParams, ListParams, ListResponse, Message } from './types'
-import { pathId, validateParams } from './validate'
+import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination.ts'
+import type { ThreadIds } from './runs.ts'
+import { type CallOptions, callFields, type Transport } from './transport.ts'
+import type { CreateMessageParams, ListParams, ListResponse, Message } from './types.ts'
+import { pathId, validateParams } from './validate.ts'
 
 /** Identifies a message of a thread. */
 export type MessageIds = ThreadIds & { messageId: string }

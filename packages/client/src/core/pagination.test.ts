@@ -1,8 +1,8 @@
 // Page objects (hasNextPage/nextPage, forward with `after`, backward with `before`) and auto-pagination.
 import { describe, expect, test, vi } from 'vitest'
-import { createClientFromTransport } from './client'
-import { OaiRunsError } from './errors'
-import { createTransport } from './transport'
+import { createClientFromTransport } from './client.ts'
+import { OaiRunsError } from './errors.ts'
+import { createTransport } from './transport.ts'
 
 type Item = { id: string }
 

@@ -1,9 +1,9 @@
 // What resource calls return: an `ApiPromise` (a Promise of the data that can also give the raw Response)
 // and, for lists, a `Page` that pages forward (or backward with `before`) and iterates every item.
-import { OaiRunsError } from './errors'
-import type { ApiResult } from './transport'
-import type { ListResponse } from './types'
-import { validateParams } from './validate'
+import { OaiRunsError } from './errors.ts'
+import type { ApiResult } from './transport.ts'
+import type { ListResponse } from './types.ts'
+import { validateParams } from './validate.ts'
 
 /** A Promise of the response data; `.withResponse()` gives the data with its raw `Response` and request id. */
 export type ApiPromise<T> = Promise<T> & {

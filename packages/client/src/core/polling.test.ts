@@ -1,9 +1,9 @@
 // Poll helpers: openai-poll-after-ms (clamped), intervalMs, stop statuses, backoff on unknown statuses (C7).
 import { describe, expect, test, vi } from 'vitest'
-import { createClientFromTransport } from './client'
-import { UserAbortError } from './errors'
-import { pollDelayMs } from './polling'
-import { createTransport, defaultSleep, type Sleep } from './transport'
+import { createClientFromTransport } from './client.ts'
+import { UserAbortError } from './errors.ts'
+import { pollDelayMs } from './polling.ts'
+import { createTransport, defaultSleep, type Sleep } from './transport.ts'
 
 function runResponse(status: string, headers: Record<string, string> = {}) {
   return new Response(JSON.stringify({ id: 'run_1', thread_id: 'thread_1', object: 'thread.run', status }), {

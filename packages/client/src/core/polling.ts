@@ -1,12 +1,12 @@
 // Poll helpers: GET the run until it stops (`requires_action` or terminal), honouring the server's
 // `openai-poll-after-ms` (clamped) and backing off on unknown statuses (checklist C7; contract §2.12).
-import type { ApiPromise } from './pagination'
-import { apiPromise } from './pagination'
-import type { RunIds, RunsResource, ThreadIds } from './runs'
-import { type ApiResult, type CallOptions, callFields, type Transport } from './transport'
-import type { CreateRunParams, CreateThreadAndRunParams, Run, SubmitToolOutputsParams } from './types'
-import { isActiveRunStatus, isTerminalRunStatus } from './types'
-import { pathId } from './validate'
+import type { ApiPromise } from './pagination.ts'
+import { apiPromise } from './pagination.ts'
+import type { RunIds, RunsResource, ThreadIds } from './runs.ts'
+import { type ApiResult, type CallOptions, callFields, type Transport } from './transport.ts'
+import type { CreateRunParams, CreateThreadAndRunParams, Run, SubmitToolOutputsParams } from './types.ts'
+import { isActiveRunStatus, isTerminalRunStatus } from './types.ts'
+import { pathId } from './validate.ts'
 
 /** Options of the poll helpers. */
 export type PollOptions = CallOptions & {

@@ -9,9 +9,9 @@ import {
   reduceRunEvent,
   reduceRunEventInFull,
   reduceRunEvents,
-} from './run-snapshot'
-import { iterateSse } from './sse'
-import type { Message, RunStep, RunStreamEvent, UnknownStreamEvent } from './types'
+} from './run-snapshot.ts'
+import { iterateSse } from './sse.ts'
+import type { Message, RunStep, RunStreamEvent, UnknownStreamEvent } from './types.ts'
 
 async function fixtureEvents(name: string): Promise<RunStreamEvent[]> {
   const bytes = readFileSync(new URL(`./fixtures/${name}`, import.meta.url))
@@ -458,11 +458,11 @@ test('types: RunStreamEvent narrows by event name', () => {
   } as RunStreamEvent
   if (event.event === 'thread.message.delta') {
     expectTypeOf(event.data.delta.content).toEqualTypeOf<
-      import('./types').MessageContentDelta[] | undefined
+      import('./types.ts').MessageContentDelta[] | undefined
     >()
   }
   if (event.event === 'thread.run.completed') {
-    expectTypeOf(event.data.status).toEqualTypeOf<import('./types').RunStatus>()
+    expectTypeOf(event.data.status).toEqualTypeOf<import('./types.ts').RunStatus>()
   }
   expect(event.event).toBe('thread.message.delta')
 })

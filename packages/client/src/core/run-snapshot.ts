@@ -7,7 +7,7 @@ import {
   isUnsafeKey,
   MAX_DELTA_INDEX,
   mergeDelta,
-} from './delta-merge'
+} from './delta-merge.ts'
 import type {
   ErrorObject,
   Message,
@@ -18,8 +18,8 @@ import type {
   RunStreamEvent,
   Thread,
   UnknownStreamEvent,
-} from './types'
-import { isKnownStreamEvent, isTerminalRunStatus } from './types'
+} from './types.ts'
+import { isKnownStreamEvent, isTerminalRunStatus } from './types.ts'
 
 /**
  * Where the stream stands: `idle` before any event, `streaming` while the run works, `requires_action` when it

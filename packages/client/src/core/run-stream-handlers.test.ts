@@ -1,8 +1,8 @@
 // Per-entity callbacks of a RunStream against the in-process server (issue 3).
 import { createRunsServer, demoAssistant } from '@oai-runs/server'
 import { afterEach, expect, test } from 'vitest'
-import { createClient } from './client'
-import type { Message, Run, RunStep, ToolCall } from './types'
+import { createClient } from './client.ts'
+import type { Message, Run, RunStep, ToolCall } from './types.ts'
 
 const servers: Array<ReturnType<typeof createRunsServer>> = []
 afterEach(() => {

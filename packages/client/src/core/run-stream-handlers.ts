@@ -1,10 +1,10 @@
 // Per-entity callbacks of a RunStream (issue 3): plain functions in one object, called as each event is handed
 // out, after the stream's one fold, with the folded entity (never a second fold, never an emitter).
 
-import type { RunSnapshot } from './run-snapshot'
-import type { AnyRunStreamEvent } from './run-stream'
-import type { Message, Run, RunStep, ToolCall, ToolCallDelta } from './types'
-import { isTerminalRunStatus } from './types'
+import type { RunSnapshot } from './run-snapshot.ts'
+import type { AnyRunStreamEvent } from './run-stream.ts'
+import type { Message, Run, RunStep, ToolCall, ToolCallDelta } from './types.ts'
+import { isTerminalRunStatus } from './types.ts'
 
 /**
  * Callbacks of a RunStream, each called as the events are consumed. Pass them as `on` to `createRunStream` or to a

@@ -1,10 +1,10 @@
 // Real server streams (from @oai-runs/server's fetch handler) through the parser, the stream and the reducer.
 import { createRunsServer, demoAssistant, type FaultRule } from '@oai-runs/server'
 import { afterEach, describe, expect, test } from 'vitest'
-import { RunStreamTruncatedError, StreamError, StreamIdleTimeoutError } from './errors'
-import type { RunSnapshot, RunSnapshotWarning } from './run-snapshot'
-import { createRunStream } from './run-stream'
-import type { Run } from './types'
+import { RunStreamTruncatedError, StreamError, StreamIdleTimeoutError } from './errors.ts'
+import type { RunSnapshot, RunSnapshotWarning } from './run-snapshot.ts'
+import { createRunStream } from './run-stream.ts'
+import type { Run } from './types.ts'
 
 const servers: Array<ReturnType<typeof createRunsServer>> = []
 afterEach(() => {

@@ -10,9 +10,9 @@ import {
   StreamTruncatedError,
   UnexpectedContentTypeError,
   UserAbortError,
-} from './errors'
-import { emptyRunSnapshot, reduceRunEvent } from './run-snapshot'
-import { type AnyRunStreamEvent, createRunStream, type RunStream } from './run-stream'
+} from './errors.ts'
+import { emptyRunSnapshot, reduceRunEvent } from './run-snapshot.ts'
+import { type AnyRunStreamEvent, createRunStream, type RunStream } from './run-stream.ts'
 
 const utf8 = new TextEncoder()
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)))

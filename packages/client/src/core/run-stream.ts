@@ -1,6 +1,6 @@
 // A streamed run: typed events from an SSE response, folded into a RunSnapshot as they are consumed.
 // Checklist S5–S10, S14. Never re-POSTs and never cancels the run on the server: `abort()` only stops reading.
-import { isPlainObject } from './delta-merge'
+import { isPlainObject } from './delta-merge.ts'
 import {
   ApiError,
   OaiRunsError,
@@ -10,12 +10,12 @@ import {
   StreamParseError,
   UnexpectedContentTypeError,
   UserAbortError,
-} from './errors'
-import { createRunFold, emptyRunSnapshot, type RunSnapshot, type RunSnapshotWarning } from './run-snapshot'
-import { createHandlerDispatch, type RunStreamHandlers } from './run-stream-handlers'
-import { openSse, type SseSource } from './sse'
-import type { Run, RunStreamEvent, UnknownStreamEvent } from './types'
-import { isTerminalRunStatus, RUN_STREAM_EVENT_NAMES } from './types'
+} from './errors.ts'
+import { createRunFold, emptyRunSnapshot, type RunSnapshot, type RunSnapshotWarning } from './run-snapshot.ts'
+import { createHandlerDispatch, type RunStreamHandlers } from './run-stream-handlers.ts'
+import { openSse, type SseSource } from './sse.ts'
+import type { Run, RunStreamEvent, UnknownStreamEvent } from './types.ts'
+import { isTerminalRunStatus, RUN_STREAM_EVENT_NAMES } from './types.ts'
 
 /** Options of `createRunStream`. */
 export type RunStreamOptions = {

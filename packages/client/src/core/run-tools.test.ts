@@ -1,8 +1,8 @@
 // The opt-in tool loop (`client.runs.streamWithTools`) against the in-process server (issue 3, checklist F10).
 import { createRunsServer, demoAssistant, type FaultRule } from '@oai-runs/server'
 import { afterEach, describe, expect, test } from 'vitest'
-import { createClient } from './client'
-import { RunStreamTruncatedError, ToolCallError } from './errors'
+import { createClient } from './client.ts'
+import { RunStreamTruncatedError, ToolCallError } from './errors.ts'
 
 const servers: Array<ReturnType<typeof createRunsServer>> = []
 afterEach(() => {

@@ -1,13 +1,13 @@
 // The opt-in tool loop of issue 3: stream a run; at `requires_action` run the named handlers, submit every output
 // in one streamed request and go on, until the run ends. Handlers are an explicit map; a call that cannot be
 // answered throws `ToolCallError` before anything is sent (checklist F10). Never re-POSTs a create.
-import { OaiRunsError, ToolCallError, UserAbortError } from './errors'
-import { emptyRunSnapshot, type RunSnapshot } from './run-snapshot'
-import type { AnyRunStreamEvent, RunStream } from './run-stream'
-import { isStoppedRun } from './run-stream-handlers'
-import { toolOutput } from './tool-output'
-import type { StreamCallOptions } from './transport'
-import type { Run, RunToolCall, ToolOutput } from './types'
+import { OaiRunsError, ToolCallError, UserAbortError } from './errors.ts'
+import { emptyRunSnapshot, type RunSnapshot } from './run-snapshot.ts'
+import type { AnyRunStreamEvent, RunStream } from './run-stream.ts'
+import { isStoppedRun } from './run-stream-handlers.ts'
+import { toolOutput } from './tool-output.ts'
+import type { StreamCallOptions } from './transport.ts'
+import type { Run, RunToolCall, ToolOutput } from './types.ts'
 
 /** A client tool: gets the call's parsed JSON arguments and returns its output (a string, or any JSON value). */
 export type ToolHandlerFunction = (

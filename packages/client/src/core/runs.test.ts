@@ -1,7 +1,7 @@
 // client.runs / steps / threads / messages / assistants request shapes, streaming overloads, and checklist T8
 // (a lost create is never turned into a second run).
 import { describe, expect, expectTypeOf, test, vi } from 'vitest'
-import { type Client, createClientFromTransport } from './client'
+import { type Client, createClientFromTransport } from './client.ts'
 import {
   ActiveRunError,
   CannotCancelRunError,
@@ -10,10 +10,10 @@ import {
   RunExpiredError,
   UnexpectedContentTypeError,
   ValidationError,
-} from './errors'
-import type { RunStream } from './run-stream'
-import { createTransport } from './transport'
-import type { Run } from './types'
+} from './errors.ts'
+import type { RunStream } from './run-stream.ts'
+import { createTransport } from './transport.ts'
+import type { Run } from './types.ts'
 
 type Step = Response | Error
 type Call = { url: string; method: string; body: unknown }

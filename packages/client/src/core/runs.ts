@@ -6,11 +6,11 @@ import {
   CannotCancelRunError,
   RunExpiredError,
   RunNotAwaitingOutputsError,
-} from './errors'
-import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination'
-import { createRunPolling, type RunPolling } from './polling'
-import { createRunStream, type RunStream } from './run-stream'
-import { createToolLoop, type StreamWithToolsOptions, type ToolRunStream } from './run-tools'
+} from './errors.ts'
+import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination.ts'
+import { createRunPolling, type RunPolling } from './polling.ts'
+import { createRunStream, type RunStream } from './run-stream.ts'
+import { createToolLoop, type StreamWithToolsOptions, type ToolRunStream } from './run-tools.ts'
 import {
   type ApiResult,
   type CallOptions,
@@ -18,7 +18,7 @@ import {
   type RequestOptions,
   type StreamCallOptions,
   type Transport,
-} from './transport'
+} from './transport.ts'
 import type {
   CreateRunParams,
   CreateThreadAndRunParams,
@@ -27,9 +27,9 @@ import type {
   Run,
   SubmitToolOutputsParams,
   UpdateRunParams,
-} from './types'
-import { isActiveRunStatus } from './types'
-import { pathId, validateParams } from './validate'
+} from './types.ts'
+import { isActiveRunStatus } from './types.ts'
+import { pathId, validateParams } from './validate.ts'
 
 /** Identifies a thread. */
 export type ThreadIds = { threadId: string }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { createParser } from 'eventsource-parser'
 import { describe, expect, test } from 'vitest'
-import { StreamBufferLimitError, StreamIdleTimeoutError } from './errors'
-import { iterateSse, type SseMessage } from './sse'
+import { StreamBufferLimitError, StreamIdleTimeoutError } from './errors.ts'
+import { iterateSse, type SseMessage } from './sse.ts'
 
 const utf8 = new TextEncoder()
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url))

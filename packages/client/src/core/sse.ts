@@ -4,7 +4,7 @@
 // Our own line parser rather than eventsource-parser (house style names it a model): it hands each message to
 // the caller as (event, data, id) with no object per message, and costs a third of the bytes. Its behaviour is
 // checked against eventsource-parser on random streams in `sse.test.ts`.
-import { StreamBufferLimitError, StreamIdleTimeoutError } from './errors'
+import { StreamBufferLimitError, StreamIdleTimeoutError } from './errors.ts'
 
 /** One dispatched SSE message; `event` defaults to `message` as in the WHATWG spec. */
 export type SseMessage = { event: string; data: string; id?: string }

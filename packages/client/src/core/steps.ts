@@ -1,9 +1,9 @@
 // client.steps: list and retrieve the steps of a run, with `include[]` (file search result content).
-import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination'
-import type { RunIds } from './runs'
-import { type CallOptions, callFields, type Transport } from './transport'
-import type { ListParams, ListResponse, RunStep, RunStepInclude } from './types'
-import { pathId } from './validate'
+import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination.ts'
+import type { RunIds } from './runs.ts'
+import { type CallOptions, callFields, type Transport } from './transport.ts'
+import type { ListParams, ListResponse, RunStep, RunStepInclude } from './types.ts'
+import { pathId } from './validate.ts'
 
 /** Identifies a step of a run. */
 export type StepIds = RunIds & { stepId: string }

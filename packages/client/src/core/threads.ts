@@ -1,9 +1,9 @@
 // client.threads: create and retrieve the thread that runs work on.
-import { type ApiPromise, apiPromise } from './pagination'
-import type { ThreadIds } from './runs'
-import { type CallOptions, callFields, type Transport } from './transport'
-import type { CreateThreadParams, Thread } from './types'
-import { pathId, validateParams } from './validate'
+import { type ApiPromise, apiPromise } from './pagination.ts'
+import type { ThreadIds } from './runs.ts'
+import { type CallOptions, callFields, type Transport } from './transport.ts'
+import type { CreateThreadParams, Thread } from './types.ts'
+import { pathId, validateParams } from './validate.ts'
 
 /** The `client.threads` resource. */
 export type ThreadsResource = {

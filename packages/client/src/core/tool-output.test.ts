@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { ValidationError } from './errors'
-import { toolOutput } from './tool-output'
+import { ValidationError } from './errors.ts'
+import { toolOutput } from './tool-output.ts'
 
 describe('toolOutput', () => {
   test('keeps strings and stringifies other outputs as JSON', () => {

@@ -1,7 +1,7 @@
 // `toolOutput(toolCallId, output)`: one element of `tool_outputs`, the counterpart of openaiapi's
 // `oai_tool_output` (runs-api-contract.md §2.3).
-import { ValidationError } from './errors'
-import type { ToolOutput } from './types'
+import { ValidationError } from './errors.ts'
+import type { ToolOutput } from './types.ts'
 
 function stringify(output: unknown): string {
   if (output instanceof Error) {

@@ -14,8 +14,8 @@ import {
   RateLimitError,
   UnprocessableEntityError,
   UserAbortError,
-} from './errors'
-import { createTransport, defaultSleep, retryDelayMs, type Sleep, type TransportConfig } from './transport'
+} from './errors.ts'
+import { createTransport, defaultSleep, retryDelayMs, type Sleep, type TransportConfig } from './transport.ts'
 
 type Step = Response | Error | ((init: RequestInit) => Promise<Response>)
 

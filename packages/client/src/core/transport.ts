@@ -7,9 +7,9 @@ import {
   OaiRunsError,
   redactSecrets,
   UserAbortError,
-} from './errors'
-import type { RunSnapshot } from './run-snapshot'
-import type { RunStreamHandlers } from './run-stream-handlers'
+} from './errors.ts'
+import type { RunSnapshot } from './run-snapshot.ts'
+import type { RunStreamHandlers } from './run-stream-handlers.ts'
 
 /** Header values; `null` removes a default header (e.g. `{ Authorization: null }`), `undefined` is ignored. */
 export type HeadersInput = Record<string, string | null | undefined>

@@ -1,7 +1,7 @@
 // The spec's request rules, table-driven: each bad body names the field at fault.
 import { describe, expect, test } from 'vitest'
-import { ValidationError } from './errors'
-import { pathId, validateParams } from './validate'
+import { ValidationError } from './errors.ts'
+import { pathId, validateParams } from './validate.ts'
 
 const tools = (count: number) => Array.from({ length: count }, () => ({ type: 'code_interpreter' }))
 const metadata = (count: number) =>

@@ -1,6 +1,6 @@
 // Client-side request validation, only where the spec states a rule (runs-api-contract.md §2.3, §2.4, §2.8).
 // A failed rule throws ValidationError naming the field; responses are never validated (§2.11).
-import { ValidationError } from './errors'
+import { ValidationError } from './errors.ts'
 
 type Problem = string | { param: string; problem: string } | undefined
 type Check = (value: unknown, param: string) => Problem

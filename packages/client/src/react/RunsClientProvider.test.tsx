@@ -1,7 +1,7 @@
 import { renderHook } from '@testing-library/react'
 import { describe, expect, test, vi } from 'vitest'
-import { createClient } from '../core/index'
-import { RunsClientProvider, useRunsClient } from './RunsClientProvider'
+import { createClient } from '../core/index.ts'
+import { RunsClientProvider, useRunsClient } from './RunsClientProvider.tsx'
 
 describe('RunsClientProvider', () => {
   test('useRunsClient outside the provider says how to fix it', () => {

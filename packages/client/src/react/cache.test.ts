@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { singlePage, upsertPages } from './cache'
-import type { ListData } from './queries'
+import { singlePage, upsertPages } from './cache.ts'
+import type { ListData } from './queries.ts'
 
 type Item = { id: string; value: number; run_id?: string | null }
 

@@ -1,11 +1,11 @@
 // Writes into the cache entries the queries read: the run detail, and every loaded page of run, step and
 // message lists (checklist C5, C8). Unchanged entities keep their identity; nothing is ever duplicated.
 import type { QueryClient, QueryKey } from '@tanstack/react-query'
-import type { Message, Run, RunSnapshot, RunStep } from '../core/index'
-import { isTerminalRunStatus, listEntities } from '../core/index'
-import { runKeys } from './keys'
-import type { ListData, ListPage } from './queries'
-import type { RunsClient } from './runs-client'
+import type { Message, Run, RunSnapshot, RunStep } from '../core/index.ts'
+import { isTerminalRunStatus, listEntities } from '../core/index.ts'
+import { runKeys } from './keys.ts'
+import type { ListData, ListPage } from './queries.ts'
+import type { RunsClient } from './runs-client.ts'
 
 /** Writes a run into `useRun`'s entry; a run never goes back from a terminal status to a working one. */
 export function writeRun(queryClient: QueryClient, client: RunsClient, run: Run): void {

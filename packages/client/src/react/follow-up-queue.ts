@@ -2,8 +2,8 @@
 // run is active and sent one after another as each run ends. Every promise settles: once sent it settles as a
 // direct create does, else it rejects with the API error (the body kept in `unsent`) or with a
 // `QueuedRunDroppedError` (the body on the error), never left pending. The controller decides when to send.
-import type { CreateRunParams } from '../core/index'
-import { OaiRunsError } from '../core/index'
+import type { CreateRunParams } from '../core/index.ts'
+import { OaiRunsError } from '../core/index.ts'
 
 /** The body of `useRunStream().create` (the hook sets `stream` itself). */
 export type RunStreamCreateBody = Omit<CreateRunParams, 'stream'>

@@ -1,6 +1,6 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query'
 import { describe, expectTypeOf, test } from 'vitest'
-import type { Message, OaiRunsError, Run, RunStep } from '../core/index'
+import type { Message, OaiRunsError, Run, RunStep } from '../core/index.ts'
 import {
   type IfBusy,
   type ListPage,
@@ -19,7 +19,7 @@ import {
   useRunStream,
   useSubmitToolOutputs,
   useThreadMessages,
-} from './index'
+} from './index.ts'
 
 declare const client: RunsClient
 declare const queryClient: QueryClient

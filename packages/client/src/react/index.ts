@@ -8,25 +8,25 @@ export type {
   QueuedRunDropReason,
   RunStreamCreateBody,
   UnsentRun,
-} from './follow-up-queue'
-export { QueuedRunDroppedError } from './follow-up-queue'
+} from './follow-up-queue.ts'
+export { QueuedRunDroppedError } from './follow-up-queue.ts'
 // KEYS AND FACTORIES
-export { isHeld } from './holds'
-export type { KeyScope } from './keys'
-export { runKeys, runMutationKeys } from './keys'
+export { isHeld } from './holds.ts'
+export type { KeyScope } from './keys.ts'
+export { runKeys, runMutationKeys } from './keys.ts'
 export type {
   CreateRunVariables,
   CreateThreadAndRunVariables,
   ModifyRunVariables,
   OptimisticContext,
   SubmitToolOutputsVariables,
-} from './mutations'
-export { runMutations } from './mutations'
-export type { ListData, ListPage } from './queries'
-export { runQueries } from './queries'
+} from './mutations.ts'
+export { runMutations } from './mutations.ts'
+export type { ListData, ListPage } from './queries.ts'
+export { runQueries } from './queries.ts'
 // CLIENT
-export type { RunsClientProviderProps } from './RunsClientProvider'
-export { RunsClientProvider, useRunsClient } from './RunsClientProvider'
+export type { RunsClientProviderProps } from './RunsClientProvider.tsx'
+export { RunsClientProvider, useRunsClient } from './RunsClientProvider.tsx'
 // STREAMING
 export type {
   RunFinishReason,
@@ -35,28 +35,28 @@ export type {
   RunStreamConnection,
   RunStreamState,
   RunStreamStatus,
-} from './run-stream-state'
-export { StreamBusyError } from './run-stream-state'
-export type { RunsClient } from './runs-client'
+} from './run-stream-state.ts'
+export { StreamBusyError } from './run-stream-state.ts'
+export type { RunsClient } from './runs-client.ts'
 export type {
   ToolCallState,
   ToolCallStatus,
   ToolContext,
   ToolHandler,
   ToolOutputsInput,
-} from './tool-calls'
-export { ToolArgumentsError, ToolCallsError } from './tool-calls'
+} from './tool-calls.ts'
+export { ToolArgumentsError, ToolCallsError } from './tool-calls.ts'
 // MUTATIONS
-export { useCancelRun } from './useCancelRun'
-export { useCreateRun } from './useCreateRun'
-export { useCreateThreadAndRun } from './useCreateThreadAndRun'
-export { useModifyRun } from './useModifyRun'
+export { useCancelRun } from './useCancelRun.ts'
+export { useCreateRun } from './useCreateRun.ts'
+export { useCreateThreadAndRun } from './useCreateThreadAndRun.ts'
+export { useModifyRun } from './useModifyRun.ts'
 // QUERIES
-export { useRun } from './useRun'
-export { useRunStep } from './useRunStep'
-export { useRunSteps } from './useRunSteps'
-export type { RunStreamCreateOptions, UseRunStreamOptions } from './useRunStream'
-export { useRunStream } from './useRunStream'
-export { useRuns } from './useRuns'
-export { SubmitInFlightError, useSubmitToolOutputs } from './useSubmitToolOutputs'
-export { useThreadMessages } from './useThreadMessages'
+export { useRun } from './useRun.ts'
+export { useRunStep } from './useRunStep.ts'
+export { useRunSteps } from './useRunSteps.ts'
+export type { RunStreamCreateOptions, UseRunStreamOptions } from './useRunStream.ts'
+export { useRunStream } from './useRunStream.ts'
+export { useRuns } from './useRuns.ts'
+export { SubmitInFlightError, useSubmitToolOutputs } from './useSubmitToolOutputs.ts'
+export { useThreadMessages } from './useThreadMessages.ts'

@@ -8,7 +8,7 @@ import type {
   RunIds,
   StepIds,
   ThreadIds,
-} from '../core/index'
+} from '../core/index.ts'
 
 /** What scopes a key: a base URL, or a `RunsClient` (its `cacheScope`, which defaults to its base URL). */
 export type KeyScope = string | { readonly baseURL: string; readonly cacheScope?: string }

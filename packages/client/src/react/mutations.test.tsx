@@ -1,17 +1,22 @@
 import { act, waitFor } from '@testing-library/react'
 import { describe, expect, test } from 'vitest'
-import type { Run } from '../core/index'
-import { ActiveRunError } from '../core/index'
-import { runKeys } from './keys'
-import { runQueries } from './queries'
-import { createTestBackend, createTestQueryClient, createThread, renderHookWithClient } from './test-utils'
-import { useCancelRun } from './useCancelRun'
-import { useCreateRun } from './useCreateRun'
-import { useCreateThreadAndRun } from './useCreateThreadAndRun'
-import { useModifyRun } from './useModifyRun'
-import { useRun } from './useRun'
-import { useRuns } from './useRuns'
-import { SubmitInFlightError, useSubmitToolOutputs } from './useSubmitToolOutputs'
+import type { Run } from '../core/index.ts'
+import { ActiveRunError } from '../core/index.ts'
+import { runKeys } from './keys.ts'
+import { runQueries } from './queries.ts'
+import {
+  createTestBackend,
+  createTestQueryClient,
+  createThread,
+  renderHookWithClient,
+} from './test-utils.tsx'
+import { useCancelRun } from './useCancelRun.ts'
+import { useCreateRun } from './useCreateRun.ts'
+import { useCreateThreadAndRun } from './useCreateThreadAndRun.ts'
+import { useModifyRun } from './useModifyRun.ts'
+import { useRun } from './useRun.ts'
+import { useRuns } from './useRuns.ts'
+import { SubmitInFlightError, useSubmitToolOutputs } from './useSubmitToolOutputs.ts'
 
 const WEATHER_AND_TIME = '/tool get_weather {"city":"Paris"}\n/tool get_time {"city":"Paris"}'
 

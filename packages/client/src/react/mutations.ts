@@ -10,12 +10,12 @@ import type {
   RunIds,
   SubmitToolOutputsParams,
   ThreadIds,
-} from '../core/index'
-import { CannotCancelRunError, isTerminalRunStatus } from '../core/index'
-import { writeRun } from './cache'
-import { holdQueries } from './holds'
-import { runKeys, runMutationKeys } from './keys'
-import type { RunsClient } from './runs-client'
+} from '../core/index.ts'
+import { CannotCancelRunError, isTerminalRunStatus } from '../core/index.ts'
+import { writeRun } from './cache.ts'
+import { holdQueries } from './holds.ts'
+import { runKeys, runMutationKeys } from './keys.ts'
+import type { RunsClient } from './runs-client.ts'
 
 /** Variables of a run create: the thread and the request body (never streamed; see `useRunStream`). */
 export type CreateRunVariables = ThreadIds & { body: Omit<CreateRunParams, 'stream'> }

@@ -1,9 +1,9 @@
 import { QueryClient } from '@tanstack/react-query'
 import { waitFor } from '@testing-library/react'
 import { describe, expect, test, vi } from 'vitest'
-import { createClient } from '../core/index'
-import { runKeys } from './keys'
-import { runQueries } from './queries'
+import { createClient } from '../core/index.ts'
+import { runKeys } from './keys.ts'
+import { runQueries } from './queries.ts'
 import {
   BASE_URL,
   createTestBackend,
@@ -11,12 +11,12 @@ import {
   createThread,
   renderHookWithClient,
   textOf,
-} from './test-utils'
-import { useRun } from './useRun'
-import { useRunStep } from './useRunStep'
-import { useRunSteps } from './useRunSteps'
-import { useRuns } from './useRuns'
-import { useThreadMessages } from './useThreadMessages'
+} from './test-utils.tsx'
+import { useRun } from './useRun.ts'
+import { useRunStep } from './useRunStep.ts'
+import { useRunSteps } from './useRunSteps.ts'
+import { useRuns } from './useRuns.ts'
+import { useThreadMessages } from './useThreadMessages.ts'
 
 describe('keys', () => {
   test('two backends never share a cache key for the same ids', () => {

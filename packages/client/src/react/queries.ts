@@ -15,11 +15,11 @@ import type {
   RunStep,
   StepIds,
   ThreadIds,
-} from '../core/index'
-import { isActiveRunStatus, isTerminalRunStatus, pollDelayMs } from '../core/index'
-import { heldStaleTime, isHeld } from './holds'
-import { runKeys } from './keys'
-import type { RunsClient } from './runs-client'
+} from '../core/index.ts'
+import { isActiveRunStatus, isTerminalRunStatus, pollDelayMs } from '../core/index.ts'
+import { heldStaleTime, isHeld } from './holds.ts'
+import { runKeys } from './keys.ts'
+import type { RunsClient } from './runs-client.ts'
 
 /** One page of a list as cached: the wire fields only (no methods), so it dehydrates for SSR. */
 export type ListPage<T> = ListResponse<T>

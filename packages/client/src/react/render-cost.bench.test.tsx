@@ -5,9 +5,9 @@
 import { act, waitFor } from '@testing-library/react'
 import { Profiler } from 'react'
 import { afterEach, expect, test, vi } from 'vitest'
-import { createTestBackend, createTestQueryClient, createThread, renderWithClient } from './test-utils'
-import { useRunStream } from './useRunStream'
-import { useThreadMessages } from './useThreadMessages'
+import { createTestBackend, createTestQueryClient, createThread, renderWithClient } from './test-utils.tsx'
+import { useRunStream } from './useRunStream.ts'
+import { useThreadMessages } from './useThreadMessages.ts'
 
 const DELTAS = 5000
 const FRAME_MS = 16

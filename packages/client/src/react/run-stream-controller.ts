@@ -19,7 +19,7 @@ import type {
   RunStream,
   StreamCallOptions,
   ToolOutput,
-} from '../core/index'
+} from '../core/index.ts'
 import {
   ActiveRunError,
   emptyRunSnapshot,
@@ -29,8 +29,15 @@ import {
   StreamIdleTimeoutError,
   StreamTruncatedError,
   ValidationError,
-} from '../core/index'
-import { removeFromLists, upsertLists, writeFinalLists, writeMessages, writeRun, writeSteps } from './cache'
+} from '../core/index.ts'
+import {
+  removeFromLists,
+  upsertLists,
+  writeFinalLists,
+  writeMessages,
+  writeRun,
+  writeSteps,
+} from './cache.ts'
 import {
   createFollowUpQueue,
   type FollowUp,
@@ -38,12 +45,12 @@ import {
   type QueuedRun,
   type QueuedRunDropReason,
   type RunStreamCreateBody,
-} from './follow-up-queue'
-import { createFrameScheduler } from './frame-scheduler'
-import { holdQueries } from './holds'
-import { runKeys } from './keys'
-import { cancelRunMutation } from './mutations'
-import { runQuery } from './queries'
+} from './follow-up-queue.ts'
+import { createFrameScheduler } from './frame-scheduler.ts'
+import { holdQueries } from './holds.ts'
+import { runKeys } from './keys.ts'
+import { cancelRunMutation } from './mutations.ts'
+import { runQuery } from './queries.ts'
 import {
   activeRunKey,
   changed,
@@ -58,15 +65,15 @@ import {
   StreamBusyError,
   storageOf,
   viewOf,
-} from './run-stream-state'
-import type { RunsClient } from './runs-client'
+} from './run-stream-state.ts'
+import type { RunsClient } from './runs-client.ts'
 import {
   collectOutputs,
   failedCalls,
   initialToolCalls,
   type ToolCallState,
   type ToolOutputsInput,
-} from './tool-calls'
+} from './tool-calls.ts'
 
 /** The controller of one `useRunStream`. */
 export type RunStreamController = ReturnType<typeof createRunStreamController>

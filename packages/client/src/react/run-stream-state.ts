@@ -8,10 +8,10 @@ import type {
   RunStream,
   RunToolCall,
   TerminalRunStatus,
-} from '../core/index'
-import { emptyRunSnapshot, isTerminalRunStatus, OaiRunsError } from '../core/index'
-import type { FollowUp, IfBusy, QueuedRun, UnsentRun } from './follow-up-queue'
-import type { ToolCallState, ToolHandler } from './tool-calls'
+} from '../core/index.ts'
+import { emptyRunSnapshot, isTerminalRunStatus, OaiRunsError } from '../core/index.ts'
+import type { FollowUp, IfBusy, QueuedRun, UnsentRun } from './follow-up-queue.ts'
+import type { ToolCallState, ToolHandler } from './tool-calls.ts'
 
 /** Where a `useRunStream` stands; the run's own status is `runStatus`. */
 export type RunStreamStatus = 'idle' | 'streaming' | 'requires_action' | 'done' | 'error'

@@ -13,18 +13,18 @@ import { render, screen } from '@testing-library/react'
 import { Component, type ReactNode, Suspense } from 'react'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, test, vi } from 'vitest'
-import { type Client, createClient, type RunIds } from '../core/index'
-import { runQueries } from './queries'
-import { RunsClientProvider } from './RunsClientProvider'
+import { type Client, createClient, type RunIds } from '../core/index.ts'
+import { runQueries } from './queries.ts'
+import { RunsClientProvider } from './RunsClientProvider.tsx'
 import {
   createTestBackend,
   createTestQueryClient,
   renderWithClient,
   type TestBackend,
   textOf,
-} from './test-utils'
-import { useRun } from './useRun'
-import { useThreadMessages } from './useThreadMessages'
+} from './test-utils.tsx'
+import { useRun } from './useRun.ts'
+import { useThreadMessages } from './useThreadMessages.ts'
 
 const BROWSER_BASE = '/api/runs'
 

@@ -4,9 +4,9 @@ import { createRunsServer, demoAssistant, type RunsServer, type RunsServerOption
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { type RenderResult, render, renderHook } from '@testing-library/react'
 import type { ReactNode } from 'react'
-import { createClient } from '../core/index'
-import { RunsClientProvider } from './RunsClientProvider'
-import type { RunsClient } from './runs-client'
+import { createClient } from '../core/index.ts'
+import { RunsClientProvider } from './RunsClientProvider.tsx'
+import type { RunsClient } from './runs-client.ts'
 
 /** The base URL of the test client. */
 export const BASE_URL = 'http://runs.test/v1'

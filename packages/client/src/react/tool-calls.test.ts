@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import type { RunToolCall } from '../core/index'
-import { ValidationError } from '../core/index'
-import { collectOutputs, initialToolCalls, parseArguments, ToolArgumentsError } from './tool-calls'
+import type { RunToolCall } from '../core/index.ts'
+import { ValidationError } from '../core/index.ts'
+import { collectOutputs, initialToolCalls, parseArguments, ToolArgumentsError } from './tool-calls.ts'
 
 const call = (id: string, name: string, args: string): RunToolCall => ({
   id,

@@ -1,8 +1,8 @@
 'use client'
 import { useMutation } from '@tanstack/react-query'
-import type { ThreadIds } from '../core/index'
-import { runMutations } from './mutations'
-import { useRunsClient } from './RunsClientProvider'
+import type { ThreadIds } from '../core/index.ts'
+import { runMutations } from './mutations.ts'
+import { useRunsClient } from './RunsClientProvider.tsx'
 
 /**
  * Starts a run on a thread (no stream; use `useRunStream` to stream it) and writes it into `useRun`'s cache; with

@@ -1,7 +1,7 @@
 'use client'
 import { useMutation } from '@tanstack/react-query'
-import { runMutations } from './mutations'
-import { useRunsClient } from './RunsClientProvider'
+import { runMutations } from './mutations.ts'
+import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Creates a thread and starts a run on it (no stream) and writes the run into `useRun`'s cache. */
 export function useCreateThreadAndRun() {

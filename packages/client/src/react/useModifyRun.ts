@@ -1,7 +1,7 @@
 'use client'
 import { useMutation } from '@tanstack/react-query'
-import { runMutations } from './mutations'
-import { useRunsClient } from './RunsClientProvider'
+import { runMutations } from './mutations.ts'
+import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Replaces a run's metadata optimistically, rolling back if the request fails. */
 export function useModifyRun() {

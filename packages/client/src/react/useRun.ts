@@ -1,8 +1,8 @@
 'use client'
 import { useQuery } from '@tanstack/react-query'
-import type { RunIds } from '../core/index'
-import { runQueries } from './queries'
-import { useRunsClient } from './RunsClientProvider'
+import type { RunIds } from '../core/index.ts'
+import { runQueries } from './queries.ts'
+import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Reads one run and polls it while it works (stops at `requires_action` or a terminal status; C7 backs off). */
 export function useRun(ids: RunIds) {

@@ -1,8 +1,8 @@
 'use client'
 import { useQuery } from '@tanstack/react-query'
-import type { RetrieveStepQuery, StepIds } from '../core/index'
-import { runQueries } from './queries'
-import { useRunsClient } from './RunsClientProvider'
+import type { RetrieveStepQuery, StepIds } from '../core/index.ts'
+import { runQueries } from './queries.ts'
+import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Reads one step of a run; `include` asks for file search result content. */
 export function useRunStep(ids: StepIds, query?: RetrieveStepQuery) {

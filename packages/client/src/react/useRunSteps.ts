@@ -1,8 +1,8 @@
 'use client'
 import { useInfiniteQuery } from '@tanstack/react-query'
-import type { ListStepsQuery, RunIds } from '../core/index'
-import { runQueries } from './queries'
-import { useRunsClient } from './RunsClientProvider'
+import type { ListStepsQuery, RunIds } from '../core/index.ts'
+import { runQueries } from './queries.ts'
+import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Pages through the steps of a run (with `include[]`); a live `useRunStream` fills the same cache entry. */
 export function useRunSteps(ids: RunIds, query?: Omit<ListStepsQuery, 'before'>) {

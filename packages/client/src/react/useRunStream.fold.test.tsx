@@ -2,14 +2,19 @@
 // that snapshot, instead of folding every event a second time. Counts every fold of the core, through the hook.
 import { act, waitFor } from '@testing-library/react'
 import { expect, test, vi } from 'vitest'
-import type { AnyRunStreamEvent } from '../core/index'
-import { createTestBackend, createTestQueryClient, createThread, renderHookWithClient } from './test-utils'
-import { useRunStream } from './useRunStream'
+import type { AnyRunStreamEvent } from '../core/index.ts'
+import {
+  createTestBackend,
+  createTestQueryClient,
+  createThread,
+  renderHookWithClient,
+} from './test-utils.tsx'
+import { useRunStream } from './useRunStream.ts'
 
 const folds = vi.hoisted(() => ({ count: 0 }))
 
-vi.mock('../core/run-snapshot', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../core/run-snapshot')>()
+vi.mock('../core/run-snapshot.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../core/run-snapshot.ts')>()
   return {
     ...actual,
     reduceRunEvent: (...args: Parameters<typeof actual.reduceRunEvent>) => {

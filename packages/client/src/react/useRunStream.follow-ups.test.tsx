@@ -3,17 +3,17 @@
 // ones with the API error and keep their body. The in-process server is the network; the hooks are real.
 import { act, waitFor } from '@testing-library/react'
 import { describe, expect, test, vi } from 'vitest'
-import { InternalServerError, type Run } from '../core/index'
-import { QueuedRunDroppedError } from './follow-up-queue'
-import { StreamBusyError } from './run-stream-state'
+import { InternalServerError, type Run } from '../core/index.ts'
+import { QueuedRunDroppedError } from './follow-up-queue.ts'
+import { StreamBusyError } from './run-stream-state.ts'
 import {
   createTestBackend,
   createTestQueryClient,
   createThread,
   renderHookWithClient,
   textOf,
-} from './test-utils'
-import { type UseRunStreamOptions, useRunStream } from './useRunStream'
+} from './test-utils.tsx'
+import { type UseRunStreamOptions, useRunStream } from './useRunStream.ts'
 
 type Backend = ReturnType<typeof createTestBackend>
 

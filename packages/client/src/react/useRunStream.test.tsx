@@ -2,13 +2,13 @@ import { createManualClock } from '@oai-runs/server'
 import { focusManager } from '@tanstack/react-query'
 import { act, renderHook, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import type { Message, Run, RunStep } from '../core/index'
-import { RunExpiredError, ToolOutputsMismatchError } from '../core/index'
-import { isHeld } from './holds'
-import { runKeys } from './keys'
-import type { ListData } from './queries'
-import { runQueries } from './queries'
-import { activeRunKey, type RunStorage, StreamBusyError } from './run-stream-state'
+import type { Message, Run, RunStep } from '../core/index.ts'
+import { RunExpiredError, ToolOutputsMismatchError } from '../core/index.ts'
+import { isHeld } from './holds.ts'
+import { runKeys } from './keys.ts'
+import type { ListData } from './queries.ts'
+import { runQueries } from './queries.ts'
+import { activeRunKey, type RunStorage, StreamBusyError } from './run-stream-state.ts'
 import {
   BASE_URL,
   createTestBackend,
@@ -18,12 +18,12 @@ import {
   renderHookWithClient,
   renderWithClient,
   textOf,
-} from './test-utils'
-import { ToolCallsError } from './tool-calls'
-import { useRun } from './useRun'
-import { useRunSteps } from './useRunSteps'
-import { type UseRunStreamOptions, useRunStream } from './useRunStream'
-import { useThreadMessages } from './useThreadMessages'
+} from './test-utils.tsx'
+import { ToolCallsError } from './tool-calls.ts'
+import { useRun } from './useRun.ts'
+import { useRunSteps } from './useRunSteps.ts'
+import { type UseRunStreamOptions, useRunStream } from './useRunStream.ts'
+import { useThreadMessages } from './useThreadMessages.ts'
 
 const WEATHER_AND_TIME = '/tool get_weather {"city":"Paris"}\n/tool get_time {"city":"Paris"}'
 

@@ -1,12 +1,12 @@
 'use client'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
-import type { RunIds } from '../core/index'
-import { isActiveRunStatus } from '../core/index'
-import type { IfBusy, RunStreamCreateBody } from './follow-up-queue'
-import { useRunsClient } from './RunsClientProvider'
-import { createRunStreamController } from './run-stream-controller'
-import type { RunStreamConfig } from './run-stream-state'
+import type { RunIds } from '../core/index.ts'
+import { isActiveRunStatus } from '../core/index.ts'
+import type { IfBusy, RunStreamCreateBody } from './follow-up-queue.ts'
+import { useRunsClient } from './RunsClientProvider.tsx'
+import { createRunStreamController } from './run-stream-controller.ts'
+import type { RunStreamConfig } from './run-stream-state.ts'
 
 /** Options of one `useRunStream().create` call: its thread (else the hook's) and what to do while a run is active. */
 export type RunStreamCreateOptions = {

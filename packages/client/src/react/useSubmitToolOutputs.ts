@@ -1,9 +1,9 @@
 'use client'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useCallback } from 'react'
-import { OaiRunsError } from '../core/index'
-import { runMutations, type SubmitToolOutputsVariables } from './mutations'
-import { useRunsClient } from './RunsClientProvider'
+import { OaiRunsError } from '../core/index.ts'
+import { runMutations, type SubmitToolOutputsVariables } from './mutations.ts'
+import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Thrown by `mutateAsync` (and ignored by `mutate`) when the same run's outputs are already being submitted. */
 export class SubmitInFlightError extends OaiRunsError {

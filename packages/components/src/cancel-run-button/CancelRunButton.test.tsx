@@ -2,7 +2,7 @@ import { CannotCancelRunError } from '@oai-runs/client'
 import { act, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { expect, test, vi } from 'vitest'
-import { CancelRunButton } from './CancelRunButton'
+import { CancelRunButton } from './CancelRunButton.tsx'
 
 function deferred() {
   let resolve!: () => void

@@ -3,8 +3,8 @@
 // says `cancelled`; a run that already ended is a no-op (F11); other failures roll back with an error.
 import type { RunStatus } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef, useState } from 'react'
-import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive'
-import { isActiveStatus } from '../internal/status'
+import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
+import { isActiveStatus } from '../internal/status.ts'
 
 /** What the button shows. */
 export type CancelRunButtonState = 'idle' | 'cancelling' | 'cancelled' | 'unavailable'

@@ -3,10 +3,10 @@ export type {
   CancelRunButtonProps,
   CancelRunButtonState,
   CancelRunButtonStatusProps,
-} from './CancelRunButton'
+} from './CancelRunButton.tsx'
 export {
   CancelRunButton,
   CancelRunButtonButton,
   CancelRunButtonStatus,
   cancelButtonState,
-} from './CancelRunButton'
+} from './CancelRunButton.tsx'

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test } from 'vitest'
-import { disposeBackends, setupBackend } from '../test/backend'
+import { disposeBackends, setupBackend } from '../test/backend.tsx'
 import {
   ConnectedCancelRunButton,
   ConnectedMessageContent,
@@ -10,7 +10,7 @@ import {
   ConnectedRunStatusBadge,
   ConnectedRunStep,
   ConnectedRunStepList,
-} from './connected'
+} from './connected.tsx'
 
 // A real backend per test (see setupBackend).
 function setup(options: { tokenDelayMs?: number; cancelDelayMs?: number } = {}) {

@@ -14,16 +14,16 @@ import {
   useThreadMessages,
 } from '@oai-runs/client/react'
 import { forwardRef, useEffect, useMemo, useRef } from 'react'
-import { CancelRunButton, type CancelRunButtonProps } from '../cancel-run-button/CancelRunButton'
-import { MessageContent, type MessageContentProps } from '../message-content/MessageContent'
-import { RunList, type RunListProps } from '../run-list/RunList'
-import { RunMetadataEditor, type RunMetadataEditorProps } from '../run-metadata-editor/RunMetadataEditor'
-import { RunStatusBadge, type RunStatusBadgeProps } from '../run-status-badge/RunStatusBadge'
-import { RunStep, type RunStepProps } from '../run-step-list/RunStep'
-import { RunStepList, type RunStepListProps } from '../run-step-list/RunStepList'
-import { RunTimeline, type RunTimelineProps } from '../run-timeline/RunTimeline'
-import { RunViewer, type RunViewerProps } from '../run-viewer/RunViewer'
-import { ToolOutputForm, type ToolOutputFormProps } from '../tool-output-form/ToolOutputForm'
+import { CancelRunButton, type CancelRunButtonProps } from '../cancel-run-button/CancelRunButton.tsx'
+import { MessageContent, type MessageContentProps } from '../message-content/MessageContent.tsx'
+import { RunList, type RunListProps } from '../run-list/RunList.tsx'
+import { RunMetadataEditor, type RunMetadataEditorProps } from '../run-metadata-editor/RunMetadataEditor.tsx'
+import { RunStatusBadge, type RunStatusBadgeProps } from '../run-status-badge/RunStatusBadge.tsx'
+import { RunStep, type RunStepProps } from '../run-step-list/RunStep.tsx'
+import { RunStepList, type RunStepListProps } from '../run-step-list/RunStepList.tsx'
+import { RunTimeline, type RunTimelineProps } from '../run-timeline/RunTimeline.tsx'
+import { RunViewer, type RunViewerProps } from '../run-viewer/RunViewer.tsx'
+import { ToolOutputForm, type ToolOutputFormProps } from '../tool-output-form/ToolOutputForm.tsx'
 
 function flatten<T>(data: { pages: Array<{ data: T[] }> } | undefined): T[] {
   return data?.pages.flatMap((page) => page.data) ?? []

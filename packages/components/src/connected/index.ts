@@ -10,7 +10,7 @@ export type {
   ConnectedRunTimelineProps,
   ConnectedRunViewerProps,
   ConnectedToolOutputFormProps,
-} from './connected'
+} from './connected.tsx'
 export {
   ConnectedCancelRunButton,
   ConnectedMessageContent,
@@ -22,4 +22,4 @@ export {
   ConnectedRunTimeline,
   ConnectedRunViewer,
   ConnectedToolOutputForm,
-} from './connected'
+} from './connected.tsx'

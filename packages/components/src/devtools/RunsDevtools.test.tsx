@@ -4,8 +4,8 @@ import type { QueryClient } from '@tanstack/react-query'
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
-import { disposeBackends, setupBackend } from '../test/backend'
-import { RunsDevtools } from './index'
+import { disposeBackends, setupBackend } from '../test/backend.tsx'
+import { RunsDevtools } from './index.ts'
 
 const BASE_URL = 'http://runs.test/v1'
 
@@ -370,7 +370,7 @@ test('other queries are ignored, and odd oai-runs entries do not break it', asyn
 })
 
 test('the README example runs: a streamed run shows up completed in the open panel', async () => {
-  const { App } = await import('./readme-example')
+  const { App } = await import('./readme-example.tsx')
   const user = userEvent.setup()
   render(<App />)
   await user.click(screen.getByRole('button', { name: 'Say hello' }))

@@ -15,11 +15,11 @@ import {
   useRef,
   useState,
 } from 'react'
-import { clockTime, isoTime } from '../internal/format'
-import type { MessageContentOptions } from '../message-content/MessageContent'
-import { RunListTrigger } from '../run-list/RunList'
-import { RunStatusBadge } from '../run-status-badge/RunStatusBadge'
-import { RunTimeline } from '../run-timeline/RunTimeline'
+import { clockTime, isoTime } from '../internal/format.ts'
+import type { MessageContentOptions } from '../message-content/MessageContent.tsx'
+import { RunListTrigger } from '../run-list/RunList.tsx'
+import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
+import { RunTimeline } from '../run-timeline/RunTimeline.tsx'
 import {
   type CachedRun,
   type CacheSnapshot,
@@ -29,7 +29,7 @@ import {
   mutationLogEntry,
   queryLogEntry,
   runContents,
-} from './cache-model'
+} from './cache-model.ts'
 
 /** Props of `RunsDevtools`. */
 export type RunsDevtoolsProps = {

@@ -1,7 +1,7 @@
 // The "load more" button of the infinite lists (RunList, RunStepList): `aria-disabled` (still focusable) while
 // loading, clicks ignored meanwhile, and a default label per list.
 import type { Ref } from 'react'
-import { Primitive, type PrimitiveProps } from './primitive'
+import { Primitive, type PrimitiveProps } from './primitive.tsx'
 
 /** Props of a list's `LoadMore` part. */
 export type LoadMoreProps = PrimitiveProps<'button'> & { loading?: boolean | undefined }

@@ -2,9 +2,9 @@ import type { Annotation, MessageContent as MessageContentPart } from '@oai-runs
 import { render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { expect, test, vi } from 'vitest'
-import { MessageContent } from './MessageContent'
-import { parseMarkdown } from './markdown'
-import { splitContentOptions } from './options'
+import { MessageContent } from './MessageContent.tsx'
+import { parseMarkdown } from './markdown.ts'
+import { splitContentOptions } from './options.ts'
 
 function text(value: string, annotations: Annotation[] = []): MessageContentPart[] {
   return [{ type: 'text', text: { value, annotations } }]

@@ -21,14 +21,14 @@ import {
   useRef,
   useState,
 } from 'react'
-import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive'
-import { placeAnnotations } from './annotations'
-import { parseMarkdown } from './markdown'
-import { type MessageContentOptions, splitContentOptions, useStableContentOptions } from './options'
-import { RemoteImage } from './RemoteImage'
-import { blocksText, type RenderContext, renderBlocks, safeResolvedUrl } from './render'
+import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
+import { placeAnnotations } from './annotations.ts'
+import { parseMarkdown } from './markdown.ts'
+import { type MessageContentOptions, splitContentOptions, useStableContentOptions } from './options.ts'
+import { RemoteImage } from './RemoteImage.tsx'
+import { blocksText, type RenderContext, renderBlocks, safeResolvedUrl } from './render.tsx'
 
-export type { MessageContentOptions } from './options'
+export type { MessageContentOptions } from './options.ts'
 
 /** The status of the message being shown: `in_progress` while it streams. */
 export type MessageContentStatus = Message['status']

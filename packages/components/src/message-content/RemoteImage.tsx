@@ -1,6 +1,6 @@
 'use client'
 import { useState } from 'react'
-import { imagePolicy } from './safe-url'
+import { imagePolicy } from './safe-url.ts'
 
 /** Props of `RemoteImage`. */
 export type RemoteImageProps = { src: string; alt: string; allowedOrigins?: readonly string[] | undefined }

@@ -1,6 +1,6 @@
 // Places file_citation / file_path annotations into the text as private-use placeholders (R6).
 import type { Annotation } from '@oai-runs/client'
-import { ANNOTATION_CLOSE, ANNOTATION_OPEN } from './markdown'
+import { ANNOTATION_CLOSE, ANNOTATION_OPEN } from './markdown.ts'
 
 const PLACEHOLDER_CHARS = new RegExp(`[${ANNOTATION_OPEN}${ANNOTATION_CLOSE}]`, 'g')
 

@@ -8,7 +8,7 @@ export type {
   MessageContentRootProps,
   MessageContentStatus,
   MessageContentTextProps,
-} from './MessageContent'
+} from './MessageContent.tsx'
 export {
   MessageContent,
   MessageContentAnnouncer,
@@ -17,8 +17,8 @@ export {
   MessageContentRefusal,
   MessageContentRoot,
   MessageContentText,
-} from './MessageContent'
-export type { BlockNode, InlineNode, ParseOptions } from './markdown'
-export { parseMarkdown } from './markdown'
-export type { ImagePolicy } from './safe-url'
-export { imagePolicy, safeLinkHref } from './safe-url'
+} from './MessageContent.tsx'
+export type { BlockNode, InlineNode, ParseOptions } from './markdown.ts'
+export { parseMarkdown } from './markdown.ts'
+export type { ImagePolicy } from './safe-url.ts'
+export { imagePolicy, safeLinkHref } from './safe-url.ts'

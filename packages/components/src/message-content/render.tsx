@@ -2,10 +2,10 @@
 // AST → React elements. Text is always a React text child, so nothing the model writes becomes markup (R2).
 import type { Annotation } from '@oai-runs/client'
 import type { ReactNode } from 'react'
-import { type BlockNode, type InlineNode, inlineText } from './markdown'
-import type { MessageContentOptions } from './options'
-import { RemoteImage } from './RemoteImage'
-import { safeLinkHref } from './safe-url'
+import { type BlockNode, type InlineNode, inlineText } from './markdown.ts'
+import type { MessageContentOptions } from './options.ts'
+import { RemoteImage } from './RemoteImage.tsx'
+import { safeLinkHref } from './safe-url.ts'
 
 /** What the renderer needs besides the AST: the message's content options plus per-part state. */
 export type RenderContext = MessageContentOptions & {

@@ -1,8 +1,8 @@
 import { render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { expect, test, vi } from 'vitest'
-import { run, T0 } from '../test/fixtures'
-import { RunList } from './RunList'
+import { run, T0 } from '../test/fixtures.ts'
+import { RunList } from './RunList.tsx'
 
 test('lists runs, marks the selected one and selects on click', async () => {
   const user = userEvent.setup()

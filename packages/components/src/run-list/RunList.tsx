@@ -2,10 +2,10 @@
 // RunList: a thread's runs (newest first), each selectable, with "load more" for infinite paging.
 import type { Run } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef } from 'react'
-import { clockTime, isoTime } from '../internal/format'
-import { LoadMoreButton, type LoadMoreProps } from '../internal/load-more'
-import { Primitive, type PrimitiveProps } from '../internal/primitive'
-import { RunStatusBadge } from '../run-status-badge/RunStatusBadge'
+import { clockTime, isoTime } from '../internal/format.ts'
+import { LoadMoreButton, type LoadMoreProps } from '../internal/load-more.tsx'
+import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
+import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
 
 /** Props of `RunList.Root`. */
 export type RunListRootProps = PrimitiveProps<'nav'>

@@ -5,5 +5,12 @@ export type {
   RunListProps,
   RunListRootProps,
   RunListTriggerProps,
-} from './RunList'
-export { RunList, RunListItem, RunListList, RunListLoadMore, RunListRoot, RunListTrigger } from './RunList'
+} from './RunList.tsx'
+export {
+  RunList,
+  RunListItem,
+  RunListList,
+  RunListLoadMore,
+  RunListRoot,
+  RunListTrigger,
+} from './RunList.tsx'

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { expect, test, vi } from 'vitest'
-import { RunMetadataEditor } from './RunMetadataEditor'
+import { RunMetadataEditor } from './RunMetadataEditor.tsx'
 
 test('edits, adds and removes pairs, then saves the metadata', async () => {
   const user = userEvent.setup()

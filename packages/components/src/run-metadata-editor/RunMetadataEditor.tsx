@@ -2,9 +2,9 @@
 // RunMetadataEditor: edits a run's metadata within the spec's limits and saves it (modify run).
 import type { Metadata } from '@oai-runs/client'
 import { createContext, forwardRef, useContext, useId, useRef, useState } from 'react'
-import { Primitive, type PrimitiveProps } from '../internal/primitive'
-import { useControllableState } from '../internal/use-controllable-state'
-import { fromPairs, METADATA_LIMITS, type MetadataPair, toPairs, validatePairs } from './metadata'
+import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
+import { useControllableState } from '../internal/use-controllable-state.ts'
+import { fromPairs, METADATA_LIMITS, type MetadataPair, toPairs, validatePairs } from './metadata.ts'
 
 type EditorContextValue = {
   id: string

@@ -1,5 +1,5 @@
-export type { MetadataPair } from './metadata'
-export { fromPairs, METADATA_LIMITS, toPairs, validatePairs } from './metadata'
+export type { MetadataPair } from './metadata.ts'
+export { fromPairs, METADATA_LIMITS, toPairs, validatePairs } from './metadata.ts'
 export type {
   RunMetadataEditorAddProps,
   RunMetadataEditorMessageProps,
@@ -7,7 +7,7 @@ export type {
   RunMetadataEditorRootProps,
   RunMetadataEditorRowProps,
   RunMetadataEditorSaveProps,
-} from './RunMetadataEditor'
+} from './RunMetadataEditor.tsx'
 export {
   RunMetadataEditor,
   RunMetadataEditorAdd,
@@ -15,4 +15,4 @@ export {
   RunMetadataEditorRoot,
   RunMetadataEditorRow,
   RunMetadataEditorSave,
-} from './RunMetadataEditor'
+} from './RunMetadataEditor.tsx'

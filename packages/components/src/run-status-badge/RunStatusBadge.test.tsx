@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react'
 import { createRef } from 'react'
 import { expect, test } from 'vitest'
-import { RunStatusBadge } from './RunStatusBadge'
+import { RunStatusBadge } from './RunStatusBadge.tsx'
 
 test('shows a human label and exposes the raw status as data-state', () => {
   render(<RunStatusBadge status="requires_action" data-testid="badge" />)

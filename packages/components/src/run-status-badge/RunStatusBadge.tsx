@@ -1,8 +1,8 @@
 // RunStatusBadge: a run (or step) status as text plus a decorative indicator; unknown statuses shown raw.
 import type { RunStatus } from '@oai-runs/client'
 import { forwardRef } from 'react'
-import { statusLabel } from '../internal/format'
-import { Primitive, type PrimitiveProps } from '../internal/primitive'
+import { statusLabel } from '../internal/format.ts'
+import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
 
 /** Props of `RunStatusBadge.Root`. */
 export type RunStatusBadgeRootProps = PrimitiveProps<'span'> & {

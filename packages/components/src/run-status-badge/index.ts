@@ -3,10 +3,10 @@ export type {
   RunStatusBadgeLabelProps,
   RunStatusBadgeProps,
   RunStatusBadgeRootProps,
-} from './RunStatusBadge'
+} from './RunStatusBadge.tsx'
 export {
   RunStatusBadge,
   RunStatusBadgeIndicator,
   RunStatusBadgeLabel,
   RunStatusBadgeRoot,
-} from './RunStatusBadge'
+} from './RunStatusBadge.tsx'

@@ -1,11 +1,11 @@
 // RunStep: one run step (message creation or tool calls) with status, time, details, error and usage.
 import type { Message, RunStep as RunStepObject } from '@oai-runs/client'
 import { forwardRef, memo } from 'react'
-import { clockTime, isoTime, usageText } from '../internal/format'
-import { Primitive, type PrimitiveProps } from '../internal/primitive'
-import { MessageContent, type MessageContentOptions } from '../message-content/MessageContent'
-import { RunStatusBadge } from '../run-status-badge/RunStatusBadge'
-import { ToolCallView } from '../tool-call-view/ToolCallView'
+import { clockTime, isoTime, usageText } from '../internal/format.ts'
+import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
+import { MessageContent, type MessageContentOptions } from '../message-content/MessageContent.tsx'
+import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
+import { ToolCallView } from '../tool-call-view/ToolCallView.tsx'
 
 /** A short title of a step, e.g. "Tool calls: get_weather, get_time" or "Message". */
 export function stepTitle(step: RunStepObject): string {

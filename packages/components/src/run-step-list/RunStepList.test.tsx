@@ -3,8 +3,8 @@ import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { expect, test, vi } from 'vitest'
-import { message, step, T0 } from '../test/fixtures'
-import { RunStepList } from './RunStepList'
+import { message, step, T0 } from '../test/fixtures.ts'
+import { RunStepList } from './RunStepList.tsx'
 
 test('lists steps in creation order with status, tool calls and created messages', () => {
   const steps = [

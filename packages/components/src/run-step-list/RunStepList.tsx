@@ -2,10 +2,10 @@
 // RunStepList: a run's steps in order, with "load more" (and optional auto-loading) for long runs.
 import type { Message, RunStep as RunStepObject } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef } from 'react'
-import { LoadMoreButton, type LoadMoreProps } from '../internal/load-more'
-import { Primitive, type PrimitiveProps } from '../internal/primitive'
-import type { MessageContentOptions } from '../message-content/MessageContent'
-import { RunStep } from './RunStep'
+import { LoadMoreButton, type LoadMoreProps } from '../internal/load-more.tsx'
+import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
+import type { MessageContentOptions } from '../message-content/MessageContent.tsx'
+import { RunStep } from './RunStep.tsx'
 
 /** Steps in creation order (the API lists newest first by default). */
 export function sortSteps(steps: readonly RunStepObject[]): RunStepObject[] {

@@ -6,7 +6,7 @@ export type {
   RunStepTimeProps,
   RunStepTitleProps,
   RunStepUsageProps,
-} from './RunStep'
+} from './RunStep.tsx'
 export {
   RunStep,
   RunStepDetails,
@@ -16,14 +16,14 @@ export {
   RunStepTitle,
   RunStepUsage,
   stepTitle,
-} from './RunStep'
+} from './RunStep.tsx'
 export type {
   RunStepListEmptyProps,
   RunStepListListProps,
   RunStepListLoadMoreProps,
   RunStepListProps,
   RunStepListRootProps,
-} from './RunStepList'
+} from './RunStepList.tsx'
 export {
   RunStepList,
   RunStepListEmpty,
@@ -31,4 +31,4 @@ export {
   RunStepListLoadMore,
   RunStepListRoot,
   sortSteps,
-} from './RunStepList'
+} from './RunStepList.tsx'

@@ -1,7 +1,7 @@
 import { act, render, screen, within } from '@testing-library/react'
 import { expect, test, vi } from 'vitest'
-import { run, step, T0 } from '../test/fixtures'
-import { RunTimeline } from './RunTimeline'
+import { run, step, T0 } from '../test/fixtures.ts'
+import { RunTimeline } from './RunTimeline.tsx'
 
 test('shows status transitions with times and steps in order', () => {
   render(

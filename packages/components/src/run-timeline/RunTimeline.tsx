@@ -3,14 +3,14 @@
 // last_error / incomplete_details, and the expiry countdown while it requires action. Live while streaming.
 import type { Message, Run, RunStep as RunStepObject } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef, useState } from 'react'
-import { clockTime, countdown, isoTime, spokenDuration, statusLabel, usageText } from '../internal/format'
-import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive'
-import { useNow } from '../internal/use-now'
-import type { MessageContentOptions } from '../message-content/MessageContent'
-import { RunStatusBadge } from '../run-status-badge/RunStatusBadge'
-import { RunStep, type RunStepProps } from '../run-step-list/RunStep'
-import { sortSteps } from '../run-step-list/RunStepList'
-import { deriveTransitions, type RunTransition } from './transitions'
+import { clockTime, countdown, isoTime, spokenDuration, statusLabel, usageText } from '../internal/format.ts'
+import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
+import { useNow } from '../internal/use-now.ts'
+import type { MessageContentOptions } from '../message-content/MessageContent.tsx'
+import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
+import { RunStep, type RunStepProps } from '../run-step-list/RunStep.tsx'
+import { sortSteps } from '../run-step-list/RunStepList.tsx'
+import { deriveTransitions, type RunTransition } from './transitions.ts'
 
 const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
   'completed',

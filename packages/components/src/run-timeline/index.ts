@@ -8,7 +8,7 @@ export type {
   RunTimelineRootProps,
   RunTimelineTransitionProps,
   RunTimelineUsageProps,
-} from './RunTimeline'
+} from './RunTimeline.tsx'
 export {
   RunTimeline,
   RunTimelineAnnouncer,
@@ -20,6 +20,6 @@ export {
   RunTimelineTransition,
   RunTimelineUsage,
   useObservedTransitions,
-} from './RunTimeline'
-export type { RunTransition } from './transitions'
-export { deriveTransitions } from './transitions'
+} from './RunTimeline.tsx'
+export type { RunTransition } from './transitions.ts'
+export { deriveTransitions } from './transitions.ts'

@@ -5,9 +5,9 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test, vi } from 'vitest'
-import { ConnectedRunViewer } from '../connected/connected'
-import { message, run, step, T0 } from '../test/fixtures'
-import { RunViewer } from './RunViewer'
+import { ConnectedRunViewer } from '../connected/connected.tsx'
+import { message, run, step, T0 } from '../test/fixtures.ts'
+import { RunViewer } from './RunViewer.tsx'
 
 const weather = {
   id: 'call_w',

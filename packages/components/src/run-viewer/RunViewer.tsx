@@ -3,15 +3,15 @@
 // the run requires action, and the metadata editor. Presentational; `ConnectedRunViewer` feeds it from hooks.
 import type { AssistantTool, Message, Run, RunStep as RunStepObject, ToolOutput } from '@oai-runs/client'
 import { forwardRef, useRef } from 'react'
-import { CancelRunButton } from '../cancel-run-button/CancelRunButton'
-import { Primitive, type PrimitiveProps } from '../internal/primitive'
-import { isActiveStatus } from '../internal/status'
-import type { MessageContentOptions } from '../message-content/MessageContent'
-import { RunMetadataEditor } from '../run-metadata-editor/RunMetadataEditor'
-import { RunStepListLoadMore } from '../run-step-list/RunStepList'
-import { RunTimeline } from '../run-timeline/RunTimeline'
-import type { RunTransition } from '../run-timeline/transitions'
-import { type ToolHandler, ToolOutputForm } from '../tool-output-form/ToolOutputForm'
+import { CancelRunButton } from '../cancel-run-button/CancelRunButton.tsx'
+import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
+import { isActiveStatus } from '../internal/status.ts'
+import type { MessageContentOptions } from '../message-content/MessageContent.tsx'
+import { RunMetadataEditor } from '../run-metadata-editor/RunMetadataEditor.tsx'
+import { RunStepListLoadMore } from '../run-step-list/RunStepList.tsx'
+import { RunTimeline } from '../run-timeline/RunTimeline.tsx'
+import type { RunTransition } from '../run-timeline/transitions.ts'
+import { type ToolHandler, ToolOutputForm } from '../tool-output-form/ToolOutputForm.tsx'
 
 /** Props of `RunViewer`. */
 export type RunViewerProps = Omit<PrimitiveProps<'div'>, 'children'> & {

@@ -1,2 +1,2 @@
-export type { RunViewerProps } from './RunViewer'
-export { RunViewer } from './RunViewer'
+export type { RunViewerProps } from './RunViewer.tsx'
+export { RunViewer } from './RunViewer.tsx'

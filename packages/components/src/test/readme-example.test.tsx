@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { expect, test } from 'vitest'
-import { App } from './readme-example'
+import { App } from './readme-example.tsx'
 
 test('the README quick start runs: start a run, answer the tool call, see it complete', async () => {
   const user = userEvent.setup()

@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react'
 import { expect, test } from 'vitest'
-import { ToolCallView } from './ToolCallView'
+import { ToolCallView } from './ToolCallView.tsx'
 
 test('a function call shows its name, pretty-printed arguments and output', () => {
   render(

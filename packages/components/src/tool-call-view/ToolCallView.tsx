@@ -8,11 +8,11 @@ import type {
   ToolCall,
 } from '@oai-runs/client'
 import { forwardRef } from 'react'
-import { parseArguments } from '../internal/format'
-import { Primitive, type PrimitiveProps } from '../internal/primitive'
-import type { MessageContentOptions } from '../message-content/options'
-import { safeResolvedUrl } from '../message-content/render'
-import { highlight } from './highlight'
+import { parseArguments } from '../internal/format.ts'
+import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
+import type { MessageContentOptions } from '../message-content/options.ts'
+import { safeResolvedUrl } from '../message-content/render.tsx'
+import { highlight } from './highlight.tsx'
 
 /** A tool call's progress: `pending` until a function has its output, `in_progress` while a step runs. */
 export type ToolCallState = 'in_progress' | 'pending' | 'completed' | 'failed' | 'cancelled' | 'expired'

@@ -11,7 +11,7 @@ export type {
   ToolCallViewResultsProps,
   ToolCallViewRootProps,
   ToolCallViewSectionProps,
-} from './ToolCallView'
+} from './ToolCallView.tsx'
 export {
   ToolCallView,
   ToolCallViewArguments,
@@ -25,4 +25,4 @@ export {
   ToolCallViewRoot,
   ToolCallViewSection,
   toolCallLabel,
-} from './ToolCallView'
+} from './ToolCallView.tsx'

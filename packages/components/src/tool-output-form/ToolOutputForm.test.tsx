@@ -4,7 +4,7 @@ import { act, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { expect, test, vi } from 'vitest'
-import { ToolOutputForm, type ToolOutputValues } from './ToolOutputForm'
+import { ToolOutputForm, type ToolOutputValues } from './ToolOutputForm.tsx'
 
 const weather: RunToolCall = {
   id: 'call_weather',

@@ -14,12 +14,12 @@ import {
   useRef,
   useState,
 } from 'react'
-import { countdown, parseArguments, spokenDuration } from '../internal/format'
-import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive'
-import { useControllableState } from '../internal/use-controllable-state'
-import { useNow } from '../internal/use-now'
-import { classifySubmitError } from './errors'
-import { checkSchema } from './json-schema'
+import { countdown, parseArguments, spokenDuration } from '../internal/format.ts'
+import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
+import { useControllableState } from '../internal/use-controllable-state.ts'
+import { useNow } from '../internal/use-now.ts'
+import { classifySubmitError } from './errors.ts'
+import { checkSchema } from './json-schema.ts'
 
 /** Output values by tool call id. */
 export type ToolOutputValues = Record<string, string>

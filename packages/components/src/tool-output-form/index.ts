@@ -1,6 +1,6 @@
-export type { SubmitFailure } from './errors'
-export { classifySubmitError } from './errors'
-export { checkSchema } from './json-schema'
+export type { SubmitFailure } from './errors.ts'
+export { classifySubmitError } from './errors.ts'
+export { checkSchema } from './json-schema.ts'
 export type {
   ToolHandler,
   ToolOutputFormArgumentsProps,
@@ -21,7 +21,7 @@ export type {
   ToolOutputFormSubmitProps,
   ToolOutputMode,
   ToolOutputValues,
-} from './ToolOutputForm'
+} from './ToolOutputForm.tsx'
 export {
   ToolOutputForm,
   ToolOutputFormArguments,
@@ -38,4 +38,4 @@ export {
   ToolOutputFormRoot,
   ToolOutputFormRunTools,
   ToolOutputFormSubmit,
-} from './ToolOutputForm'
+} from './ToolOutputForm.tsx'
