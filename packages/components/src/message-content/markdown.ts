@@ -34,6 +34,24 @@ export const ANNOTATION_CLOSE = '\uE001'
 
 const MAX_DEPTH = 6 // nested quotes/lists beyond this are plain text (R7)
 const MAX_DESTINATION = 2048 // link destinations longer than this are not links (bounds every scan)
+const MAX_LABEL_DEPTH = 3 // images in link or image labels nested deeper than this are plain text (bounds re-parsing)
+
+// WORK COUNTER
+// The parser counts the characters it scans and the delimiter-stack entries it visits, so tests can assert that
+// its work grows linearly with the input instead of timing it. Internal: not exported from the package.
+let work = 0
+
+/** How much work (characters scanned, stack entries visited) the parser did while `run` ran; internal, for tests. */
+export function countParseWork(run: () => void): number {
+  const before = work
+  run()
+  return work - before
+}
+
+// A line scanned whole by one block rule.
+function scanned(line: string): void {
+  work += line.length + 1
+}
 
 // BLOCKS
 
@@ -42,10 +60,12 @@ function indentOf(line: string): number {
   while (i < line.length && line[i] === ' ') {
     i++
   }
+  work += i + 1
   return i
 }
 
 function isBlank(line: string): boolean {
+  scanned(line)
   for (let i = 0; i < line.length; i++) {
     const c = line[i]
     if (c !== ' ' && c !== '\t' && c !== '\r') {
@@ -56,6 +76,7 @@ function isBlank(line: string): boolean {
 }
 
 function fenceOf(line: string): { char: string; length: number; info: string } | null {
+  scanned(line)
   const indent = indentOf(line)
   if (indent > 3) {
     return null
@@ -80,6 +101,7 @@ function fenceOf(line: string): { char: string; length: number; info: string } |
 }
 
 function headingOf(line: string): { level: number; text: string } | null {
+  scanned(line)
   const indent = indentOf(line)
   if (indent > 3 || line[indent] !== '#') {
     return null
@@ -107,6 +129,7 @@ function headingOf(line: string): { level: number; text: string } | null {
 }
 
 function isRule(line: string): boolean {
+  scanned(line)
   if (indentOf(line) > 3) {
     return false
   }
@@ -131,6 +154,7 @@ type ListMarker = { ordered: boolean; start: number; bullet: string; contentInde
 const LIST_MARKER = /^( {0,3})([-*+]|(\d{1,9})([.)]))( +|\t|$)/
 
 function listMarkerOf(line: string): ListMarker | null {
+  scanned(line)
   const match = LIST_MARKER.exec(line)
   if (!match) {
     return null
@@ -150,11 +174,13 @@ function listMarkerOf(line: string): ListMarker | null {
 }
 
 function isQuote(line: string): boolean {
+  scanned(line)
   const indent = indentOf(line)
   return indent <= 3 && line[indent] === '>'
 }
 
 function stripQuote(line: string): string {
+  scanned(line)
   const indent = indentOf(line)
   let rest = line.slice(indent + 1)
   if (rest.startsWith(' ')) {
@@ -164,6 +190,7 @@ function stripQuote(line: string): string {
 }
 
 function splitRow(line: string): string[] | null {
+  scanned(line)
   let text = line.trim()
   if (!text.includes('|')) {
     return null
@@ -345,6 +372,7 @@ function parseBlocks(lines: string[], depth: number, options: InlineOptions): Bl
       i++
     }
     const text = paragraph.map((part) => part.trimStart()).join('\n')
+    work += text.length
     // Only the very end of a streaming message can hold half-typed syntax.
     const atEnd = i >= lines.length
     blocks.push({
@@ -357,13 +385,15 @@ function parseBlocks(lines: string[], depth: number, options: InlineOptions): Bl
 
 /** Parses Markdown into blocks; `\r\n` and `\r` count as line ends. */
 export function parseMarkdown(source: string, options: ParseOptions = {}): BlockNode[] {
+  work += source.length
   const lines = source.replace(/\r\n?/g, '\n').split('\n')
-  return parseBlocks(lines, 0, { links: true, streaming: options.streaming === true })
+  return parseBlocks(lines, 0, { links: true, streaming: options.streaming === true, labelDepth: 0 })
 }
 
 // INLINES
 
-type InlineOptions = { links: boolean; streaming: boolean }
+/** `labelDepth`: how many link or image labels the text sits in (images stop being parsed past a bound). */
+type InlineOptions = { links: boolean; streaming: boolean; labelDepth: number }
 
 type Delimiter = {
   type: 'delim'
@@ -389,6 +419,7 @@ function isPunctuation(c: string | undefined): boolean {
 
 // Each `[` paired with its `]` in one stack pass (escapes respected): O(n).
 function matchBrackets(text: string): Map<number, number> {
+  work += text.length
   const pairs = new Map<number, number>()
   const stack: number[] = []
   for (let i = 0; i < text.length; i++) {
@@ -406,6 +437,7 @@ function matchBrackets(text: string): Map<number, number> {
 
 // For each backtick run, the start of the next run of the same length: O(n) with per-length cursors.
 function matchBackticks(text: string): Map<number, number> {
+  work += text.length
   const runs: Array<{ start: number; length: number }> = []
   for (let i = 0; i < text.length; i++) {
     if (text[i] === '`') {
@@ -418,6 +450,7 @@ function matchBackticks(text: string): Map<number, number> {
   }
   const next = new Map<number, number>()
   const lastByLength = new Map<number, number>()
+  work += runs.length
   for (let r = runs.length - 1; r >= 0; r--) {
     const run = runs[r]!
     const following = lastByLength.get(run.length)
@@ -431,11 +464,13 @@ function matchBackticks(text: string): Map<number, number> {
 
 // `(dest)` right after `]`: returns the destination and the index after `)`, `partial` if the text ended first.
 function readDestination(text: string, open: number): { href: string; end: number } | 'partial' | null {
+  work++
   if (text[open] !== '(') {
     return null
   }
   let i = open + 1
   while (text[i] === ' ') {
+    work++
     i++
   }
   const angled = text[i] === '<'
@@ -445,6 +480,7 @@ function readDestination(text: string, open: number): { href: string; end: numbe
   const start = i
   let depth = 0
   while (i < text.length && i - start <= MAX_DESTINATION) {
+    work++
     const c = text[i]!
     // Brackets end the scan too, so the scans of repeated `[a](` never overlap (linear time, R7).
     if (
@@ -476,12 +512,14 @@ function readDestination(text: string, open: number): { href: string; end: numbe
   }
   // An optional title: "…", '…' or (…), ignored.
   while (text[i] === ' ') {
+    work++
     i++
   }
   const quote = text[i]
   if (quote === '"' || quote === "'") {
     let close = i + 1
     while (close < text.length && text[close] !== quote && text[close] !== '[' && text[close] !== ']') {
+      work++
       close++
     }
     if (close >= text.length) {
@@ -492,6 +530,7 @@ function readDestination(text: string, open: number): { href: string; end: numbe
     }
     i = close + 1
     while (text[i] === ' ') {
+      work++
       i++
     }
   }
@@ -507,6 +546,7 @@ const TRAILING_URL_PUNCTUATION = new Set(['.', ',', ':', ';', '!', '?', '"', "'"
 function readBareUrl(text: string, start: number): number {
   let end = start
   while (end < text.length && end - start < MAX_DESTINATION) {
+    work++
     const c = text[end]!
     // Quotes and angle brackets end a bare URL (GFM stops at `<`; `">` is an HTML attribute's end, not a URL's).
     if (isWhitespace(c) || c === '<' || c === '>' || c === '"' || c === '`' || c === ANNOTATION_OPEN) {
@@ -515,6 +555,7 @@ function readBareUrl(text: string, start: number): number {
     end++
   }
   while (end > start && TRAILING_URL_PUNCTUATION.has(text[end - 1]!)) {
+    work++
     end--
   }
   return end
@@ -555,6 +596,7 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
   let plainStart = 0
   const takePlain = () => {
     if (i > plainStart) {
+      work += i - plainStart
       buffer += text.slice(plainStart, i)
     }
   }
@@ -577,6 +619,7 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
       continue
     }
     takePlain()
+    const from = i
     if (c === '\\') {
       const next = text[i + 1]
       if (next === '\n') {
@@ -612,20 +655,25 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
         buffer += text.slice(i, i + length)
         i += length
       }
-    } else if ((c === '[' || (c === '!' && text[i + 1] === '[')) && (options.links || c === '!')) {
+    } else if (c === '[' ? options.links : text[i + 1] === '[' && options.labelDepth < MAX_LABEL_DEPTH) {
       const open = c === '!' ? i + 1 : i
       const close = brackets.get(open)
       const destination = close === undefined ? null : readDestination(text, close + 1)
+      const labelDepth = options.labelDepth + 1
       if (close !== undefined && destination !== null && destination !== 'partial') {
         flush()
         const label = text.slice(open + 1, close)
         if (c === '!') {
-          tokens.push({ type: 'image', src: destination.href, alt: plainText(parseInline(label, options)) })
+          tokens.push({
+            type: 'image',
+            src: destination.href,
+            alt: plainText(parseInline(label, { ...options, labelDepth })),
+          })
         } else {
           tokens.push({
             type: 'link',
             href: destination.href,
-            children: parseInline(label, { links: false, streaming: false }),
+            children: parseInline(label, { links: false, streaming: false, labelDepth }),
           })
         }
         i = destination.end
@@ -634,7 +682,7 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
         flush()
         const label = close === undefined ? text.slice(open + 1) : text.slice(open + 1, close)
         if (c !== '!') {
-          tokens.push(...parseInline(label, { links: false, streaming: true }))
+          tokens.push(...parseInline(label, { links: false, streaming: true, labelDepth }))
         }
         i = text.length
       } else {
@@ -651,6 +699,7 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
         text[end] !== '<' &&
         !isWhitespace(text[end])
       ) {
+        work++
         end++
       }
       const candidate = text[end] === '>' ? text.slice(i + 1, end) : ''
@@ -701,6 +750,7 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
     } else if (c === ANNOTATION_OPEN) {
       let close = i + 1
       while (close < text.length && close - i < 12 && text[close] !== ANNOTATION_CLOSE) {
+        work++
         close++
       }
       const index = text[close] === ANNOTATION_CLOSE ? Number(text.slice(i + 1, close)) : Number.NaN
@@ -725,6 +775,7 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
       buffer += c
       i++
     }
+    work += i - from + 1
     plainStart = i
   }
   takePlain()
@@ -739,6 +790,7 @@ function processEmphasis(tokens: Token[], streaming: boolean): void {
   const stack: Delimiter[] = []
   const bottom: Record<string, number> = { '*': 0, _: 0, '~': 0 }
   let nextId = 0
+  work += tokens.length
   for (const token of tokens) {
     if (token.type !== 'delim') {
       continue
@@ -747,6 +799,7 @@ function processEmphasis(tokens: Token[], streaming: boolean): void {
       while (token.count > 0) {
         let found = -1
         for (let s = stack.length - 1; s >= (bottom[token.char] ?? 0); s--) {
+          work++
           const candidate = stack[s]!
           if (candidate.char === token.char && candidate.count > 0) {
             found = s
@@ -788,6 +841,7 @@ function processEmphasis(tokens: Token[], streaming: boolean): void {
     opens: [],
     closes: [],
   }
+  work += stack.length
   for (let s = stack.length - 1; s >= 0; s--) {
     const opener = stack[s]!
     const kinds: Array<'em' | 'strong' | 'del'> =
@@ -822,11 +876,13 @@ function buildTree(tokens: Token[]): InlineNode[] {
       children.push(node)
     }
   }
+  work += tokens.length
   for (const token of tokens) {
     if (token.type !== 'delim') {
       append(token)
       continue
     }
+    work += token.closes.length + token.opens.length
     for (const close of token.closes) {
       const frame = frames[frames.length - 1]!
       if (frame.id !== close.id) {
