@@ -3,6 +3,12 @@ export interface ErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null }
 }
 
+/** What a listener knows about the connection a request came on; handlers outside a listener get none. */
+export interface ConnectionInfo {
+  /** The peer's address as the socket reports it (e.g. `127.0.0.1`, `::1`); the nearest hop, never a header. */
+  remoteAddress: string | undefined
+}
+
 /** An error that becomes an HTTP error response with OpenAI's `{ error: { message, type, param, code } }` body. */
 export class HttpError extends Error {
   readonly status: number
