@@ -1,0 +1,63 @@
+// Builds one workspace package into its dist/ (run from the package's directory by its `build` script).
+// tsc, not a bundler: the output mirrors src/ module for module, so every 'use client' directive stays at the top of
+// the module that needs it, each entry stays tree-shakeable, and .d.ts + declaration maps + source maps come from the
+// same compiler that type-checks the repository. Non-TypeScript assets (CSS) are copied beside their modules.
+import { execFileSync } from 'node:child_process'
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, relative } from 'node:path'
+
+const cwd = process.cwd()
+const dist = join(cwd, 'dist')
+rmSync(dist, { recursive: true, force: true })
+
+const tsc = join(
+  dirname(createRequire(join(cwd, 'package.json')).resolve('typescript/package.json')),
+  'bin',
+  'tsc',
+)
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd, stdio: 'inherit' })
+
+function* walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) {
+      yield* walk(path)
+    } else {
+      yield path
+    }
+  }
+}
+
+const src = join(cwd, 'src')
+let copied = 0
+for (const file of walk(src)) {
+  if (file.endsWith('.css')) {
+    cpSync(file, join(dist, relative(src, file)))
+    copied++
+  }
+}
+
+// A module whose source starts with 'use client' must keep it as its first statement after compilation
+// (line comments may come before it: they are not statements).
+const USE_CLIENT = /^\s*(\/\/[^\n]*\n\s*)*['"]use client['"]/
+let directives = 0
+for (const file of walk(src)) {
+  if (!/\.tsx?$/.test(file) || file.endsWith('.d.ts')) {
+    continue
+  }
+  if (!USE_CLIENT.test(readFileSync(file, 'utf8'))) {
+    continue
+  }
+  const out = join(dist, relative(src, file)).replace(/\.tsx?$/, '.js')
+  if (!existsSync(out)) {
+    continue // excluded from the build (tests, examples)
+  }
+  if (!USE_CLIENT.test(readFileSync(out, 'utf8'))) {
+    throw new Error(`build: ${relative(cwd, out)} lost its 'use client' directive`)
+  }
+  directives++
+}
+console.log(
+  `built ${relative(join(cwd, '..', '..'), cwd)}: ${copied} CSS file(s) copied, ${directives} 'use client' module(s)`,
+)
