@@ -106,7 +106,7 @@ const model = baseURL
 
 let store: SqliteRunsStore | undefined
 if (values.db) {
-  // Loaded only when asked for: the native module is not needed for the in-memory server.
+  // Loaded only when asked for: no SQLite driver is needed for the in-memory server.
   const { createSqliteStore } = await import('./sqlite.ts')
   try {
     store = createSqliteStore(values.db)
@@ -148,7 +148,9 @@ console.log(`oai-runs server listening on ${listener.url}`)
 console.log(`demo assistant: ${assistant.id}`)
 console.log(`model: ${baseURL ? `${values.model ?? "each run's model"} at ${baseURL}` : 'scripted'}`)
 if (store) {
-  console.log(`database: ${values.db} (${store.recovered.length} interrupted run(s) marked failed)`)
+  console.log(
+    `database: ${values.db} on ${store.driver} (${store.recovered.length} interrupted run(s) marked failed)`,
+  )
 }
 
 const stop = () => {

@@ -7,6 +7,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, expect, test } from 'vitest'
 
+// The driver the CLI's store picks ('auto'), from the Node version alone: node:sqlite on 22.13+ / 23.4+.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
+const driver =
+  major > 23 || (major === 23 && minor >= 4) || (major === 22 && minor >= 13)
+    ? 'node:sqlite'
+    : 'better-sqlite3'
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
 const children: ChildProcess[] = []
@@ -73,7 +79,7 @@ test('SIGKILL mid-run: the next start serves every object, fails the interrupted
   dirs.push(dir)
   const db = join(dir, 'runs.db')
   const first = await start(['--db', db, '--token-delay-ms', '20'])
-  expect(first.output()).toContain('(0 interrupted run(s) marked failed)')
+  expect(first.output()).toContain(`database: ${db} on ${driver} (0 interrupted run(s) marked failed)`)
   const call = api(first.url)
   const runOn = async (content: string) => {
     const { body } = await call('POST', '/threads/runs', {
@@ -104,7 +110,7 @@ test('SIGKILL mid-run: the next start serves every object, fails the interrupted
   await new Promise((resolve) => first.child.once('exit', resolve))
 
   const second = await start(['--db', db, '--token-delay-ms', '0'])
-  expect(second.output()).toContain('(1 interrupted run(s) marked failed)')
+  expect(second.output()).toContain(`on ${driver} (1 interrupted run(s) marked failed)`)
   const again = api(second.url)
 
   // The completed run and its thread are served as before.

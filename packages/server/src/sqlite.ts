@@ -1,6 +1,15 @@
-// A durable RunsStore on SQLite (better-sqlite3, synchronous like the RunsStore interface). Node only: import it
-// from `@oai-runs/server/sqlite`, never from the browser entry.
-import Database from 'better-sqlite3'
+// A durable RunsStore on SQLite (synchronous, like the RunsStore interface): Node's built-in `node:sqlite` where
+// Node has it, else the optional native module better-sqlite3 (./sqlite-driver.ts). Node only: import it from
+// `@oai-runs/server/sqlite`, never from the browser entry.
+import {
+  type Connection,
+  DatabaseInUseError,
+  lockExclusively,
+  openConnection,
+  type SqliteDriver,
+  type SqliteDriverOption,
+  SqliteDriverUnavailableError,
+} from './sqlite-driver.ts'
 import type { Collection, RunsStore, ScopedCollection } from './store.ts'
 import type { MessageObject, RunObject, RunStepObject } from './types.ts'
 
@@ -14,13 +23,22 @@ export interface SqliteStoreOptions {
   recoverInterruptedRuns?: boolean
   /** Clock for the `failed_at` of recovered runs, in ms. @defaultValue Date.now */
   now?: () => number
+  /**
+   * The SQLite driver. `'auto'` uses Node's built-in `node:sqlite` where Node has it (22.13+, 23.4+) and the
+   * optional dependency `better-sqlite3` otherwise; naming one uses that one or throws
+   * {@link SqliteDriverUnavailableError}. Both write the same file format: a file moves freely between them.
+   * @defaultValue 'auto'
+   */
+  driver?: SqliteDriverOption
 }
 
 /** A SQLite-backed store: a {@link RunsStore} plus what happened on open and a way to close the file. */
 export interface SqliteRunsStore extends RunsStore {
   /** The runs marked `failed` on open because the previous process stopped while they were running. */
   recovered: RunObject[]
-  /** Closes the database file. */
+  /** The driver the store runs on (what `'auto'` chose). */
+  readonly driver: SqliteDriver
+  /** Closes the database file (and releases its lock); a second call does nothing. */
   close(): void
 }
 
@@ -31,6 +49,8 @@ export const interruptedRunError = {
     'The server stopped while this run was in progress (the process exited or was killed), so the model call ' +
     'was lost. The run was marked failed on restart; start a new run to continue.',
 }
+
+export { DatabaseInUseError, type SqliteDriver, type SqliteDriverOption, SqliteDriverUnavailableError }
 
 const interrupted = ['queued', 'in_progress', 'cancelling'] as const
 
@@ -44,66 +64,56 @@ CREATE INDEX IF NOT EXISTS runs_status ON runs (status);
 PRAGMA user_version = 1;
 `
 
-function collection<T extends { id: string }>(db: Database.Database, table: string): Collection<T> {
-  const get = db.prepare<[string], { data: string }>(`SELECT data FROM ${table} WHERE id = ?`)
-  const put = db.prepare<[string, string]>(
+/** The object a row's `data` column holds. */
+function parse<T>(row: Record<string, unknown> | undefined): T | undefined {
+  return row ? (JSON.parse(row.data as string) as T) : undefined
+}
+
+function collection<T extends { id: string }>(db: Connection, table: string): Collection<T> {
+  const get = db.prepare(`SELECT data FROM ${table} WHERE id = ?`)
+  const put = db.prepare(
     `INSERT INTO ${table} (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
   )
-  const remove = db.prepare<[string]>(`DELETE FROM ${table} WHERE id = ?`)
-  const list = db.prepare<[], { data: string }>(`SELECT data FROM ${table} ORDER BY seq`)
+  const remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`)
+  const list = db.prepare(`SELECT data FROM ${table} ORDER BY seq`)
   return {
-    get: (id) => {
-      const row = get.get(id)
-      return row ? (JSON.parse(row.data) as T) : undefined
-    },
+    get: (id) => parse<T>(get.get(id)),
     put: (item) => {
       put.run(item.id, JSON.stringify(item))
     },
-    delete: (id) => remove.run(id).changes > 0,
-    list: () => list.all().map((row) => JSON.parse(row.data) as T),
+    delete: (id) => Number(remove.run(id).changes) > 0,
+    list: () => list.all().map((row) => parse<T>(row)!),
   }
 }
 
 function scopedCollection<T extends { id: string; status?: string }>(
-  db: Database.Database,
+  db: Connection,
   table: string,
   withStatus = false,
 ): ScopedCollection<T> {
-  const get = db.prepare<[string, string], { data: string }>(
-    `SELECT data FROM ${table} WHERE scope = ? AND id = ?`,
-  )
+  const get = db.prepare(`SELECT data FROM ${table} WHERE scope = ? AND id = ?`)
   const put = withStatus
-    ? db.prepare<[string, string, string, string]>(
+    ? db.prepare(
         `INSERT INTO ${table} (scope, id, status, data) VALUES (?, ?, ?, ?)
          ON CONFLICT (scope, id) DO UPDATE SET status = excluded.status, data = excluded.data`,
       )
-    : db.prepare<[string, string, string]>(
+    : db.prepare(
         `INSERT INTO ${table} (scope, id, data) VALUES (?, ?, ?) ON CONFLICT (scope, id) DO UPDATE SET data = excluded.data`,
       )
-  const remove = db.prepare<[string, string]>(`DELETE FROM ${table} WHERE scope = ? AND id = ?`)
-  const list = db.prepare<[string], { data: string }>(
-    `SELECT data FROM ${table} WHERE scope = ? ORDER BY seq`,
-  )
-  const removeScope = db.prepare<[string]>(`DELETE FROM ${table} WHERE scope = ?`)
+  const remove = db.prepare(`DELETE FROM ${table} WHERE scope = ? AND id = ?`)
+  const list = db.prepare(`SELECT data FROM ${table} WHERE scope = ? ORDER BY seq`)
+  const removeScope = db.prepare(`DELETE FROM ${table} WHERE scope = ?`)
   return {
-    get: (scope, id) => {
-      const row = get.get(scope, id)
-      return row ? (JSON.parse(row.data) as T) : undefined
-    },
+    get: (scope, id) => parse<T>(get.get(scope, id)),
     put: (scope, item) => {
       if (withStatus) {
-        ;(put as Database.Statement<[string, string, string, string]>).run(
-          scope,
-          item.id,
-          item.status ?? '',
-          JSON.stringify(item),
-        )
+        put.run(scope, item.id, item.status ?? '', JSON.stringify(item))
       } else {
-        ;(put as Database.Statement<[string, string, string]>).run(scope, item.id, JSON.stringify(item))
+        put.run(scope, item.id, JSON.stringify(item))
       }
     },
-    delete: (scope, id) => remove.run(scope, id).changes > 0,
-    list: (scope) => list.all(scope).map((row) => JSON.parse(row.data) as T),
+    delete: (scope, id) => Number(remove.run(scope, id).changes) > 0,
+    list: (scope) => list.all(scope).map((row) => parse<T>(row)!),
     deleteScope: (scope) => {
       removeScope.run(scope)
     },
@@ -111,17 +121,15 @@ function scopedCollection<T extends { id: string; status?: string }>(
 }
 
 /** Marks the runs a dead process left running as failed, closing their open steps and messages. */
-function recover(store: RunsStore, db: Database.Database, now: number): RunObject[] {
+function recover(store: RunsStore, db: Connection, now: number): RunObject[] {
   const at = Math.floor(now / 1000)
   const placeholders = interrupted.map(() => '?').join(', ')
   const rows = db
-    .prepare<string[], { data: string }>(
-      `SELECT data FROM runs WHERE status IN (${placeholders}) ORDER BY seq`,
-    )
+    .prepare(`SELECT data FROM runs WHERE status IN (${placeholders}) ORDER BY seq`)
     .all(...interrupted)
   const recovered: RunObject[] = []
   for (const row of rows) {
-    const run = JSON.parse(row.data) as RunObject
+    const run = parse<RunObject>(row)!
     for (const step of store.steps.list(run.id)) {
       if (step.status === 'in_progress') {
         store.steps.put(run.id, {
@@ -157,74 +165,46 @@ function recover(store: RunsStore, db: Database.Database, now: number): RunObjec
   return recovered
 }
 
-/** Thrown by {@link createSqliteStore} when another store (in this or another process) has the file open. */
-export class DatabaseInUseError extends Error {
-  override name = 'DatabaseInUseError'
-  /** The database file. */
-  readonly path: string
-
-  constructor(path: string, cause: unknown) {
-    super(
-      `The database ${path} is in use by another server (one process per file: two would each fail the other's ` +
-        'running runs as interrupted). Stop the other server, or give this one another database file.',
-      { cause },
-    )
-    this.path = path
-  }
-}
-
-// One server per file: the first store takes SQLite's exclusive lock and keeps it until close() (or until its
-// process dies: the OS drops the lock, so a restart after a crash opens the file at once). Set before the first
-// access, the exclusive mode also keeps WAL off shared memory.
-function lockExclusively(db: Database.Database, path: string): void {
-  db.pragma('locking_mode = EXCLUSIVE')
-  db.pragma('busy_timeout = 0')
-  try {
-    db.exec('BEGIN EXCLUSIVE; COMMIT')
-  } catch (error) {
-    db.close()
-    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
-      throw new DatabaseInUseError(path, error)
-    }
-    throw error
-  }
-}
-
 /**
  * Opens (or creates) a SQLite file as the server's store: assistants, threads, messages, runs and steps survive a
  * restart. Multi-row changes of the engine run in one transaction; runs a killed process left running are marked
  * `failed` on open. One server process per file: a second open fails with `DatabaseInUseError` until the first
- * store is closed or its process ends.
+ * store is closed or its process ends. Runs on `node:sqlite` where Node has it (22.13+, 23.4+), else on the optional
+ * `better-sqlite3` (see {@link SqliteStoreOptions.driver}).
+ * @throws DatabaseInUseError when another store holds the file.
+ * @throws SqliteDriverUnavailableError when no driver (or not the one asked for) can be loaded; the message says
+ * what to install.
  * @example
  * const store = createSqliteStore('./runs.db')
  * const server = createRunsServer({ store })
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteRunsStore {
-  const db = new Database(path)
+  const db = openConnection(path, options.driver ?? 'auto')
   lockExclusively(db, path)
-  db.pragma('journal_mode = WAL') // a killed process loses nothing committed
-  db.pragma('synchronous = NORMAL') // durable across process crashes (an OS crash may lose the last commits)
-  db.pragma('foreign_keys = ON')
-  db.exec(schema)
+  try {
+    db.exec('PRAGMA journal_mode = WAL') // a killed process loses nothing committed
+    db.exec('PRAGMA synchronous = NORMAL') // durable across process crashes (an OS crash may lose the last commits)
+    db.exec('PRAGMA foreign_keys = ON')
+    db.exec(schema)
+    return open(db, options)
+  } catch (error) {
+    db.close() // a file that is not a database, a newer schema …: release the lock
+    throw error
+  }
+}
+
+function open(db: Connection, options: SqliteStoreOptions): SqliteRunsStore {
   const store: RunsStore = {
     assistants: collection(db, 'assistants'),
     threads: collection(db, 'threads'),
     messages: scopedCollection<MessageObject>(db, 'messages'),
     runs: scopedCollection<RunObject>(db, 'runs', true),
     steps: scopedCollection<RunStepObject>(db, 'steps'),
-    transaction: <T>(work: () => T): T => db.transaction(work)(),
+    transaction: (work) => db.transaction(work),
   }
   const recovered =
     options.recoverInterruptedRuns === false
       ? []
-      : db.transaction(() => recover(store, db, (options.now ?? Date.now)()))()
-  return {
-    ...store,
-    recovered,
-    close: () => {
-      if (db.open) {
-        db.close()
-      }
-    },
-  }
+      : db.transaction(() => recover(store, db, (options.now ?? Date.now)()))
+  return { ...store, recovered, driver: db.driver, close: () => db.close() }
 }
