@@ -4,8 +4,10 @@ import { METHODS } from 'node:http'
 import { connect } from 'node:net'
 import { afterEach, expect, test } from 'vitest'
 import { demoAssistant } from './demo.ts'
+import type { RunModel } from './model.ts'
 import { type FetchHandler, type Listener, listen } from './node.ts'
 import { createRunsProxy } from './proxy.ts'
+import { scriptedModel } from './scripted-model.ts'
 import { createRunsServer } from './server.ts'
 
 const listeners: Listener[] = []
@@ -266,3 +268,123 @@ test('a proxy served with listen() answers TRACE, TRACK and CONNECT and keeps se
   const created = await fetch(`${origin}/api/runs/threads`, { method: 'POST', body: '{}' })
   expect(created.status).toBe(200)
 })
+
+/** Wraps a handler so the test sees how many body bytes the listener has read out of each streamed response. */
+function countingPulls(inner: FetchHandler) {
+  const pulled: number[] = []
+  return {
+    pulled,
+    handler: {
+      async fetch(request: Request) {
+        const response = await inner.fetch(request)
+        if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+          return response
+        }
+        const index = pulled.push(0) - 1
+        const reader = response.body.getReader()
+        // highWaterMark 0: nothing is read ahead; a byte counts once the listener asked for it.
+        const body = new ReadableStream<Uint8Array>(
+          {
+            async pull(controller) {
+              const { done, value } = await reader.read()
+              if (done) {
+                controller.close()
+                return
+              }
+              pulled[index]! += value.byteLength
+              controller.enqueue(value)
+            },
+            cancel: (reason) => reader.cancel(reason),
+          },
+          { highWaterMark: 0 },
+        )
+        return new Response(body, { status: response.status, headers: response.headers })
+      },
+    } satisfies FetchHandler,
+  }
+}
+
+/** The scripted model, except that `/wide N` answers N tokens of 1,000 characters each (a large stream, quickly). */
+const wideModel: RunModel = (context) => {
+  const last = context.messages.at(-1)?.content[0]
+  const command = last?.type === 'text' ? /^\/wide (\d+)$/.exec(last.text.value) : null
+  if (!command) {
+    return scriptedModel(context)
+  }
+  const count = Number(command[1])
+  return (async function* () {
+    for (let index = 0; index < count; index++) {
+      yield { type: 'text' as const, text: `${String(index).padStart(6, '0')} ${'x'.repeat(993)}` }
+    }
+  })()
+}
+
+async function waitForRun(listener: Listener, threadId: string, wanted: string) {
+  let status = ''
+  // Counted polls, not a deadline: the run is driven by the server alone.
+  for (let poll = 0; poll < 2000 && status !== wanted; poll++) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const runs = (await (await fetch(`${listener.url}/threads/${threadId}/runs`)).json()) as {
+      data: { status: string }[]
+    }
+    status = runs.data[0]?.status ?? ''
+  }
+  return status
+}
+
+async function newThread(listener: Listener, content: string) {
+  const response = await fetch(`${listener.url}/threads`, {
+    method: 'POST',
+    body: JSON.stringify({ messages: [{ role: 'user', content }] }),
+  })
+  return ((await response.json()) as { id: string }).id
+}
+
+test('a slow reader is served with backpressure: bounded buffering, the run completes, nothing lost', async () => {
+  const server = createRunsServer({ tokenDelayMs: 0, model: wideModel })
+  server.seedAssistant(demoAssistant)
+  const { handler, pulled } = countingPulls(server)
+  const listener = await serve(handler)
+  const threadId = await newThread(listener, '/wide 10000')
+  const body = JSON.stringify({ assistant_id: demoAssistant.id, stream: true })
+  const socket = connect(listener.port, '127.0.0.1')
+  socket.write(
+    `POST /v1/threads/${threadId}/runs HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+  // The reader takes nothing until the run has ended on the server.
+  socket.pause()
+  expect(await waitForRun(listener, threadId, 'completed')).toBe('completed')
+  const whilePaused = pulled[0]!
+
+  // Meanwhile another client streams a run of its own to the end.
+  const other = await newThread(listener, '/long 50')
+  const fast = await fetch(`${listener.url}/threads/${other}/runs`, { method: 'POST', body })
+  expect((await fast.text()).trimEnd().endsWith('data: [DONE]')).toBe(true)
+  expect(pulled).toHaveLength(2)
+
+  const chunks: Buffer[] = []
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const closed = new Promise((resolve) => socket.on('close', resolve))
+  socket.resume()
+  await closed
+  const response = parseResponse(Buffer.concat(chunks).toString('utf8'))
+  const total = pulled[0]!
+  // What the listener read while nobody took it can only sit in the socket's buffers (the kernel's, about
+  // 4 MiB on loopback, and Node's high-water mark): without 'drain' it reads the whole stream at once.
+  expect(total).toBeGreaterThan(20 * 1024 * 1024)
+  expect(whilePaused).toBeLessThan(8 * 1024 * 1024)
+  expect(Buffer.byteLength(response.body)).toBeGreaterThanOrEqual(total)
+
+  const events = response.body.split('\n\n').filter(Boolean)
+  const deltas = events.filter((event) => event.startsWith('event: thread.message.delta'))
+  expect(deltas).toHaveLength(10_000)
+  expect(events.at(-2)).toMatch(/^event: thread\.run\.completed/)
+  expect(events.at(-1)).toBe('event: done\ndata: [DONE]')
+  const values = deltas.map(
+    (event) =>
+      (JSON.parse(event.split('data: ')[1]!) as { delta: { content: { text: { value: string } }[] } }).delta
+        .content[0]!.text.value,
+  )
+  expect(values.map((value) => Number(value.slice(0, 6)))).toEqual([...Array(10_000).keys()])
+}, 60_000)
