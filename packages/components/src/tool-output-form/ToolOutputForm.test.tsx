@@ -206,14 +206,77 @@ test('F8: malformed arguments are shown raw and the form stays usable', async ()
   expect(onSubmit).toHaveBeenCalledTimes(1)
 })
 
-test('arguments are checked against the function JSON-schema parameters', () => {
+test('arguments are checked against the function JSON-schema parameters', async () => {
   const wrong: RunToolCall = {
     id: 'call_w',
     type: 'function',
     function: { name: 'get_weather', arguments: '{"town":"Paris"}' },
   }
-  render(<ToolOutputForm toolCalls={[wrong]} tools={tools} onSubmit={vi.fn()} />)
-  expect(screen.getByText(/do not match the parameters of get_weather: city is required/)).toBeTruthy()
+  const { container } = render(<ToolOutputForm toolCalls={[wrong]} tools={tools} onSubmit={vi.fn()} />)
+  await vi.waitFor(() =>
+    expect(container.querySelector('[data-oai-arguments]')?.getAttribute('data-state')).toBe('invalid'),
+  )
+  expect(container.querySelector('[data-oai-arguments] [data-oai-note]')?.textContent).toBe(
+    'The arguments do not match the parameters of get_weather: city is required.',
+  )
+})
+
+test('arguments that match their parameters are marked valid once checked', async () => {
+  const { container } = render(<ToolOutputForm toolCalls={[weather]} tools={tools} onSubmit={vi.fn()} />)
+  await vi.waitFor(() =>
+    expect(container.querySelector('[data-oai-arguments]')?.getAttribute('data-state')).toBe('valid'),
+  )
+  expect(screen.queryByText(/do not match the parameters/)).toBeNull()
+})
+
+const reportSchema = {
+  type: 'object',
+  properties: {
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    amount: { type: 'number', exclusiveMinimum: 0 },
+    lines: { type: 'array', minItems: 1, items: { $ref: '#/$defs/line' } },
+    contact: { anyOf: [{ type: 'string', format: 'email' }, { type: 'null' }] },
+  },
+  required: ['currency', 'amount', 'lines'],
+  $defs: { line: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] } },
+}
+
+test('JSON mode checks the output against its schema: every problem at its path, then a valid value submits', async () => {
+  const user = userEvent.setup()
+  const onSubmit = vi.fn()
+  render(
+    <ToolOutputForm
+      toolCalls={[weather]}
+      outputSchemas={{ get_weather: reportSchema }}
+      defaultValue={{
+        call_weather: JSON.stringify({ currency: 'eur', amount: 0, lines: [{}], contact: 'nobody' }),
+      }}
+      onSubmit={onSubmit}
+    />,
+  )
+  const input = screen.getByRole('textbox', { name: /Output of get_weather/ })
+  await user.click(screen.getByRole('button', { name: 'Submit output' }))
+  const error = await screen.findByText(/Does not match the output schema/)
+  expect(error.textContent).toBe(
+    'Does not match the output schema: currency should match the pattern ^[A-Z]{3}$; amount should be > 0; ' +
+      'lines[0].sku is required; contact should match at least one of the allowed schemas (anyOf).',
+  )
+  // The paths come from the JSON's keys: each is isolated from the text around it.
+  expect([...error.querySelectorAll('bdi')].map((element) => element.textContent)).toEqual([
+    'currency',
+    'amount',
+    'lines[0].sku',
+    'contact',
+  ])
+  expect(input.getAttribute('aria-invalid')).toBe('true')
+  expect(onSubmit).not.toHaveBeenCalled()
+
+  await user.clear(input)
+  await user.click(input)
+  await user.paste(JSON.stringify({ currency: 'EUR', amount: 12.5, lines: [{ sku: 'A1' }], contact: null }))
+  await user.click(screen.getByRole('button', { name: 'Submit output' }))
+  await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1))
+  expect(screen.queryByText(/Does not match the output schema/)).toBeNull()
 })
 
 test('JSON mode validates the output before submitting', async () => {

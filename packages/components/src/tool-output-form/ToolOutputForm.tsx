@@ -5,7 +5,9 @@
 import type { AssistantTool, RunStatus, RunToolCall, ToolOutput } from '@oai-runs/client'
 import {
   createContext,
+  Fragment,
   forwardRef,
+  type ReactNode,
   useCallback,
   useContext,
   useEffect,
@@ -19,7 +21,12 @@ import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/prim
 import { useControllableState } from '../internal/use-controllable-state.ts'
 import { useNow } from '../internal/use-now.ts'
 import { classifySubmitError } from './errors.ts'
-import { checkSchema } from './json-schema.ts'
+import {
+  checkSchema,
+  checkSchemaIfLoaded,
+  preloadSchemaValidator,
+  type SchemaProblem,
+} from './json-schema.ts'
 
 /** Output values by tool call id. */
 export type ToolOutputValues = Record<string, string>
@@ -33,7 +40,9 @@ export type ToolOutputFormState = 'idle' | 'submitting' | 'submitted' | 'error' 
 /** A client-side tool implementation: gets the parsed arguments, returns the output (string or JSON value). */
 export type ToolHandler = (args: unknown, toolCall: RunToolCall) => unknown
 
-type FieldState = { error: string | null; mode: ToolOutputMode }
+type FieldState = { error: ReactNode; mode: ToolOutputMode }
+
+type FieldErrors = Record<string, ReactNode>
 
 type FormContextValue = {
   formId: string
@@ -76,6 +85,44 @@ function useFieldContext(part: string): RunToolCall {
 
 function stringifyOutput(output: unknown): string {
   return typeof output === 'string' ? output : (JSON.stringify(output, null, 2) ?? String(output))
+}
+
+/** Schema problems as text, each path isolated (it comes from the model's or the user's JSON keys). */
+function SchemaProblems({ problems }: { problems: readonly SchemaProblem[] }) {
+  return problems.map((problem, index) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: problems have no identity but their order
+    <Fragment key={index}>
+      {index > 0 ? '; ' : null}
+      <bdi data-oai-schema-path="">{problem.path}</bdi> {problem.message}
+    </Fragment>
+  ))
+}
+
+/** The problems of a call's arguments against its function's parameters: `null` while the validator loads. */
+function useArgumentProblems(text: string, schema: unknown): readonly SchemaProblem[] | null {
+  // Counts the validator's loads: the check runs again once it is there.
+  const [loads, setLoads] = useState(0)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `loads` says when the validator arrived
+  const problems = useMemo(() => {
+    const parsed = parseArguments(text)
+    return parsed.ok ? checkSchemaIfLoaded(parsed.value, schema) : []
+  }, [text, schema, loads])
+  const waiting = problems === null
+  useEffect(() => {
+    if (!waiting) {
+      return
+    }
+    let active = true
+    void preloadSchemaValidator().then(() => {
+      if (active) {
+        setLoads((count) => count + 1)
+      }
+    })
+    return () => {
+      active = false
+    }
+  }, [waiting])
+  return problems
 }
 
 // ROOT
@@ -185,7 +232,7 @@ export const ToolOutputFormRoot = forwardRef<HTMLFormElement, ToolOutputFormRoot
       [tools],
     )
 
-    const setFieldError = (updates: Record<string, string | null>) =>
+    const setFieldError = (updates: FieldErrors) =>
       setFields((previous) => {
         const next = { ...previous }
         for (const call of toolCalls) {
@@ -199,8 +246,10 @@ export const ToolOutputFormRoot = forwardRef<HTMLFormElement, ToolOutputFormRoot
     const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`)
     const focusNotice = () => requestAnimationFrame(() => noticeRef.current?.focus())
 
-    const validate = (): Record<string, string | null> => {
-      const errors: Record<string, string | null> = {}
+    // Checks every field; schema checks load the validator, so their answer may come later (`pending`).
+    const validate = (): { errors: FieldErrors; pending: Promise<FieldErrors> | null } => {
+      const errors: FieldErrors = {}
+      const checks: Array<Promise<void>> = []
       for (const call of toolCalls) {
         const name = call.function?.name ?? call.id
         const text = values[call.id] ?? ''
@@ -212,21 +261,39 @@ export const ToolOutputFormRoot = forwardRef<HTMLFormElement, ToolOutputFormRoot
           if (!parsed.ok) {
             errors[call.id] = 'This is not valid JSON.'
           } else if (outputSchemas && Object.hasOwn(outputSchemas, name)) {
-            const problems = checkSchema(parsed.value, outputSchemas[name])
-            errors[call.id] = problems.length
-              ? `Does not match the output schema: ${problems.join('; ')}.`
-              : null
+            const describe = (problems: readonly SchemaProblem[]): ReactNode =>
+              problems.length ? (
+                <>
+                  Does not match the output schema: <SchemaProblems problems={problems} />.
+                </>
+              ) : null
+            const now = checkSchemaIfLoaded(parsed.value, outputSchemas[name])
+            if (now) {
+              errors[call.id] = describe(now)
+            } else {
+              checks.push(
+                checkSchema(parsed.value, outputSchemas[name]).then((problems) => {
+                  errors[call.id] = describe(problems)
+                }),
+              )
+            }
           }
         }
       }
-      return errors
+      return { errors, pending: checks.length ? Promise.all(checks).then(() => errors) : null }
     }
 
     const submit = async () => {
       if (submitting.current || (state !== 'idle' && state !== 'error')) {
         return
       }
-      const errors = validate()
+      const checked = validate()
+      let errors = checked.errors
+      if (checked.pending) {
+        submitting.current = true // no second submit while the schema checks run
+        errors = await checked.pending
+        submitting.current = false
+      }
       setFieldError(errors)
       const firstInvalid = toolCalls.find((call) => errors[call.id])
       if (firstInvalid) {
@@ -261,7 +328,7 @@ export const ToolOutputFormRoot = forwardRef<HTMLFormElement, ToolOutputFormRoot
           })
         } else if (failure.kind === 'mismatch') {
           // F2/F7: mark the fields the server did not expect; name the calls it expects that the form lacks.
-          const updates: Record<string, string | null> = {}
+          const updates: FieldErrors = {}
           for (const call of toolCalls) {
             updates[call.id] = failure.expected.includes(call.id)
               ? null
@@ -292,7 +359,7 @@ export const ToolOutputFormRoot = forwardRef<HTMLFormElement, ToolOutputFormRoot
 
     const runHandlers = handlers
       ? async () => {
-          const updates: Record<string, string | null> = {}
+          const updates: FieldErrors = {}
           const next = { ...values }
           for (const call of toolCalls) {
             const handler = handlers[call.function?.name]
@@ -429,15 +496,24 @@ ToolOutputFormLegend.displayName = 'ToolOutputForm.Legend'
 /** Props of `ToolOutputForm.Arguments`. */
 export type ToolOutputFormArgumentsProps = PrimitiveProps<'div'>
 
-/** The call's parsed arguments (raw if malformed, F8) and any mismatch with the function's parameters. */
+/**
+ * The call's parsed arguments (raw if malformed) and any mismatch with the function's parameters; `data-state` is
+ * `checking` while the schema check runs.
+ */
 export const ToolOutputFormArguments = forwardRef<HTMLDivElement, ToolOutputFormArgumentsProps>(
   (props, ref) => {
     const toolCall = useFieldContext('Arguments')
     const { parameters } = useFormContext('Arguments')
-    const parsed = parseArguments(toolCall.function?.arguments ?? '')
-    const schema = parameters(toolCall.function?.name)
-    const problems = parsed.ok && schema ? checkSchema(parsed.value, schema) : []
-    const state = !parsed.ok ? 'malformed' : problems.length ? 'invalid' : 'valid'
+    const text = toolCall.function?.arguments ?? ''
+    const parsed = parseArguments(text)
+    const problems = useArgumentProblems(text, parameters(toolCall.function?.name))
+    const state = !parsed.ok
+      ? 'malformed'
+      : problems === null
+        ? 'checking'
+        : problems.length
+          ? 'invalid'
+          : 'valid'
     return (
       <Primitive.div data-oai-arguments="" data-state={state} {...props} ref={ref}>
         <span data-oai-caption="">Arguments</span>
@@ -445,9 +521,10 @@ export const ToolOutputFormArguments = forwardRef<HTMLDivElement, ToolOutputForm
         {!parsed.ok ? (
           <p data-oai-note="">The arguments are not valid JSON; they are shown as received.</p>
         ) : null}
-        {problems.length ? (
+        {parsed.ok && problems?.length ? (
           <p data-oai-note="">
-            The arguments do not match the parameters of {toolCall.function?.name}: {problems.join('; ')}.
+            The arguments do not match the parameters of <bdi>{toolCall.function?.name}</bdi>:{' '}
+            <SchemaProblems problems={problems} />.
           </p>
         ) : null}
       </Primitive.div>
