@@ -1,7 +1,7 @@
 // The two SQLite drivers behind the store, reduced to what it uses: Node's built-in `node:sqlite` (Node 22.13+ /
-// 23.4+) and the optional native module `better-sqlite3` (for older Node). Internal: the public entry is
-// `./sqlite.ts`. Neither driver is imported statically: `node:sqlite` does not exist on Node 20 (a static import
-// would fail to load this module), and `better-sqlite3` may be missing or built for another Node.
+// 23.4+) and the native module `better-sqlite3` (an optional peer dependency, for older Node). Internal: the public
+// entry is `./sqlite.ts`. Neither driver is imported statically: `node:sqlite` does not exist on Node 20 (a static
+// import would fail to load this module), and `better-sqlite3` may be missing or built for another Node.
 import { createRequire } from 'node:module'
 
 /** A SQLite driver the store can run on. */
@@ -30,7 +30,7 @@ export interface Connection {
 
 /**
  * Thrown by `createSqliteStore` when no SQLite driver can be loaded (or not the one asked for): on Node older
- * than 22.13 without the optional `better-sqlite3` installed and built, or with `driver: 'node:sqlite'` on a Node that
+ * than 22.13 without `better-sqlite3` installed and built, or with `driver: 'node:sqlite'` on a Node that
  * lacks it. The message says what to do. Exported from `@oai-runs/server/sqlite`.
  */
 export class SqliteDriverUnavailableError extends Error {
@@ -82,8 +82,7 @@ function advice(): string {
     '`npm_config_nodedir=/usr`)'
   return loadNodeSqlite()
     ? `This Node has the built-in node:sqlite: use \`driver: 'auto'\` (the default) or 'node:sqlite'. Or ${build}.`
-    : `Use Node 22.13 or later (its built-in node:sqlite needs no native module), or install the optional ` +
-        `dependency: ${build}.`
+    : `Use Node 22.13 or later (its built-in node:sqlite needs no native module), or install it: ${build}.`
 }
 
 /** The better-sqlite3 constructor, or a {@link SqliteDriverUnavailableError} saying why it cannot be used. */
@@ -95,11 +94,11 @@ export function loadBetterSqlite(
     const module = load('better-sqlite3') as BetterSqliteConstructor | { default: BetterSqliteConstructor }
     return typeof module === 'function' ? module : module.default
   } catch (error) {
-    // Not installed (an optional dependency whose build failed is left out), or one of its own dependencies missing.
+    // Not installed (it is an optional peer), or one of its own dependencies is missing.
     if ((error as { code?: unknown }).code === 'MODULE_NOT_FOUND') {
       throw new SqliteDriverUnavailableError(
         requested,
-        `${unavailable(requested)}the optional dependency better-sqlite3 is not installed. ${advice()}`,
+        `${unavailable(requested)}better-sqlite3 (an optional peer dependency) is not installed. ${advice()}`,
         error,
       )
     }

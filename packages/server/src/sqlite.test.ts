@@ -411,7 +411,7 @@ describe('better-sqlite3 that cannot be used: SqliteDriverUnavailableError says 
     const error = unusable(notInstalled, 'auto')
     expect(error).toMatchObject({ name: 'SqliteDriverUnavailableError', driver: 'auto' })
     expect(error.message).toMatch(
-      /^No SQLite driver: Node v20\.\S+ has no built-in node:sqlite .* better-sqlite3 is not installed.*Node 22\.13 or later/,
+      /^No SQLite driver: Node v\d+\.\S+ has no built-in node:sqlite .* better-sqlite3 \(an optional peer dependency\) is not installed.*Node 22\.13 or later/,
     )
   })
 

@@ -1,6 +1,6 @@
 // A durable RunsStore on SQLite (synchronous, like the RunsStore interface): Node's built-in `node:sqlite` where
-// Node has it, else the optional native module better-sqlite3 (./sqlite-driver.ts). Node only: import it from
-// `@oai-runs/server/sqlite`, never from the browser entry.
+// Node has it, else the native module better-sqlite3, an optional peer dependency (the drivers:
+// ./sqlite-driver.ts). Node only: import it from `@oai-runs/server/sqlite`, never from the browser entry.
 import {
   type Connection,
   DatabaseInUseError,
@@ -25,7 +25,7 @@ export interface SqliteStoreOptions {
   now?: () => number
   /**
    * The SQLite driver. `'auto'` uses Node's built-in `node:sqlite` where Node has it (22.13+, 23.4+) and the
-   * optional dependency `better-sqlite3` otherwise; naming one uses that one or throws
+   * optional peer dependency `better-sqlite3` otherwise; naming one uses that one or throws
    * {@link SqliteDriverUnavailableError}. Both write the same file format: a file moves freely between them.
    * @defaultValue 'auto'
    */
@@ -169,8 +169,8 @@ function recover(store: RunsStore, db: Connection, now: number): RunObject[] {
  * Opens (or creates) a SQLite file as the server's store: assistants, threads, messages, runs and steps survive a
  * restart. Multi-row changes of the engine run in one transaction; runs a killed process left running are marked
  * `failed` on open. One server process per file: a second open fails with `DatabaseInUseError` until the first
- * store is closed or its process ends. Runs on `node:sqlite` where Node has it (22.13+, 23.4+), else on the optional
- * `better-sqlite3` (see {@link SqliteStoreOptions.driver}).
+ * store is closed or its process ends. Runs on `node:sqlite` where Node has it (22.13+, 23.4+), else on
+ * `better-sqlite3`, an optional peer dependency (see {@link SqliteStoreOptions.driver}).
  * @throws DatabaseInUseError when another store holds the file.
  * @throws SqliteDriverUnavailableError when no driver (or not the one asked for) can be loaded; the message says
  * what to install.
