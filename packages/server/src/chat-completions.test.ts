@@ -386,6 +386,72 @@ describe('the streamed completion becomes the Runs protocol', () => {
   })
 })
 
+/** The test server's stream, re-framed: its text rewritten by `rewrite` and re-cut at `cuts` (byte offsets). */
+function reframed(upstream: ChatCompletionsTestServer, rewrite: (text: string) => string, cuts: number[]) {
+  return async (input: string, init: RequestInit) => {
+    const response = await upstream.fetch(input, init)
+    const bytes = new TextEncoder().encode(rewrite(await response.text()))
+    const chunks: Uint8Array[] = []
+    let start = 0
+    for (const cut of [...cuts.filter((at) => at < bytes.length), bytes.length]) {
+      chunks.push(bytes.slice(start, cut))
+      start = cut
+    }
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) {
+          controller.enqueue(chunk)
+        }
+        controller.close()
+      },
+    })
+    return new Response(body, { status: response.status, headers: response.headers })
+  }
+}
+
+describe('the upstream stream is read as SSE, whatever its framing', () => {
+  test('CR-only line breaks, cut anywhere (also inside a blank line and before an LF), stream the same answer', async () => {
+    const upstream = createChatCompletionsTestServer({ apiKey: 'sk-upstream' })
+    for (const [name, rewrite] of [
+      ['CR', (text: string) => text.replace(/\n/g, '\r')],
+      ['CRLF', (text: string) => text.replace(/\n/g, '\r\n')],
+      ['no space, a comment', (text: string) => `: ping\n${text.replace(/^data: /gm, 'data:')}`],
+    ] as const) {
+      const cuts = Array.from({ length: 60 }, (_, index) => index * 7 + 3)
+      const harness = await setup({ model: { fetch: reframed(upstream, rewrite, cuts) } })
+      const threadId = await thread(harness, 'Hello there')
+      upstream.enqueue(textReply(['Bon', 'jour', ' à', ' vous', '!']))
+      const { body: run } = await harness.call('POST', `/threads/${threadId}/runs`, {
+        assistant_id: harness.assistantId,
+      })
+      const settled = await harness.settle(threadId, run.id)
+      expect(settled.status, name).toBe('completed')
+      expect((await messages(harness, threadId)).at(-1).content[0].text.value, name).toBe('Bonjour à vous!')
+    }
+  })
+
+  test('an event past maxEventSize fails the run with a message that says what to raise', async () => {
+    const upstream = createChatCompletionsTestServer({ apiKey: 'sk-upstream' })
+    const harness = await setup({
+      model: {
+        maxEventSize: 4096,
+        fetch: reframed(upstream, (text) => text.replace('data: ', `data: ${' '.repeat(10_000)}`), []),
+      },
+    })
+    const threadId = await thread(harness, 'hi')
+    upstream.enqueue(textReply('a b c'))
+    const { body: run } = await harness.call('POST', `/threads/${threadId}/runs`, {
+      assistant_id: harness.assistantId,
+    })
+    const settled = await harness.settle(threadId, run.id)
+    expect(settled.status).toBe('failed')
+    expect(settled.last_error).toEqual({
+      code: 'server_error',
+      message: expect.stringMatching(/larger than 4096 characters; raise maxEventSize/),
+    })
+  })
+})
+
 describe('aborting the upstream call', () => {
   test('cancel aborts the streaming request; the run ends cancelled, not completed', async () => {
     const harness = await setup()

@@ -1,6 +1,7 @@
 // A RunModel for any Chat Completions endpoint (OpenAI, Azure OpenAI, vLLM, Ollama, LM Studio, …): a run becomes
 // one streamed `POST {baseURL}/chat/completions` per turn, and the streamed chunks become ModelOutputs.
 import type { ModelContext, ModelOutput, ModelTurn, RunModel } from './model.ts'
+import { readSseEvents, SseEventTooLargeError } from './sse-parser.ts'
 import type { FileSearchResult, MessageObject, RunErrorCode, Tool } from './types.ts'
 
 /** A code interpreter the operator plugs in: runs code the model wrote and returns its logs. */
@@ -46,6 +47,8 @@ export interface ChatCompletionsModelOptions {
   tools?: HostedTools
   /** Upstream turns a run may take to answer its hosted tools before it fails. @defaultValue 8 */
   maxHostedToolRounds?: number
+  /** Largest streamed event (one chunk), in characters; a bigger one fails the run. @defaultValue 1 MiB */
+  maxEventSize?: number
 }
 
 /** One message of a Chat Completions request, as the adapter writes them. */
@@ -288,45 +291,6 @@ interface AssembledCall {
   arguments: string
 }
 
-/** Reads an SSE body and yields each `data:` payload (`[DONE]` included) as text. */
-async function* sseData(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<string> {
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let buffer = ''
-  const onAbort = () => {
-    void reader.cancel().catch(() => {})
-  }
-  signal.addEventListener('abort', onAbort, { once: true })
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) {
-        break
-      }
-      buffer += decoder.decode(value, { stream: true })
-      for (;;) {
-        const end = /\r?\n\r?\n/.exec(buffer)
-        if (!end) {
-          break
-        }
-        const block = buffer.slice(0, end.index)
-        buffer = buffer.slice(end.index + end[0].length)
-        const data = block
-          .split(/\r?\n/)
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).replace(/^ /, ''))
-          .join('\n')
-        if (data !== '') {
-          yield data
-        }
-      }
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort)
-    reader.releaseLock()
-  }
-}
-
 async function errorMessage(response: Response): Promise<string> {
   const text = await response.text().catch(() => '')
   try {
@@ -425,7 +389,13 @@ export function createChatCompletionsModel(options: ChatCompletionsModelOptions)
     let usage: TurnEnd['usage'] = null
     let sawDone = false
     try {
-      for await (const data of sseData(response.body, signal)) {
+      for await (const { data } of readSseEvents(response.body, {
+        signal,
+        ...(options.maxEventSize !== undefined ? { maxEventSize: options.maxEventSize } : {}),
+      })) {
+        if (data === '') {
+          continue // a keep-alive `data:` line with nothing in it
+        }
         if (data === '[DONE]') {
           sawDone = true
           break
@@ -487,6 +457,12 @@ export function createChatCompletionsModel(options: ChatCompletionsModelOptions)
     } catch (error) {
       if (error instanceof ModelError || signal.aborted) {
         throw error
+      }
+      if (error instanceof SseEventTooLargeError) {
+        throw new ModelError(
+          'server_error',
+          `The model stream sent an event larger than ${error.limit} characters; raise maxEventSize in createChatCompletionsModel() if its chunks really are that large.`,
+        )
       }
       throw new ModelError('server_error', `The model stream broke off: ${describe(error)}`)
     }
