@@ -4,13 +4,13 @@ const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 export type IdGenerator = (prefix: string) => string
 
 /** Fills `bytes` with random bytes; the Web Crypto API in browsers, Node (>= 19 as a global) and edge runtimes. */
-function randomBytes(bytes: Uint8Array): Uint8Array {
+function randomBytes(bytes: Uint8Array<ArrayBuffer>): void {
   if (typeof globalThis.crypto?.getRandomValues !== 'function') {
     throw new Error(
       'createIdGenerator: this runtime has no crypto.getRandomValues, so random ids cannot be made safely. Pass a seed for deterministic ids, or run on Node 20+ / a browser.',
     )
   }
-  return globalThis.crypto.getRandomValues(bytes)
+  globalThis.crypto.getRandomValues(bytes)
 }
 
 /** 24 characters from the Web Crypto API, without modulo bias (bytes of 248 and above are drawn again). */
