@@ -452,6 +452,43 @@ describe('the upstream stream is read as SSE, whatever its framing', () => {
   })
 })
 
+describe('the key never reaches a run', () => {
+  test('an upstream that echoes the key (any shape) in an error or a stream error frame: last_error masks it', async () => {
+    const key = '0123456789abcdef0123456789abcdef'
+    let mode: 'status' | 'frame' | 'network' = 'status'
+    const harness = await setup({
+      model: {
+        apiKey: key,
+        authHeader: 'api-key',
+        fetch: async () => {
+          if (mode === 'status') {
+            return Response.json(
+              { error: { message: `Access denied due to invalid subscription key ${key}.` } },
+              { status: 401, headers: { 'x-echo': key } },
+            )
+          }
+          if (mode === 'network') {
+            throw new TypeError(`fetch failed: https://gw.example/v1?key=${key}`)
+          }
+          const frame = `data: ${JSON.stringify({ error: { message: `key ${key} is over quota` } })}\n\n`
+          return new Response(frame, { headers: { 'content-type': 'text/event-stream' } })
+        },
+      },
+    })
+    for (const next of ['status', 'frame', 'network'] as const) {
+      mode = next
+      const threadId = await thread(harness, 'hi')
+      const { body: run } = await harness.call('POST', `/threads/${threadId}/runs`, {
+        assistant_id: harness.assistantId,
+      })
+      const settled = await harness.settle(threadId, run.id)
+      expect(settled.status, next).toBe('failed')
+      expect(settled.last_error.message, next).not.toContain(key)
+      expect(settled.last_error.message, next).toContain('***')
+    }
+  })
+})
+
 describe('aborting the upstream call', () => {
   test('cancel aborts the streaming request; the run ends cancelled, not completed', async () => {
     const harness = await setup()

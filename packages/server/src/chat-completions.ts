@@ -1,6 +1,7 @@
 // A RunModel for any Chat Completions endpoint (OpenAI, Azure OpenAI, vLLM, Ollama, LM Studio, …): a run becomes
 // one streamed `POST {baseURL}/chat/completions` per turn, and the streamed chunks become ModelOutputs.
 import type { ModelContext, ModelOutput, ModelTurn, RunModel } from './model.ts'
+import { createRedactor } from './redact.ts'
 import { readSseEvents, SseEventTooLargeError } from './sse-parser.ts'
 import type { FileSearchResult, MessageObject, RunErrorCode, Tool } from './types.ts'
 
@@ -329,6 +330,8 @@ export function createChatCompletionsModel(options: ChatCompletionsModelOptions)
   const hosted = options.tools ?? {}
   const maxRounds = options.maxHostedToolRounds ?? 8
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init))
+  // Upstream error texts become the run's last_error, which every API client reads: never with the key in them.
+  const redactor = createRedactor([options.apiKey])
 
   function upstreamModel(runModel: string): string {
     if (options.model) {
@@ -591,10 +594,14 @@ export function createChatCompletionsModel(options: ChatCompletionsModelOptions)
         return // cancelled or expired: the engine settles the run
       }
       if (error instanceof ModelError) {
-        yield { type: 'error', code: error.code, message: error.message }
+        yield { type: 'error', code: error.code, message: redactor.text(error.message) }
         return
       }
-      yield { type: 'error', code: 'server_error', message: `The model adapter failed: ${describe(error)}` }
+      yield {
+        type: 'error',
+        code: 'server_error',
+        message: redactor.text(`The model adapter failed: ${describe(error)}`),
+      }
     } finally {
       context.signal.removeEventListener('abort', onRunAbort)
       abort.abort()

@@ -2,6 +2,7 @@
 import { expect, test } from 'vitest'
 import { createManualClock } from './clock.ts'
 import { demoAssistant } from './demo.ts'
+import { listen } from './node.ts'
 import {
   contentDisposition,
   createMemoryRateLimiter,
@@ -399,4 +400,271 @@ test('Azure upstreams: api-key header, api-version query, no beta header when to
   expect(seen[0]!.headers.get('api-key')).toBe('azure-key')
   expect(seen[0]!.headers.get('authorization')).toBeNull()
   expect(seen[0]!.headers.get('openai-beta')).toBeNull()
+})
+
+test('by default the rate-limit key is the socket address: fresh X-Forwarded-For values do not pass the limit', async () => {
+  const upstream = createRunsServer({ tokenDelayMs: 0, apiKeys: [secret] })
+  const served = async (extra: Partial<RunsProxyOptions>) => {
+    const proxy = createRunsProxy({
+      upstream: 'http://upstream.test/v1',
+      apiKey: secret,
+      authorize: () => true,
+      rateLimiter: createMemoryRateLimiter({ limit: 3, windowMs: 60_000 }),
+      fetch: (request) => upstream.fetch(request),
+      ...extra,
+    })
+    const listener = await listen(proxy)
+    const base = listener.url.replace(/\/v1$/, '/api/runs')
+    const statuses = async (forwardedFor: (index: number) => string) => {
+      const result: number[] = []
+      for (let index = 0; index < 8; index++) {
+        const response = await fetch(`${base}/threads`, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'x-forwarded-for': forwardedFor(index) },
+        })
+        await response.body?.cancel()
+        result.push(response.status)
+      }
+      return result
+    }
+    return { listener, statuses }
+  }
+  const limited = [200, 200, 200, 429, 429, 429, 429, 429]
+
+  const plain = await served({})
+  expect(await plain.statuses((index) => `203.0.113.${index}`)).toEqual(limited)
+  await plain.listener.close()
+
+  // One trusted hop: the address the proxy in front saw counts, not what the client wrote before it.
+  const behindOne = await served({ trustProxy: 1 })
+  expect(await behindOne.statuses((index) => `203.0.113.${index}, 198.51.100.7`)).toEqual(limited)
+  expect(await behindOne.statuses((index) => `198.51.100.${index + 10}`)).toEqual(Array(8).fill(200))
+  await behindOne.listener.close()
+})
+
+test('trustProxy counts hops from the socket as Express does; an unknown address shares one bucket', async () => {
+  const seen: (string | undefined)[] = []
+  const keys: string[] = []
+  const make = (trustProxy: boolean | number | undefined) =>
+    createRunsProxy({
+      upstream: 'http://upstream.test/v1',
+      apiKey: secret,
+      authorize: () => new Response(null, { status: 204 }),
+      ...(trustProxy === undefined ? {} : { trustProxy }),
+      rateLimiter: (key) => {
+        keys.push(key)
+        return { allowed: true }
+      },
+    })
+  const call = async (
+    trustProxy: boolean | number | undefined,
+    forwardedFor: string | null,
+    remoteAddress?: string,
+  ) => {
+    const headers: Record<string, string> = forwardedFor === null ? {} : { 'x-forwarded-for': forwardedFor }
+    await make(trustProxy).fetch(
+      new Request(`${origin}/api/runs/threads`, { method: 'POST', body: '{}', headers }),
+      remoteAddress === undefined ? undefined : { remoteAddress },
+    )
+    seen.push(keys.at(-1))
+  }
+  await call(undefined, '10.0.0.1, 10.0.0.2', '::ffff:192.0.2.1')
+  await call(false, '10.0.0.1, 10.0.0.2', '192.0.2.1')
+  await call(1, '10.0.0.1, 10.0.0.2', '192.0.2.1')
+  await call(2, '10.0.0.1, 10.0.0.2', '192.0.2.1')
+  await call(9, '10.0.0.1, 10.0.0.2', '192.0.2.1')
+  await call(true, '10.0.0.1,10.0.0.2', '192.0.2.1')
+  await call(2, null, '192.0.2.1')
+  await call(false, '10.0.0.1', undefined)
+  await call(1, '10.0.0.1, 10.0.0.2', undefined)
+  expect(seen).toEqual([
+    '192.0.2.1',
+    '192.0.2.1',
+    '10.0.0.2',
+    '10.0.0.1',
+    '10.0.0.1',
+    '10.0.0.1',
+    '192.0.2.1',
+    'anonymous',
+    '10.0.0.2',
+  ])
+  // rateLimitKey gets the address the proxy worked out.
+  const byUser = createRunsProxy({
+    upstream: 'http://upstream.test/v1',
+    apiKey: secret,
+    authorize: () => new Response(null, { status: 204 }),
+    rateLimiter: (key) => {
+      keys.push(key)
+      return { allowed: true }
+    },
+    rateLimitKey: (request, client) => `${request.headers.get('x-user')}@${client.address}`,
+  })
+  await byUser.fetch(
+    new Request(`${origin}/api/runs/threads`, { method: 'POST', body: '{}', headers: { 'x-user': 'ann' } }),
+    { remoteAddress: '192.0.2.9' },
+  )
+  expect(keys.at(-1)).toBe('ann@192.0.2.9')
+  for (const bad of [-1, 1.5, Number.NaN]) {
+    expect(() => make(bad)).toThrow(/trustProxy must be a boolean or a whole number of hops/)
+  }
+})
+
+test('the configured key is masked literally, whatever its shape, in error bodies, headers, streams and files', async () => {
+  const azureKey = '0123456789abcdef0123456789abcdef'
+  const extra = 'gw-token-Zq81'
+  const sse =
+    `event: thread.created\ndata: {"id":"thread_1","note":"key ${azureKey}"}\n\n` +
+    `event: thread.message.delta\ndata: {"text":"${extra} and ${azureKey}"}\n\nevent: done\ndata: [DONE]\n\n`
+  const proxy = createRunsProxy({
+    upstream: 'https://name.openai.azure.com/openai',
+    apiKey: azureKey,
+    authHeader: 'api-key',
+    redact: [extra],
+    fileDownloads: true,
+    authorize: () => true,
+    fetch: async (request) => {
+      const path = new URL(request.url).pathname
+      const headers = { 'x-request-id': `req-${azureKey}`, 'retry-after': '1' }
+      if (path.endsWith('/threads')) {
+        return Response.json(
+          {
+            error: {
+              message: `Access denied due to invalid subscription key ${azureKey}. Make sure to provide a valid key.`,
+              code: `key:${azureKey}`,
+            },
+          },
+          { status: 401, headers },
+        )
+      }
+      if (path.endsWith('/threads/runs')) {
+        // Cut every 5 bytes: the key is split across chunks.
+        const bytes = new TextEncoder().encode(sse)
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < bytes.length; at += 5) {
+              controller.enqueue(bytes.slice(at, at + 5))
+            }
+            controller.close()
+          },
+        })
+        return new Response(body, { headers: { ...headers, 'content-type': 'text/event-stream' } })
+      }
+      if (path.endsWith('/content')) {
+        return new Response(`file with ${azureKey} inside`, { headers })
+      }
+      return Response.json(
+        { id: 'thread_1', echoed: azureKey, escaped: JSON.stringify(azureKey) },
+        { headers },
+      )
+    },
+  })
+  const responses = [
+    await proxy.fetch(new Request(`${origin}/api/runs/threads`, { method: 'POST', body: '{}' })),
+    await proxy.fetch(new Request(`${origin}/api/runs/threads/thread_1`)),
+    await proxy.fetch(
+      new Request(`${origin}/api/runs/threads/runs`, {
+        method: 'POST',
+        body: JSON.stringify({ assistant_id: 'a', stream: true }),
+      }),
+    ),
+    await proxy.fetch(new Request(`${origin}/api/runs/files/file-1/content`)),
+  ]
+  const texts: string[] = []
+  for (const response of responses) {
+    const text = await response.text()
+    texts.push(text)
+    for (const secretText of [azureKey, extra]) {
+      expect(text).not.toContain(secretText)
+      for (const [, value] of response.headers) {
+        expect(value).not.toContain(secretText)
+      }
+    }
+    expect(response.headers.get('x-request-id')).toBe('req-***')
+  }
+  expect(responses[0]!.status).toBe(401)
+  expect(JSON.parse(texts[0]!).error).toMatchObject({
+    message: 'Access denied due to invalid subscription key ***. Make sure to provide a valid key.',
+    code: 'key:***',
+  })
+  expect(JSON.parse(texts[1]!)).toEqual({ id: 'thread_1', echoed: '***', escaped: '"***"' })
+  // The stream is otherwise byte for byte what the upstream sent.
+  expect(texts[2]).toBe(sse.split(azureKey).join('***').split(extra).join('***'))
+  expect(texts[3]).toBe('file with *** inside')
+})
+
+test('a streamed thread.created is recorded however it is framed (`data:{` without a space, CRLF, CR)', async () => {
+  const recorded: string[] = []
+  const frame = (id: string, lineBreak: string) =>
+    [
+      `event:thread.created`,
+      `data:{"id":"${id}","object":"thread"}`,
+      '',
+      'event: done',
+      'data: [DONE]',
+      '',
+      '',
+    ].join(lineBreak)
+  let next = frame('thread_x', '\n')
+  const proxy = createRunsProxy({
+    upstream: 'http://upstream.test/v1',
+    apiKey: secret,
+    authorize: () => true,
+    onThreadCreated: (_request, threadId) => {
+      recorded.push(threadId)
+    },
+    fetch: async () => {
+      const bytes = new TextEncoder().encode(next)
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < bytes.length; at += 3) {
+            controller.enqueue(bytes.slice(at, at + 3))
+          }
+          controller.close()
+        },
+      })
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
+    },
+  })
+  for (const [id, lineBreak] of [
+    ['thread_lf', '\n'],
+    ['thread_crlf', '\r\n'],
+    ['thread_cr', '\r'],
+  ] as const) {
+    next = frame(id, lineBreak)
+    const response = await proxy.fetch(
+      new Request(`${origin}/api/runs/threads/runs`, {
+        method: 'POST',
+        body: JSON.stringify({ assistant_id: 'a', stream: true }),
+      }),
+    )
+    expect(await response.text()).toBe(next)
+  }
+  expect(recorded).toEqual(['thread_lf', 'thread_crlf', 'thread_cr'])
+})
+
+test('createMemoryRateLimiter drops expired windows and holds at most maxKeys keys', () => {
+  let now = 0
+  const limiter = createMemoryRateLimiter({ limit: 1, windowMs: 1000, now: () => now })
+  for (let index = 0; index < 100; index++) {
+    expect(limiter(`key-${index}`).allowed).toBe(true)
+  }
+  expect(limiter.size).toBe(100)
+  expect(limiter('key-0').allowed).toBe(false)
+  now = 1000
+  expect(limiter('key-0').allowed).toBe(true)
+  expect(limiter.size).toBe(1)
+
+  const bounded = createMemoryRateLimiter({ limit: 1, windowMs: 60_000, now: () => now, maxKeys: 5 })
+  expect(bounded('first').allowed).toBe(true)
+  expect(bounded('first').allowed).toBe(false)
+  for (let index = 0; index < 20; index++) {
+    bounded(`flood-${index}`)
+    expect(bounded.size).toBeLessThanOrEqual(5)
+  }
+  expect(bounded.size).toBe(5)
+  // The oldest window was evicted: that key starts afresh; the newest keys are still counted.
+  expect(bounded('first').allowed).toBe(true)
+  expect(bounded('flood-19').allowed).toBe(false)
+  expect(() => createMemoryRateLimiter({ limit: 1, windowMs: 1, maxKeys: 0 })).toThrow(/maxKeys/)
 })

@@ -1,6 +1,11 @@
 // A key-holding proxy for browsers: forwards only the Runs / threads / messages routes the client uses to an
 // upstream (our server, Azure, any compatible backend), keeps the API key on the server, and asks the app's
 // `authorize` before every call. Checklist P1–P11 (../shared/docs/reliability-checklist.md).
+import type { ConnectionInfo } from './http.ts'
+import { createRedactor } from './redact.ts'
+import { createSseParser } from './sse-parser.ts'
+
+export type { ConnectionInfo } from './http.ts'
 
 /** What a call through the proxy does, for `authorize`. */
 export type ProxyAction =
@@ -72,9 +77,24 @@ export interface RunsProxyOptions {
   allowedOrigins?: string[]
   /** Largest request body, in bytes. @defaultValue 1 MiB */
   maxBodyBytes?: number
-  /** Per-caller rate limit; `rateLimitKey` picks the caller (default: the client address header or 'anonymous'). */
+  /**
+   * Per-caller rate limit. The caller is `rateLimitKey`'s answer; by default the client's address (see
+   * `trustProxy`), or 'anonymous' (one shared bucket) when the address is unknown.
+   */
   rateLimiter?: RateLimiter
-  rateLimitKey?: (request: Request) => string
+  /** Picks the rate-limit key of a call, e.g. the signed-in user; gets the client address the proxy worked out. */
+  rateLimitKey?: (request: Request, client: { address: string | undefined }) => string
+  /**
+   * Which forwarding proxies in front of this one to believe, as Express's `trust proxy` does: `false` (or 0)
+   * uses the socket's address and ignores `X-Forwarded-For`, which any client can set; a number `n` trusts the
+   * `n` nearest hops (the socket peer and the last `n - 1` `X-Forwarded-For` entries they appended) and takes
+   * the address the farthest trusted hop saw; `true` trusts every hop (the left-most entry, which the client
+   * chooses: only when every request passes a proxy that discards incoming `X-Forwarded-For`).
+   * @defaultValue false
+   */
+  trustProxy?: boolean | number
+  /** More secrets to mask in everything relayed to the browser, besides `apiKey` (e.g. an organization key). */
+  redact?: string[]
   /** When the limiter itself fails: 'deny' answers 503, 'allow' lets the call through. @defaultValue 'deny' */
   onLimiterError?: 'allow' | 'deny'
   /** Enables `GET …/files/{file_id}/content` for cited files (ownership is `authorize`'s job). @defaultValue false */
@@ -83,9 +103,12 @@ export interface RunsProxyOptions {
   fetch?: (request: Request) => Promise<Response>
 }
 
-/** A proxy: a fetch handler for route handlers (Next.js, Hono, Express through an adapter, `listen`). */
+/**
+ * A proxy: a fetch handler for route handlers (Next.js, Hono, Express through an adapter, `listen`). Pass the
+ * connection (as `listen` does) so that rate limits can key on the socket's address.
+ */
 export interface RunsProxy {
-  fetch(request: Request): Promise<Response>
+  fetch(request: Request, connection?: ConnectionInfo): Promise<Response>
 }
 
 interface ProxyRoute {
@@ -178,7 +201,7 @@ export function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`
 }
 
-/** Removes organization and project ids from an upstream error message (P9). */
+/** Removes organization and project ids and key-shaped strings from an upstream error message (P9). */
 function sanitize(message: string): string {
   return message
     .replace(/\borg-[A-Za-z0-9]+/g, 'org-***')
@@ -221,24 +244,77 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array 
 
 /** Watches an SSE body for the first `thread.created` event without holding any byte back. */
 function tapThreadCreated(body: ReadableStream<Uint8Array>, onThread: (threadId: string) => void) {
-  const decoder = new TextDecoder()
-  let text = ''
-  let found = false
+  // The event comes first in the stream: stop looking after 64 KiB, or at anything that is not SSE.
+  const limit = 65_536
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+  let watching = true
+  let read = 0
+  const parser = createSseParser({
+    maxEventSize: limit,
+    onEvent(event) {
+      if (!watching || event.event !== 'thread.created') {
+        return
+      }
+      watching = false
+      try {
+        const thread = JSON.parse(event.data) as { id?: unknown }
+        if (typeof thread.id === 'string') {
+          onThread(thread.id)
+        }
+      } catch {
+        // not JSON: nothing to record
+      }
+    },
+  })
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         controller.enqueue(chunk)
-        if (!found && text.length < 65_536) {
-          text += decoder.decode(chunk, { stream: true })
-          const match = /event: thread\.created\r?\ndata: \{"id":"([^"]+)"/.exec(text)
-          if (match?.[1]) {
-            found = true
-            onThread(match[1])
-          }
+        if (!watching) {
+          return
+        }
+        read += chunk.byteLength
+        try {
+          parser.feed(decoder.decode(chunk, { stream: true }))
+        } catch {
+          watching = false // an event past the limit: this is not the stream we look for
+        }
+        if (read > limit) {
+          watching = false
         }
       },
     }),
   )
+}
+
+/** `::ffff:10.0.0.1` and `10.0.0.1` are one client. */
+function normalizeAddress(address: string | undefined): string | undefined {
+  const trimmed = address?.trim()
+  if (!trimmed) {
+    return undefined
+  }
+  return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(trimmed) ? trimmed.slice(7) : trimmed
+}
+
+/** The client's address: the socket's, or the one the farthest trusted forwarding hop saw. */
+function clientAddress(
+  request: Request,
+  connection: ConnectionInfo | undefined,
+  trustProxy: boolean | number,
+): string | undefined {
+  const socket = normalizeAddress(connection?.remoteAddress)
+  const hops = trustProxy === true ? Number.POSITIVE_INFINITY : trustProxy === false ? 0 : trustProxy
+  if (hops === 0) {
+    return socket
+  }
+  // Nearest first: the socket peer, then X-Forwarded-For from right (appended last) to left.
+  const forwarded = (request.headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((entry) => normalizeAddress(entry))
+    .filter((entry): entry is string => entry !== undefined)
+    .reverse()
+  const chain = [socket, ...forwarded]
+  return chain[Math.min(hops, chain.length - 1)] ?? socket
 }
 
 /**
@@ -257,8 +333,15 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
   const upstream = options.upstream.replace(/\/$/, '')
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const upstreamFetch = options.fetch ?? ((request: Request) => fetch(request))
+  const trustProxy = options.trustProxy ?? false
+  if (typeof trustProxy === 'number' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
+    throw new TypeError(
+      `createRunsProxy: trustProxy must be a boolean or a whole number of hops (0 or more), got ${trustProxy}.`,
+    )
+  }
+  const redactor = createRedactor([options.apiKey, ...(options.redact ?? [])])
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, connection: ConnectionInfo | undefined): Promise<Response> {
     const url = new URL(request.url)
     if (!options.apiKey) {
       return errorResponse(503, 'The assistant is not configured on the server (no upstream API key).')
@@ -291,7 +374,8 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
     })
     // P7: rate limit before any work.
     if (options.rateLimiter) {
-      const key = options.rateLimitKey?.(request) ?? request.headers.get('x-forwarded-for') ?? 'anonymous'
+      const address = clientAddress(request, connection, trustProxy)
+      const key = options.rateLimitKey?.(request, { address }) ?? address ?? 'anonymous'
       try {
         const verdict = await options.rateLimiter(key)
         if (!verdict.allowed) {
@@ -395,7 +479,7 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
     for (const name of passedHeaders) {
       const value = response.headers.get(name)
       if (value !== null) {
-        headers.set(name, value)
+        headers.set(name, redactor.text(value))
       }
     }
     const isStream = response.headers.get('content-type')?.startsWith('text/event-stream')
@@ -410,16 +494,19 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
           void options.onThreadCreated?.(request, threadId)
         })
       }
-      return new Response(body, { status: response.status, headers })
+      return new Response(redactor.stream(body), { status: response.status, headers })
     }
     if (action === 'files.content' && response.ok) {
       const name = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1]
       headers.set('content-disposition', contentDisposition(name ?? 'download'))
       headers.set('x-content-type-options', 'nosniff')
       headers.set('content-type', 'application/octet-stream')
-      return new Response(response.body, { status: response.status, headers })
+      return new Response(response.body && redactor.stream(response.body), {
+        status: response.status,
+        headers,
+      })
     }
-    const text = await response.text()
+    const text = redactor.text(await response.text())
     if (!response.ok) {
       // P9: a clean error body; retry hints kept, upstream identifiers dropped.
       let message = 'The assistant service answered with an error.'
@@ -427,9 +514,9 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
       try {
         const parsed = JSON.parse(text) as { error?: { message?: unknown; code?: unknown } }
         if (typeof parsed.error?.message === 'string') {
-          message = sanitize(parsed.error.message)
+          message = sanitize(redactor.text(parsed.error.message))
         }
-        code = typeof parsed.error?.code === 'string' ? parsed.error.code : null
+        code = typeof parsed.error?.code === 'string' ? sanitize(redactor.text(parsed.error.code)) : null
       } catch {
         // not JSON (a gateway page): keep the generic message
       }
@@ -459,9 +546,9 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
   }
 
   return {
-    async fetch(request) {
+    async fetch(request, connection) {
       try {
-        return await handle(request)
+        return await handle(request, connection)
       } catch {
         return errorResponse(500, 'The proxy failed to handle the request.')
       }
@@ -469,20 +556,51 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
   }
 }
 
-/** A fixed-window in-memory rate limiter: `limit` calls per `windowMs` per key. */
+/** A {@link RateLimiter} that keeps its windows in memory, with the number of keys it holds. */
+export type MemoryRateLimiter = ((key: string) => { allowed: boolean; retryAfterSeconds?: number }) & {
+  /** Keys with a window in memory now (expired windows are dropped as calls come in). */
+  readonly size: number
+}
+
+/**
+ * A fixed-window in-memory rate limiter: `limit` calls per `windowMs` per key. Memory is bounded: expired
+ * windows are dropped as calls come in, and past `maxKeys` keys the oldest window is evicted (that key starts
+ * afresh), so a flood of new keys cannot grow the process.
+ */
 export function createMemoryRateLimiter(options: {
   limit: number
   windowMs: number
   now?: () => number
-}): RateLimiter {
+  /** Most keys held at once. @defaultValue 10,000 */
+  maxKeys?: number
+}): MemoryRateLimiter {
+  const maxKeys = options.maxKeys ?? 10_000
+  if (!(Number.isInteger(maxKeys) && maxKeys >= 1)) {
+    throw new TypeError(
+      `createMemoryRateLimiter: maxKeys must be a whole number of at least 1, got ${maxKeys}.`,
+    )
+  }
+  // Insertion order is window-start order (a renewed window is re-inserted), so the oldest are first.
   const windows = new Map<string, { start: number; count: number }>()
   const now = options.now ?? Date.now
-  return (key) => {
+  const limiter = (key: string) => {
     const at = now()
+    for (const [oldKey, oldWindow] of windows) {
+      if (at - oldWindow.start < options.windowMs) {
+        break
+      }
+      windows.delete(oldKey)
+    }
     let window = windows.get(key)
-    if (!window || at - window.start >= options.windowMs) {
+    if (!window) {
       window = { start: at, count: 0 }
       windows.set(key, window)
+      for (const oldest of windows.keys()) {
+        if (windows.size <= maxKeys) {
+          break
+        }
+        windows.delete(oldest)
+      }
     }
     window.count++
     if (window.count > options.limit) {
@@ -490,4 +608,5 @@ export function createMemoryRateLimiter(options: {
     }
     return { allowed: true }
   }
+  return Object.defineProperty(limiter, 'size', { get: () => windows.size }) as MemoryRateLimiter
 }
