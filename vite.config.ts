@@ -43,8 +43,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          // The browser end-to-end tests have their own project (`e2e`).
-          exclude: ['test/e2e/**'],
+          // The browser end-to-end tests and the packaging tests have their own projects (`e2e`, `packages`).
+          exclude: ['test/e2e/**', 'test/packages/**'],
           environment: 'node',
           testTimeout: 20_000,
         },
@@ -58,6 +58,17 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // pnpm build + pack, publint, attw, and the examples/ apps installed from the tarballs with npm (Chromium).
+          name: 'packages',
+          include: ['test/packages/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
         },
       },
       {

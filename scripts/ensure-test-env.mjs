@@ -1,7 +1,9 @@
 // Run by `pnpm test` first: makes a fresh machine (only Node >= 20 and npm) ready for the whole suite.
-// 1. better-sqlite3 (an optional, native dependency of @oai-runs/server) compiles from source where its prebuilt
-//    binaries cannot be downloaded; node-gyp then needs Node's headers. If the install skipped it, install again
-//    with the headers that ship with this Node.
+// 1. SQLite. On Node with `node:sqlite` (22.13+) the server's SQLite store needs nothing. On older Node it uses
+//    better-sqlite3, a native module (an optional dependency of the workspace). Where its prebuilt binary cannot be
+//    downloaded it compiles from source, and node-gyp then needs Node's headers, which it tries to download too.
+//    `pnpm install` skips an optional module whose build failed and never retries it, so build it here with
+//    `pnpm rebuild better-sqlite3` against the headers that ship with this Node (its include/node).
 // 2. The real-browser tests need Chromium: use CHROMIUM_PATH or /usr/bin/chromium, else install Debian's package.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -10,7 +12,11 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-function sqliteLoads() {
+function hasNodeSqlite() {
+  return spawnSync(process.execPath, ['-e', "require('node:sqlite')"], { stdio: 'ignore' }).status === 0
+}
+
+function betterSqliteLoads() {
   const probe = spawnSync(
     process.execPath,
     ['-e', "const D=require('better-sqlite3'); new D(':memory:').prepare('select 1').get()"],
@@ -19,18 +25,21 @@ function sqliteLoads() {
   return probe.status === 0
 }
 
-if (!sqliteLoads()) {
+if (!hasNodeSqlite() && !betterSqliteLoads()) {
   const prefix = dirname(dirname(process.execPath))
   const env = { ...process.env }
   if (!env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node.h'))) {
     env.npm_config_nodedir = prefix
   }
-  console.log('ensure-test-env: building better-sqlite3 from source (about a minute)…')
-  execFileSync('pnpm', ['install', '--frozen-lockfile'], { cwd: root, env, stdio: 'inherit' })
-  if (!sqliteLoads()) {
+  console.log(
+    `ensure-test-env: Node ${process.version} has no node:sqlite; building better-sqlite3 from source…`,
+  )
+  const rebuilt = spawnSync('pnpm', ['rebuild', 'better-sqlite3'], { cwd: root, env, stdio: 'inherit' })
+  if (rebuilt.status !== 0 || !betterSqliteLoads()) {
     console.error(
       'ensure-test-env: better-sqlite3 does not load. It needs a C++ toolchain (g++, make, python3) and Node headers ' +
-        '(set npm_config_nodedir to a Node install that has include/node), then `pnpm install`.',
+        '(set npm_config_nodedir to a Node install that has include/node), then `pnpm rebuild better-sqlite3`. ' +
+        'On Node 22.13 or later the SQLite tests use node:sqlite and need none of this.',
     )
     process.exit(1)
   }

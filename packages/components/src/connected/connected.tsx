@@ -247,25 +247,20 @@ ConnectedRunList.displayName = 'ConnectedRunList'
 /** Props of `ConnectedRunViewer`. */
 export type ConnectedRunViewerProps = Omit<
   RunViewerProps,
-  | 'run'
-  | 'steps'
-  | 'messages'
-  | 'onCancel'
-  | 'onSubmitToolOutputs'
-  | 'onSaveMetadata'
-  | 'hasMoreSteps'
-  | 'isLoadingSteps'
-  | 'onLoadMoreSteps'
+  'run' | 'steps' | 'messages' | 'onSaveMetadata' | 'hasMoreSteps' | 'isLoadingSteps' | 'onLoadMoreSteps'
 > &
   ConnectedRunProps
 
 /**
- * A whole run from the hooks in one line: status, cancel, timeline, tool-output form and metadata.
+ * A whole run from the hooks in one line: status, cancel, timeline, tool-output form and metadata. Cancel and the
+ * tool-output form use `useCancelRun` / `useSubmitToolOutputs` unless `onCancel` / `onSubmitToolOutputs` are given:
+ * pass a `useRunStream`'s `cancel` and `submitToolOutputs` when it streams this run, so the stream goes on.
  * @example
  * <ConnectedRunViewer threadId={threadId} runId={runId} />
+ * <ConnectedRunViewer {...ids} onCancel={stream.cancel} onSubmitToolOutputs={stream.submitToolOutputs} />
  */
 export const ConnectedRunViewer = forwardRef<HTMLDivElement, ConnectedRunViewerProps>(
-  ({ threadId, runId, live, ...props }, ref) => {
+  ({ threadId, runId, live, onCancel, onSubmitToolOutputs, ...props }, ref) => {
     const ids = { threadId, runId }
     const run = useRun(ids)
     const steps = useRunSteps(ids, { order: 'asc' })
@@ -283,8 +278,11 @@ export const ConnectedRunViewer = forwardRef<HTMLDivElement, ConnectedRunViewerP
         hasMoreSteps={steps.hasNextPage}
         isLoadingSteps={steps.isFetchingNextPage}
         onLoadMoreSteps={() => void steps.fetchNextPage()}
-        onCancel={() => cancel.mutateAsync(ids)}
-        onSubmitToolOutputs={(outputs) => submit.mutateAsync({ ...ids, body: { tool_outputs: outputs } })}
+        onCancel={onCancel ?? (() => cancel.mutateAsync(ids))}
+        onSubmitToolOutputs={
+          onSubmitToolOutputs ??
+          ((outputs) => submit.mutateAsync({ ...ids, body: { tool_outputs: outputs } }))
+        }
         onSaveMetadata={(metadata) => modify.mutateAsync({ ...ids, body: { metadata } })}
         {...props}
         ref={ref}
