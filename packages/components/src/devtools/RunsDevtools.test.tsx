@@ -216,7 +216,7 @@ test('selecting a run shows its timeline and its JSON (as text, never HTML)', as
   const timeline = screen.getByRole('region', { name: `Run ${waiting.id}` })
   expect(timeline.getAttribute('data-state')).toBe('requires_action')
   // Its steps come from the cached step list: the tool call is in the timeline.
-  expect(within(timeline).getByText('get_weather')).toBeTruthy()
+  expect(within(timeline).getByRole('group', { name: 'Function call get_weather' })).toBeTruthy()
   expect(within(timeline).getByRole('timer')).toBeTruthy()
 
   const json = document.querySelector('[data-oai-devtools-json]')!

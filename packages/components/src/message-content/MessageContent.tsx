@@ -174,7 +174,13 @@ export const MessageContentImage = forwardRef<HTMLElement, MessageContentImagePr
       const fileId = part.image_file?.file_id ?? ''
       const src = safeResolvedUrl(options.getFileUrl?.(fileId))
       state = src ? 'loaded' : 'unresolved'
-      body = src ? <img src={src} alt={`Attached file ${fileId}`} /> : <span>Image file {fileId}</span>
+      body = src ? (
+        <img src={src} alt={`Attached file ${fileId}`} />
+      ) : (
+        <span>
+          Image file <bdi>{fileId}</bdi>
+        </span>
+      )
     } else {
       state = 'url'
       body = (
@@ -231,12 +237,16 @@ export const MessageContentFootnotes = forwardRef<HTMLElement, MessageContentFoo
             <li key={number} id={`${idPrefix}fn-${number}`} data-file-id={fileId}>
               {href ? (
                 <a href={href} rel="noopener noreferrer nofollow">
-                  {name}
+                  <bdi>{name}</bdi>
                 </a>
               ) : (
-                <span>{name}</span>
+                <bdi>{name}</bdi>
               )}
-              {annotation.file_citation?.quote ? <q>{annotation.file_citation.quote}</q> : null}{' '}
+              {annotation.file_citation?.quote ? (
+                <q>
+                  <bdi>{annotation.file_citation.quote}</bdi>
+                </q>
+              ) : null}{' '}
               <a href={`#${idPrefix}fnref-${number}`} aria-label={`Back to reference ${number}`}>
                 ↩
               </a>

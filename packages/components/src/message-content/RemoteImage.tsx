@@ -12,7 +12,13 @@ export function RemoteImage({ src, alt, allowedOrigins }: RemoteImageProps) {
   if (policy.kind === 'blocked') {
     return (
       <span data-oai-image="" data-state="blocked">
-        [image not shown{alt ? `: ${alt}` : ''}]
+        [image not shown
+        {alt ? (
+          <>
+            : <bdi>{alt}</bdi>
+          </>
+        ) : null}
+        ]
       </span>
     )
   }
@@ -22,8 +28,22 @@ export function RemoteImage({ src, alt, allowedOrigins }: RemoteImageProps) {
     )
   }
   return (
-    <button type="button" data-oai-image="" data-state="click-to-load" onClick={() => setLoaded(true)}>
-      Load image{alt ? ` “${alt}”` : ''} from {policy.host}
+    <button
+      type="button"
+      data-oai-image=""
+      data-state="click-to-load"
+      // The visible text with its parts isolated; the name is the same text, whatever a DOM makes of <bdi>.
+      aria-label={`Load image${alt ? ` “${alt}”` : ''} from ${policy.host}`}
+      onClick={() => setLoaded(true)}
+    >
+      Load image
+      {alt ? (
+        <>
+          {' '}
+          “<bdi>{alt}</bdi>”
+        </>
+      ) : null}{' '}
+      from <bdi>{policy.host}</bdi>
     </button>
   )
 }

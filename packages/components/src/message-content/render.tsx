@@ -70,11 +70,11 @@ function renderAnnotation(index: number, context: RenderContext, key: number): R
   const label = fileLabel(annotation.text)
   return href ? (
     <a key={key} data-oai-file-path="" href={href} download={label} rel={LINK_REL}>
-      {label}
+      <bdi>{label}</bdi>
     </a>
   ) : (
     <span key={key} data-oai-file-path="" data-file-id={annotation.file_path.file_id}>
-      {label}
+      <bdi>{label}</bdi>
     </span>
   )
 }
@@ -114,11 +114,11 @@ function renderInline(nodes: InlineNode[], context: RenderContext): ReactNode[] 
           const fileHref = fileId ? safeResolvedUrl(context.getFileUrl?.(fileId)) : null
           return fileHref ? (
             <a key={key} data-oai-file-path="" href={fileHref} download rel={LINK_REL}>
-              {renderInline(node.children, context)}
+              <bdi>{renderInline(node.children, context)}</bdi>
             </a>
           ) : (
             <span key={key} data-oai-file-path="" data-file-id={fileId}>
-              {renderInline(node.children, context)}
+              <bdi>{renderInline(node.children, context)}</bdi>
             </span>
           )
         }
@@ -126,13 +126,13 @@ function renderInline(nodes: InlineNode[], context: RenderContext): ReactNode[] 
         if (!href) {
           return (
             <span key={key} data-oai-link="" data-state="blocked" title="Unsafe link removed">
-              {renderInline(node.children, context)}
+              <bdi>{renderInline(node.children, context)}</bdi>
             </span>
           )
         }
         return (
           <a key={key} data-oai-link="" href={href} rel={LINK_REL} target={context.linkTarget}>
-            {renderInline(node.children, context)}
+            <bdi>{renderInline(node.children, context)}</bdi>
           </a>
         )
       }

@@ -145,6 +145,7 @@ export const RunMetadataEditorRow = forwardRef<HTMLDivElement, RunMetadataEditor
             <label htmlFor={`${id}-key-${index}`}>Key {index + 1}</label>
             <input
               id={`${id}-key-${index}`}
+              dir="auto"
               value={pair.key}
               aria-invalid={keyError ? true : undefined}
               aria-describedby={keyError || valueError ? errorId : undefined}
@@ -153,6 +154,7 @@ export const RunMetadataEditorRow = forwardRef<HTMLDivElement, RunMetadataEditor
             <label htmlFor={`${id}-value-${index}`}>Value {index + 1}</label>
             <input
               id={`${id}-value-${index}`}
+              dir="auto"
               value={pair.value}
               aria-invalid={valueError ? true : undefined}
               aria-describedby={keyError || valueError ? errorId : undefined}

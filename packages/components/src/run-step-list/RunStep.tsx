@@ -1,23 +1,26 @@
 // RunStep: one run step (message creation or tool calls) with status, time, details, error and usage.
-import type { Message, RunStep as RunStepObject } from '@oai-runs/client'
-import { forwardRef, memo } from 'react'
+import type { Message, RunStep as RunStepObject, ToolCall } from '@oai-runs/client'
+import { Fragment, forwardRef, memo } from 'react'
 import { clockTime, isoTime, usageText } from '../internal/format.ts'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
 import { MessageContent, type MessageContentOptions } from '../message-content/MessageContent.tsx'
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
 import { ToolCallView } from '../tool-call-view/ToolCallView.tsx'
 
+// What a step title calls a tool call: the function's name, else the tool.
+function callName(call: ToolCall): string | undefined {
+  return call.type === 'function'
+    ? call.function?.name
+    : call.type === 'code_interpreter'
+      ? 'code interpreter'
+      : 'file search'
+}
+
 /** A short title of a step, e.g. "Tool calls: get_weather, get_time" or "Message". */
 export function stepTitle(step: RunStepObject): string {
   const details = step.step_details
   if (details?.type === 'tool_calls') {
-    const names = (details.tool_calls ?? []).map((call) =>
-      call.type === 'function'
-        ? call.function?.name
-        : call.type === 'code_interpreter'
-          ? 'code interpreter'
-          : 'file search',
-    )
+    const names = (details.tool_calls ?? []).map(callName)
     return names.length ? `Tool calls: ${names.join(', ')}` : 'Tool calls'
   }
   return 'Message'
@@ -32,6 +35,26 @@ export const RunStepRoot = forwardRef<HTMLLIElement, RunStepRootProps>(({ step, 
 ))
 RunStepRoot.displayName = 'RunStep.Root'
 
+// The title with each tool name isolated: a name's bidi controls cannot reorder the names after it.
+function StepTitleText({ step }: { step: RunStepObject }) {
+  const details = step.step_details
+  if (details?.type !== 'tool_calls' || !details.tool_calls?.length) {
+    return stepTitle(step)
+  }
+  return (
+    <>
+      Tool calls:{' '}
+      {details.tool_calls.map((call, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the calls of a step keep their order
+        <Fragment key={index}>
+          {index > 0 ? ', ' : null}
+          <bdi>{callName(call)}</bdi>
+        </Fragment>
+      ))}
+    </>
+  )
+}
+
 /** Props of `RunStep.Title`. */
 export type RunStepTitleProps = PrimitiveProps<'span'> & { step: RunStepObject }
 
@@ -39,7 +62,7 @@ export type RunStepTitleProps = PrimitiveProps<'span'> & { step: RunStepObject }
 export const RunStepTitle = forwardRef<HTMLSpanElement, RunStepTitleProps>(
   ({ step, children, ...props }, ref) => (
     <Primitive.span data-oai-step-title="" {...props} ref={ref}>
-      {children ?? stepTitle(step)}
+      {children ?? <StepTitleText step={step} />}
     </Primitive.span>
   ),
 )
@@ -74,7 +97,7 @@ export type RunStepErrorProps = PrimitiveProps<'p'> & { error: RunStepObject['la
 export const RunStepError = forwardRef<HTMLParagraphElement, RunStepErrorProps>(({ error, ...props }, ref) =>
   error ? (
     <Primitive.p data-oai-error="" data-state={error.code} {...props} ref={ref}>
-      {error.message} ({error.code})
+      <bdi>{error.message}</bdi> ({error.code})
     </Primitive.p>
   ) : null,
 )

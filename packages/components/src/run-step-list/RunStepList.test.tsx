@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { expect, test, vi } from 'vitest'
 import { message, step, T0 } from '../test/fixtures.ts'
+import { wholeText } from '../test/text.ts'
 import { RunStepList } from './RunStepList.tsx'
 
 test('lists steps in creation order with status, tool calls and created messages', () => {
@@ -74,7 +75,7 @@ test('a failed step shows its last_error', () => {
       steps={[step('x', T0, { status: 'failed', last_error: { code: 'server_error', message: 'Boom' } })]}
     />,
   )
-  expect(screen.getByText('Boom (server_error)')).toBeTruthy()
+  expect(screen.getByText(wholeText('Boom (server_error)'))).toBeTruthy()
 })
 
 function Paged({ all, onLoad }: { all: RunStepObject[]; onLoad: () => void }) {

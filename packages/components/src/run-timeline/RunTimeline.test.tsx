@@ -1,6 +1,7 @@
 import { act, render, screen, within } from '@testing-library/react'
 import { expect, test, vi } from 'vitest'
 import { run, step, T0 } from '../test/fixtures.ts'
+import { wholeText } from '../test/text.ts'
 import { RunTimeline } from './RunTimeline.tsx'
 
 test('shows status transitions with times and steps in order', () => {
@@ -31,7 +32,7 @@ test('shows status transitions with times and steps in order', () => {
     'completed:status',
   ])
   expect(screen.getByText('Usage: 15 tokens (10 prompt, 5 completion)')).toBeTruthy()
-  expect(screen.getAllByText(/Tool calls: fn_/).map((node) => node.textContent)).toEqual([
+  expect(screen.getAllByText(wholeText(/Tool calls: fn_/)).map((node) => node.textContent)).toEqual([
     'Tool calls: fn_a',
     'Tool calls: fn_b',
   ])
@@ -47,7 +48,7 @@ test('shows last_error of a failed run and incomplete_details of an incomplete o
       })}
     />,
   )
-  expect(screen.getByText('Failed: Slow down (rate_limit_exceeded)')).toBeTruthy()
+  expect(screen.getByText(wholeText('Failed: Slow down (rate_limit_exceeded)'))).toBeTruthy()
   rerender(
     <RunTimeline run={run({ status: 'incomplete', incomplete_details: { reason: 'max_prompt_tokens' } })} />,
   )

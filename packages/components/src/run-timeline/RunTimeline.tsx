@@ -69,7 +69,11 @@ export const RunTimelineHeader = forwardRef<HTMLElement, RunTimelineHeaderProps>
     <Primitive.header data-oai-timeline-header="" {...props} ref={ref}>
       <RunStatusBadge status={run.status} />
       <code data-oai-run-id="">{run.id}</code>
-      {run.model ? <span data-oai-model="">{run.model}</span> : null}
+      {run.model ? (
+        <span data-oai-model="">
+          <bdi>{run.model}</bdi>
+        </span>
+      ) : null}
       {children}
     </Primitive.header>
   ),
@@ -131,7 +135,7 @@ export const RunTimelineError = forwardRef<HTMLParagraphElement, RunTimelineErro
     if (run.last_error) {
       return (
         <Primitive.p data-oai-error="" data-state={run.last_error.code} {...props} ref={ref}>
-          Failed: {run.last_error.message} ({run.last_error.code})
+          Failed: <bdi>{run.last_error.message}</bdi> ({run.last_error.code})
         </Primitive.p>
       )
     }

@@ -56,11 +56,13 @@ ToolCallViewRoot.displayName = 'ToolCallView.Root'
 /** Props of `ToolCallView.Name`. */
 export type ToolCallViewNameProps = PrimitiveProps<'span'> & { toolCall: ToolCall }
 
-/** The tool type and, for functions, the function name. */
+/** The tool type and, for functions, the function name (isolated: the model names it). */
 export const ToolCallViewName = forwardRef<HTMLSpanElement, ToolCallViewNameProps>(
   ({ toolCall, children, ...props }, ref) => (
     <Primitive.span data-oai-tool-name="" data-type={toolCall.type} {...props} ref={ref}>
-      {children ?? (toolCall.type === 'function' ? toolCall.function?.name : TYPE_LABELS[toolCall.type])}
+      {children ?? (
+        <bdi>{toolCall.type === 'function' ? toolCall.function?.name : TYPE_LABELS[toolCall.type]}</bdi>
+      )}
     </Primitive.span>
   ),
 )
@@ -168,7 +170,9 @@ export const ToolCallViewImage = forwardRef<HTMLElement, ToolCallViewImageProps>
         {src ? (
           <img src={src} alt={`Code interpreter output ${fileId}`} />
         ) : (
-          <span>Image output {fileId}</span>
+          <span>
+            Image output <bdi>{fileId}</bdi>
+          </span>
         )}
       </Primitive.figure>
     )
@@ -201,13 +205,15 @@ export type ToolCallViewResultsProps = Omit<PrimitiveProps<'ol'>, 'results'> & {
   results: readonly FileSearchResult[]
 }
 
-/** File search results: file name, score, and content when `include[]` asked for it. */
+/** File search results: file name (isolated from the score after it), score, and content when `include[]` asked for it. */
 export const ToolCallViewResults = forwardRef<HTMLOListElement, ToolCallViewResultsProps>(
   ({ results, ...props }, ref) => (
     <Primitive.ol data-oai-results="" data-state={results.length ? 'found' : 'empty'} {...props} ref={ref}>
       {results.map((result, index) => (
         <li key={`${result.file_id}-${index}`} data-file-id={result.file_id}>
-          <span data-oai-result-name="">{result.file_name || result.file_id}</span>{' '}
+          <span data-oai-result-name="">
+            <bdi>{result.file_name || result.file_id}</bdi>
+          </span>{' '}
           <span data-oai-result-score="">score {Number(result.score).toFixed(2)}</span>
           {result.content?.length ? (
             <blockquote data-oai-result-content="">

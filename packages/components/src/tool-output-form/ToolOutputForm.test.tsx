@@ -4,6 +4,7 @@ import { act, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { expect, test, vi } from 'vitest'
+import { wholeText } from '../test/text.ts'
 import { ToolOutputForm, type ToolOutputValues } from './ToolOutputForm.tsx'
 
 const weather: RunToolCall = {
@@ -45,7 +46,7 @@ test('F1: lists every call with its parsed arguments and submits all outputs in 
   await user.click(screen.getByRole('button', { name: 'Submit 2 outputs' }))
   expect(onSubmit).not.toHaveBeenCalled()
   expect(screen.getByRole('textbox', { name: /Output of get_weather/ })).toBe(document.activeElement)
-  expect(screen.getByText('Enter the output of get_weather.')).toBeTruthy()
+  expect(screen.getByText(wholeText('Enter the output of get_weather.'))).toBeTruthy()
 
   await user.type(screen.getByRole('textbox', { name: /Output of get_weather/ }), '18°C')
   await user.type(screen.getByRole('textbox', { name: /Output of get_time/ }), '14:00')
@@ -309,7 +310,7 @@ test('F10: a throwing handler marks its own field; the others are filled; nothin
   expect(
     (screen.getByRole('textbox', { name: /Output of get_weather/ }) as HTMLTextAreaElement).value,
   ).toContain('"celsius": 18')
-  expect(screen.getByText('get_time failed: clock unavailable')).toBeTruthy()
+  expect(screen.getByText(wholeText('get_time failed: clock unavailable'))).toBeTruthy()
   expect(onSubmit).not.toHaveBeenCalled()
 })
 

@@ -255,7 +255,11 @@ export const ToolOutputFormRoot = forwardRef<HTMLFormElement, ToolOutputFormRoot
         const text = values[call.id] ?? ''
         errors[call.id] = null
         if (text.trim() === '') {
-          errors[call.id] = `Enter the output of ${name}.`
+          errors[call.id] = (
+            <>
+              Enter the output of <bdi>{name}</bdi>.
+            </>
+          )
         } else if (modeOf(call) === 'json') {
           const parsed = parseArguments(text)
           if (!parsed.ok) {
@@ -374,8 +378,12 @@ export const ToolOutputFormRoot = forwardRef<HTMLFormElement, ToolOutputFormRoot
               updates[call.id] = null
             } catch (error) {
               // F10: say which call failed, keep the others, submit nothing.
-              updates[call.id] =
-                `${call.function?.name} failed: ${error instanceof Error ? error.message : String(error)}`
+              updates[call.id] = (
+                <>
+                  <bdi>{call.function?.name}</bdi> failed:{' '}
+                  <bdi>{error instanceof Error ? error.message : String(error)}</bdi>
+                </>
+              )
             }
           }
           setValues(next)
@@ -484,7 +492,12 @@ export const ToolOutputFormLegend = forwardRef<HTMLLegendElement, ToolOutputForm
       <Primitive.legend {...props} ref={ref}>
         {children ?? (
           <>
-            <code>{toolCall.function?.name}</code> <span data-oai-call-id="">{toolCall.id}</span>
+            <code>
+              <bdi>{toolCall.function?.name}</bdi>
+            </code>{' '}
+            <span data-oai-call-id="">
+              <bdi>{toolCall.id}</bdi>
+            </span>
           </>
         )}
       </Primitive.legend>
@@ -570,8 +583,11 @@ export const ToolOutputFormLabel = forwardRef<HTMLLabelElement, ToolOutputFormLa
       <Primitive.label htmlFor={`${formId}-${toolCall.id}`} data-oai-input-label="" {...props} ref={ref}>
         {children ?? (
           <>
-            Output of {toolCall.function?.name}
-            <span style={visuallyHidden}> ({toolCall.id})</span>
+            Output of <bdi>{toolCall.function?.name}</bdi>
+            <span style={visuallyHidden}>
+              {' '}
+              (<bdi>{toolCall.id}</bdi>)
+            </span>
           </>
         )}
       </Primitive.label>
