@@ -388,3 +388,147 @@ test('a slow reader is served with backpressure: bounded buffering, the run comp
   )
   expect(values.map((value) => Number(value.slice(0, 6)))).toEqual([...Array(10_000).keys()])
 }, 60_000)
+
+test('fuzz: 10,000 random and malformed requests always get an HTTP answer in the error shape; the server serves on', async () => {
+  const server = runsServer()
+  const listener = await serve(server)
+  let state = 2024
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!
+  const methods = [...METHODS, 'GET', 'POST', 'POST', 'FOO', 'get', 'G@T', 'TRACK']
+  const paths = [
+    '/v1/threads',
+    '/v1/threads/runs',
+    '/v1/threads/thread_x',
+    '/v1/threads/thread_x/runs',
+    '/v1/assistants',
+    '/v1/%zz',
+    '/v1/threads/%00',
+    '/',
+    '*',
+    'http://evil.example/v1/threads',
+    '//evil.example/v1/threads',
+    '/\\evil.example',
+    'threads',
+    '/v1/\x01',
+    `/v1/${'a'.repeat(9000)}`,
+    '/v1/th reads',
+    '/v1/threads?limit=5&order=asc&after=x',
+  ]
+  const bodies = [
+    '',
+    '{}',
+    '{"messages":[{"role":"user","content":"hi"}]}',
+    '{"assistant_id":"asst_demo","stream":true,"thread":{"messages":[{"role":"user","content":"hi"}]}}',
+    '{"assistant_id":"asst_demo","stream":"yes"}',
+    '{"metadata":{"a":1}}',
+    '[1,2]',
+    'null',
+    '{"unterminated":',
+    '\xff\xfe\x00garbage',
+    'é'.repeat(300),
+  ]
+  const extraHeaders = [
+    '',
+    'Content-Type: application/json\r\n',
+    'Content-Type: text/plain; charset=latin1\r\n',
+    'Authorization: Bearer sk-whatever\r\n',
+    'OpenAI-Beta: assistants=v2\r\n',
+    'X-Forwarded-For: 1.2.3.4\r\n',
+    'Accept: text/event-stream\r\n',
+    'Expect: 100-continue\r\n',
+    'Expect: teapot\r\n',
+    'X-Latin: caf\xe9\r\n',
+    `X-Big: ${'b'.repeat(17_000)}\r\n`,
+    'Bad Header Line\r\n',
+    'Content-Length: -1\r\n',
+    'Transfer-Encoding: gzip, chunked\r\n',
+  ]
+
+  type Outcome = { answered: boolean; text: string; request: string; optional: boolean }
+  const one = (): Promise<Outcome> => {
+    const method = pick(methods)
+    const path = pick(paths)
+    const body = pick(bodies)
+    const headers = [pick(extraHeaders), pick(extraHeaders)].join('')
+    const framing = pick(['length', 'length', 'chunked', 'bad-chunked', 'none', 'abort'] as const)
+    const bytes = Buffer.from(body, 'latin1')
+    let head = `${method} ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${headers}`
+    let payload: Buffer = Buffer.alloc(0)
+    if (framing === 'length' || framing === 'abort') {
+      head += `Content-Length: ${framing === 'abort' ? bytes.length + 100 : bytes.length}\r\n`
+      payload = bytes
+    } else if (framing === 'chunked') {
+      head += 'Transfer-Encoding: chunked\r\n'
+      payload = Buffer.concat([
+        Buffer.from(`${bytes.length.toString(16)}\r\n`),
+        bytes,
+        Buffer.from('\r\n0\r\n\r\n'),
+      ])
+    } else if (framing === 'bad-chunked') {
+      head += 'Transfer-Encoding: chunked\r\n'
+      payload = Buffer.from('zz\r\nnope\r\n')
+    }
+    const request = `${head}\r\n`
+    // An aborted upload, or a body the declared framing leaves unfinished, may end without an answer.
+    const optional = framing === 'abort' || /Content-Length: -1|gzip, chunked/.test(headers)
+    return new Promise((resolve) => {
+      const socket = connect(listener.port, '127.0.0.1')
+      let text = ''
+      socket.setEncoding('latin1')
+      socket.on('data', (chunk: string) => {
+        text += chunk
+      })
+      socket.on('error', () => {})
+      const guard = setTimeout(() => socket.destroy(), 10_000)
+      socket.on('close', () => {
+        clearTimeout(guard)
+        resolve({ answered: /^HTTP\/1\.1 \d{3} /.test(text), text, request: request.slice(0, 300), optional })
+      })
+      socket.write(Buffer.concat([Buffer.from(request, 'latin1'), payload]))
+      if (framing === 'abort') {
+        setImmediate(() => socket.destroy())
+      }
+    })
+  }
+
+  const statuses = new Map<number, number>()
+  let unanswered = 0
+  let total = 0
+  const worker = async () => {
+    while (total < 10_000) {
+      total++
+      const outcome = await one()
+      if (!outcome.answered) {
+        expect(outcome.optional, `no answer to ${JSON.stringify(outcome.request)}`).toBe(true)
+        unanswered++
+        continue
+      }
+      // `Expect: 100-continue` gets an interim 100 first; the final answer follows it.
+      const response = parseResponse(outcome.text.replace(/^(HTTP\/1\.1 100 [^\r]*\r\n\r\n)+/, ''))
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+      const isHead = outcome.request.startsWith('HEAD ')
+      if (response.status >= 400 && !isHead) {
+        const body = JSON.parse(response.body) as { error: Record<string, unknown> }
+        expect(Object.keys(body.error).sort(), outcome.request).toEqual(['code', 'message', 'param', 'type'])
+      }
+      if (response.status === 405) {
+        expect(response.headers.allow).toBe(defaultAllow)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker))
+  expect(total).toBe(10_000)
+  // The mix reached every kind of answer, and most requests were answered.
+  for (const status of [200, 400, 404, 405, 417, 431]) {
+    expect(statuses.get(status) ?? 0, `status ${status}`).toBeGreaterThan(0)
+  }
+  expect(unanswered).toBeLessThan(2500)
+  await stillServes(listener)
+}, 120_000)
