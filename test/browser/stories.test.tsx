@@ -1,6 +1,6 @@
 // Every story rendered in real Chromium (portable stories) and checked with axe-core.
 import { composeStories } from '@storybook/react-vite'
-import { render } from '@testing-library/react'
+import { render, waitFor } from '@testing-library/react'
 import type { ComponentType } from 'react'
 import { describe, expect, test } from 'vitest'
 import * as cancelRunButton from '../../stories/CancelRunButton.stories'
@@ -15,7 +15,13 @@ import * as runTimeline from '../../stories/RunTimeline.stories'
 import * as runViewer from '../../stories/RunViewer.stories'
 import * as toolCallView from '../../stories/ToolCallView.stories'
 import * as toolOutputForm from '../../stories/ToolOutputForm.stories'
-import { axeViolations } from './axe'
+import { type AxeScope, axeViolations } from './axe'
+
+/** What a story's parameters tell this test: when its render is complete, and where axe should look. */
+type StoryTestParameters = {
+  rendered?: { selector: string; count: number }
+  a11y?: { context?: AxeScope }
+}
 
 const modules = {
   CancelRunButton: cancelRunButton,
@@ -40,10 +46,19 @@ for (const [title, module] of Object.entries(modules)) {
     >
     for (const [name, Story] of Object.entries(stories)) {
       test(`${name} renders and axe finds no violations`, async () => {
+        const { rendered, a11y } =
+          (Story as ComponentType & { parameters?: StoryTestParameters }).parameters ?? {}
         const { container } = render(<Story />)
-        await new Promise((resolve) => setTimeout(resolve, 50))
+        if (rendered) {
+          // The story says what a complete render is: wait for exactly that, not for a time.
+          await waitFor(() =>
+            expect(container.querySelectorAll(rendered.selector)).toHaveLength(rendered.count),
+          )
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
         expect(container.querySelector('main')?.childElementCount).toBeGreaterThan(0)
-        expect(await axeViolations(container)).toEqual([])
+        expect(await axeViolations(container, a11y?.context)).toEqual([])
       })
     }
   })
