@@ -141,9 +141,9 @@ async function driveViteApp(url: string): Promise<void> {
 describe.each([
   { label: 'React 19', overrides: {} },
   {
-    label: 'React 18 with react-query 5.60.2, the oldest the peer range admits',
+    label: 'React 18 with react-query 5.102.0, the oldest the peer range admits',
     overrides: {
-      dependencies: { react: '18.3.1', 'react-dom': '18.3.1', '@tanstack/react-query': '5.60.2' },
+      dependencies: { react: '18.3.1', 'react-dom': '18.3.1', '@tanstack/react-query': '5.102.0' },
       devDependencies: { '@types/react': '^18.3.0', '@types/react-dom': '^18.3.0' },
     },
   },
@@ -223,7 +223,9 @@ describe('a Next.js App Router app installed from the tarballs', () => {
     expect(html).toContain('You said: &quot;Hello from the server&quot;')
     expect(html).toMatch(/data-oai-run-viewer="" data-state="completed"/)
 
-    const page = await browser.newPage()
+    // Another time zone and locale than the server's: text the server rendered must still hydrate as it is.
+    const context = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'de-DE' })
+    const page = await context.newPage()
     const problems = watch(page)
     try {
       await page.goto(url)
@@ -241,7 +243,7 @@ describe('a Next.js App Router app installed from the tarballs', () => {
       expect(await page.locator('li[data-role="assistant"]').count()).toBe(2)
       expect(realProblems(problems)).toEqual([])
     } finally {
-      await page.close()
+      await context.close()
     }
   })
 })

@@ -668,3 +668,24 @@ test('createMemoryRateLimiter drops expired windows and holds at most maxKeys ke
   expect(bounded('flood-19').allowed).toBe(false)
   expect(() => createMemoryRateLimiter({ limit: 1, windowMs: 1, maxKeys: 0 })).toThrow(/maxKeys/)
 })
+
+test("a framework's own second argument (Next.js's `{ params }`) is taken as no connection info", async () => {
+  const keys: string[] = []
+  const proxy = createRunsProxy({
+    upstream: 'http://upstream.test/v1',
+    apiKey: secret,
+    authorize: () => new Response(null, { status: 204 }),
+    rateLimiter: (key) => {
+      keys.push(key)
+      return { allowed: true }
+    },
+  })
+  // What a Next.js App Router route handler is called with; `export const POST = proxy.fetch` must type-check.
+  const POST: (request: Request, context: { params: Promise<{ path: string[] }> }) => Promise<Response> =
+    proxy.fetch
+  const request = () => new Request(`${origin}/api/runs/threads`, { method: 'POST', body: '{}' })
+  expect((await POST(request(), { params: Promise.resolve({ path: ['threads'] }) })).status).toBe(204)
+  await proxy.fetch(request(), { remoteAddress: '203.0.113.9' })
+  await proxy.fetch(request(), { remoteAddress: 42 } as object)
+  expect(keys).toEqual(['anonymous', '203.0.113.9', 'anonymous'])
+})

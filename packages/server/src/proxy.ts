@@ -105,10 +105,20 @@ export interface RunsProxyOptions {
 
 /**
  * A proxy: a fetch handler for route handlers (Next.js, Hono, Express through an adapter, `listen`). Pass the
- * connection (as `listen` does) so that rate limits can key on the socket's address.
+ * connection (as `listen` does) so that rate limits can key on the socket's address. The second argument also takes
+ * whatever a framework passes there (Next.js's `{ params }`): anything without a string `remoteAddress` counts as no
+ * connection info, so it can be exported as a route handler as it is.
  */
 export interface RunsProxy {
-  fetch(request: Request, connection?: ConnectionInfo): Promise<Response>
+  fetch(request: Request, connection?: ConnectionInfo | object): Promise<Response>
+}
+
+function connectionInfo(value: unknown): ConnectionInfo | undefined {
+  if (typeof value === 'object' && value !== null && 'remoteAddress' in value) {
+    const { remoteAddress } = value as { remoteAddress: unknown }
+    return typeof remoteAddress === 'string' ? { remoteAddress } : undefined
+  }
+  return undefined
 }
 
 interface ProxyRoute {
@@ -548,7 +558,7 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
   return {
     async fetch(request, connection) {
       try {
-        return await handle(request, connection)
+        return await handle(request, connectionInfo(connection))
       } catch {
         return errorResponse(500, 'The proxy failed to handle the request.')
       }

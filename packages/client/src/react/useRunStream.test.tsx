@@ -306,6 +306,39 @@ describe('useRunStream: lifecycle and callbacks', () => {
     expect(queryClient.getQueryData(runQueries.run(backend.client, ids).queryKey)?.status).toBe('completed')
   })
 
+  test('create() after createThreadAndRun continues on that thread; without any thread it rejects, never throws', async () => {
+    const backend = createTestBackend()
+    const queryClient = createTestQueryClient()
+    const { result } = renderHookWithClient(queryClient, backend.client, () =>
+      useRunStream({ resume: false }),
+    )
+    let missing: Promise<void> | undefined
+    expect(() => {
+      missing = result.current.create({ assistant_id: 'asst_demo' })
+    }).not.toThrow()
+    await expect(missing).rejects.toThrow(/needs a thread/)
+    await act(() =>
+      result.current.createThreadAndRun({
+        assistant_id: 'asst_demo',
+        thread: { messages: [{ role: 'user', content: 'First' }] },
+      }),
+    )
+    await waitFor(() => expect(result.current.status).toBe('done'))
+    const threadId = result.current.threadId!
+    const firstRun = result.current.runId
+    await act(() =>
+      result.current.create({
+        assistant_id: 'asst_demo',
+        additional_messages: [{ role: 'user', content: 'Second' }],
+      }),
+    )
+    await waitFor(() => expect(result.current.status).toBe('done'))
+    expect(result.current.threadId).toBe(threadId)
+    expect(result.current.runId).not.toBe(firstRun)
+    const runs = await backend.client.runs.list({ threadId })
+    expect(runs.data).toHaveLength(2)
+  })
+
   test('cancel() shows cancelling at once and ends cancelled (F11)', async () => {
     const backend = createTestBackend({ tokenDelayMs: 10, cancelDelayMs: 100 })
     const threadId = await createThread(backend, '/long 300')

@@ -91,8 +91,15 @@ export function useRunStream(options: UseRunStreamOptions = {}) {
 
   return {
     ...state,
-    create: (body: RunStreamCreateBody, options?: RunStreamCreateOptions) =>
-      controller.create(options?.threadId ?? threadId, body, options?.ifBusy),
+    // The thread: create()'s own, else the hook's, else the one this hook's createThreadAndRun made. Invalid calls
+    // (no thread, busy) reject like every other failure of the returned promise instead of throwing.
+    create: (body: RunStreamCreateBody, options?: RunStreamCreateOptions) => {
+      try {
+        return controller.create(options?.threadId ?? threadId ?? state.threadId, body, options?.ifBusy)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    },
     dequeue: controller.dequeue,
     createThreadAndRun: controller.createThreadAndRun,
     submitToolOutputs: controller.submitToolOutputs,

@@ -15,7 +15,8 @@ import {
   useRef,
   useState,
 } from 'react'
-import { clockTime, isoTime } from '../internal/format.ts'
+import { ClockTime } from '../internal/clock-time.tsx'
+import { isoTime } from '../internal/format.ts'
 import type { MessageContentOptions } from '../message-content/MessageContent.tsx'
 import { RunListTrigger } from '../run-list/RunList.tsx'
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
@@ -371,7 +372,7 @@ function RunsSection({
                             >
                               <RunStatusBadge status={run.run.status} /> <code>{run.run.id}</code>{' '}
                               <time dateTime={isoTime(run.run.created_at)}>
-                                {clockTime(run.run.created_at)}
+                                <ClockTime seconds={run.run.created_at} />
                               </time>
                               {run.streaming ? <span data-oai-devtools-live=""> · streaming</span> : null}
                             </RunListTrigger>

@@ -32,6 +32,11 @@ export function clockTime(seconds: number): string {
   })
 }
 
+/** `unix seconds` → the same clock time in UTC, e.g. `14:03:07 UTC` (the same text on every machine). */
+export function utcClockTime(seconds: number): string {
+  return `${new Date(seconds * 1000).toISOString().slice(11, 19)} UTC`
+}
+
 /** Seconds → `m:ss` (or `h:mm:ss`); negative values count as 0. */
 export function countdown(totalSeconds: number): string {
   const seconds = Math.max(0, Math.floor(totalSeconds))

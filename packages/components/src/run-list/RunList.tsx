@@ -2,7 +2,8 @@
 // RunList: a thread's runs (newest first), each selectable, with "load more" for infinite paging.
 import type { Run } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef } from 'react'
-import { clockTime, isoTime } from '../internal/format.ts'
+import { ClockTime } from '../internal/clock-time.tsx'
+import { isoTime } from '../internal/format.ts'
 import { LoadMoreButton, type LoadMoreProps } from '../internal/load-more.tsx'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
@@ -51,7 +52,9 @@ export const RunListTrigger = forwardRef<HTMLButtonElement, RunListTriggerProps>
       {children ?? (
         <>
           <RunStatusBadge status={run.status} /> <code>{run.id}</code>{' '}
-          <time dateTime={isoTime(run.created_at)}>{clockTime(run.created_at)}</time>
+          <time dateTime={isoTime(run.created_at)}>
+            <ClockTime seconds={run.created_at} />
+          </time>
         </>
       )}
     </Primitive.button>

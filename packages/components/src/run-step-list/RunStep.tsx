@@ -1,7 +1,8 @@
 // RunStep: one run step (message creation or tool calls) with status, time, details, error and usage.
 import type { Message, RunStep as RunStepObject, ToolCall } from '@oai-runs/client'
 import { Fragment, forwardRef, memo } from 'react'
-import { clockTime, isoTime, usageText } from '../internal/format.ts'
+import { ClockTime } from '../internal/clock-time.tsx'
+import { isoTime, usageText } from '../internal/format.ts'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
 import { MessageContent, type MessageContentOptions } from '../message-content/MessageContent.tsx'
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
@@ -75,7 +76,7 @@ export type RunStepTimeProps = PrimitiveProps<'time'> & { seconds: number }
 export const RunStepTime = forwardRef<HTMLTimeElement, RunStepTimeProps>(
   ({ seconds, children, ...props }, ref) => (
     <Primitive.time data-oai-time="" dateTime={isoTime(seconds)} {...props} ref={ref}>
-      {children ?? clockTime(seconds)}
+      {children ?? <ClockTime seconds={seconds} />}
     </Primitive.time>
   ),
 )

@@ -3,7 +3,8 @@
 // last_error / incomplete_details, and the expiry countdown while it requires action. Live while streaming.
 import type { Message, Run, RunStep as RunStepObject } from '@oai-runs/client'
 import { forwardRef, useEffect, useRef, useState } from 'react'
-import { clockTime, countdown, isoTime, spokenDuration, statusLabel, usageText } from '../internal/format.ts'
+import { ClockTime } from '../internal/clock-time.tsx'
+import { countdown, isoTime, spokenDuration, statusLabel, usageText } from '../internal/format.ts'
 import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
 import { useNow } from '../internal/use-now.ts'
 import type { MessageContentOptions } from '../message-content/MessageContent.tsx'
@@ -102,7 +103,9 @@ export const RunTimelineTransition = forwardRef<HTMLLIElement, RunTimelineTransi
           {transition.estimated ? null : (
             <>
               {' '}
-              <time dateTime={isoTime(transition.at)}>{clockTime(transition.at)}</time>
+              <time dateTime={isoTime(transition.at)}>
+                <ClockTime seconds={transition.at} />
+              </time>
             </>
           )}
         </>
