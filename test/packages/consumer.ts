@@ -14,11 +14,19 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 export const packageNames = ['client', 'components', 'server'] as const
 export type PackageName = (typeof packageNames)[number]
 
+// Where npm keeps its cache and which registry it uses stay the user's; every other npm_* variable is pnpm's own
+// (it sets dozens for the scripts it runs) and must not reach the consumer's npm.
+const keptNpmSettings = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig'])
+
 /** The environment a user's shell would give npm: none of pnpm's or this run's npm_* settings leak in. */
 export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_|pnpm_|PNPM_|VITEST|NODE_OPTIONS$|NODE_ENV$|TEST$|INIT_CWD$)/i.test(key)) {
+    const lower = key.toLowerCase()
+    if (
+      !keptNpmSettings.has(lower) &&
+      /^(npm_|pnpm_|vitest|node_options$|node_env$|test$|init_cwd$)/.test(lower)
+    ) {
       continue
     }
     env[key] = value
