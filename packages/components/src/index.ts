@@ -1,4 +1,4 @@
-// @oai-runs/components: headless, accessible React parts for Assistants runs (house style §9: explicit names).
+// @oai-runs/components: headless, accessible React parts for Assistants runs (explicit names, no export *).
 // Styles are optional: `import '@oai-runs/components/styles.css'`.
 
 // CANCEL RUN BUTTON

@@ -1,5 +1,5 @@
 // client.runs: create (plain or streamed), createThreadAndRun, list, retrieve, update, cancel,
-// submitToolOutputs, plus the poll helpers from polling.ts. Methods take one ids object (house style §3).
+// submitToolOutputs, plus the poll helpers from polling.ts. Methods take one ids object, then the body.
 import {
   ActiveRunError,
   type ApiError,

@@ -1,7 +1,7 @@
 // Raw bytes → SSE messages (WHATWG rules: CR/LF/CRLF line ends, comments, multi-line data, `event`/`id`
 // fields, events without data are not dispatched). Checklist S1–S4, S8, S11, S14.
 //
-// Our own line parser rather than eventsource-parser (house style names it a model): it hands each message to
+// Our own line parser rather than eventsource-parser (whose behaviour it follows): it hands each message to
 // the caller as (event, data, id) with no object per message, and costs a third of the bytes. Its behaviour is
 // checked against eventsource-parser on random streams in `sse.test.ts`.
 import { StreamBufferLimitError, StreamIdleTimeoutError } from './errors.ts'

@@ -1,5 +1,5 @@
 // @oai-runs/client/react: keys, query and mutation factories, the client provider and the hooks.
-// Explicit names only (house style §9); factories carry no directive so servers can prefetch with them.
+// Explicit named exports only (no export *); factories carry no directive so servers can prefetch with them.
 
 // FOLLOW-UPS (useRunStream's `ifBusy`: creates made while a run is active)
 export type {

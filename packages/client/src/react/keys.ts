@@ -1,4 +1,5 @@
-// Query keys: generic to specific (backend → thread → run → steps), only serializable ids (house style §3).
+// Query keys: generic to specific (backend → thread → run → steps), so invalidating a prefix reaches
+// everything under it; only serializable ids, as TanStack Query hashes keys as JSON.
 // Every key starts with the client's cache scope (its base URL unless set) so two backends never share an entry.
 import type {
   ListMessagesQuery,

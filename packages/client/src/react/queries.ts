@@ -1,5 +1,6 @@
-// Query option factories (house style §3): one object serves useQuery, prefetchQuery, getQueryData and
-// invalidation. Hooks are one-liners over these. Errors are typed as the client's error family.
+// Query option factories, as TanStack Query's queryOptions: one object serves useQuery, prefetchQuery,
+// getQueryData and invalidation. Hooks are one-liners over these. Errors are typed as the client's error
+// family.
 import { hashKey, type InfiniteData, infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
 import type {
   ListMessagesQuery,
@@ -27,7 +28,7 @@ export type ListPage<T> = ListResponse<T>
 /** The cached data of an infinite list: pages fetched so far, each keyed by its `after` cursor. */
 export type ListData<T> = InfiniteData<ListPage<T>, string | undefined>
 
-// RUN POLLING (contract §2.12, checklist C7)
+// RUN POLLING (the server's openai-poll-after-ms hint, clamped; checklist C7)
 
 const DEFAULT_POLL_MS = 1000
 const MAX_POLL_MS = 30_000

@@ -1,4 +1,4 @@
-// A real backend per test: the in-process server is the client's fetch (house style §10: mock the network), and the
+// A real backend per test: the in-process server is the client's fetch (mock the network, not our modules), and the
 // hooks fill a real QueryClient. Call `disposeBackends` in `afterEach` to clear the caches and close the servers.
 import { type Client, type ClientOptions, createClient } from '@oai-runs/client'
 import { RunsClientProvider } from '@oai-runs/client/react'
