@@ -9,7 +9,7 @@ import {
   withContractChecks,
 } from './contract'
 
-// Fixtures start from the spec's `x-oaiMeta` examples, corrected to be valid per schema (contract digest §2.11):
+// Fixtures start from the spec's `x-oaiMeta` examples, corrected where they break the schema:
 // RunObject example: `instructions: null` → '' (schema: string) and the missing `required_action: null` added.
 const run = {
   id: 'run_abc123',

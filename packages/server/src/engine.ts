@@ -20,7 +20,7 @@ import type {
 /** Statuses in which a run holds its thread (no new run, no new message). */
 export const activeStatuses: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling']
 
-/** The error texts of the run lifecycle; the ones marked unverified in the contract notes can be replaced. */
+/** The error texts of the run lifecycle; the ones marked unverified below can be replaced. */
 export interface LifecycleTexts {
   activeRun(threadId: string, runId: string): string
   messageDuringRun(threadId: string, runId: string): string

@@ -1,4 +1,4 @@
-// The safe delta merge behind reduceRunEvent (runs-api-contract.md §2.10 "Accumulation rules"), hardened per
+// The safe delta merge behind reduceRunEvent (text concatenates, list items merge by `index`), hardened per
 // checklist S12/S13: unsafe keys and absurd indices reject the whole delta, identifiers never concatenate,
 // and an element's `type`/`id` must match before a delta merges into it. Unchanged branches keep identity.
 

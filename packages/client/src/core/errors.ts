@@ -177,7 +177,8 @@ export class InternalServerError extends ApiError {
   override name = 'InternalServerError'
 }
 
-// Domain errors: 400s whose text the client understands (contract §2.7, checklist E5–E7, F2, F4, F5, F11).
+// Domain errors: 400s whose text the client understands, matched on the hosted API's wording
+// (checklist E5–E7, F2, F4, F5, F11).
 
 /** HTTP 400 "Thread thread_X already has an active run run_Y." (or a message added during an active run). */
 export class ActiveRunError extends BadRequestError {

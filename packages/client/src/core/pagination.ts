@@ -52,7 +52,7 @@ function toPage<T extends { id: string }, Q extends PageQuery>(
   const data = Array.isArray(list.data) ? list.data : []
   const hasNextPage = () => list.has_more === true && data.length > 0
   const nextQuery = (): Q => {
-    // NODE CursorPage: the cursor is the edge item's id, not last_id (contract §2.8).
+    // NODE CursorPage: the cursor is the edge item's id, not last_id, as the API documents `after`/`before`.
     const edge = backward ? data[0] : data[data.length - 1]
     return backward ? { ...query, before: edge?.id } : { ...query, after: edge?.id }
   }

@@ -1,5 +1,5 @@
 // Poll helpers: GET the run until it stops (`requires_action` or terminal), honouring the server's
-// `openai-poll-after-ms` (clamped) and backing off on unknown statuses (checklist C7; contract §2.12).
+// `openai-poll-after-ms` (clamped) and backing off on unknown statuses (checklist C7).
 import type { ApiPromise } from './pagination.ts'
 import { apiPromise } from './pagination.ts'
 import type { RunIds, RunsResource, ThreadIds } from './runs.ts'
