@@ -1,4 +1,4 @@
-// Type tests of the core's public surface (issue 3): what each call returns, and that the errors are our family.
+// Type tests of the core's public surface: what each call returns, and that the errors are our family.
 import { describe, expectTypeOf, test } from 'vitest'
 import {
   type AnyRunStreamEvent,

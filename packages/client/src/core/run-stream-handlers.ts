@@ -1,4 +1,4 @@
-// Per-entity callbacks of a RunStream (issue 3): plain functions in one object, called as each event is handed
+// Per-entity callbacks of a RunStream: plain functions in one object, called as each event is handed
 // out, after the stream's one fold, with the folded entity (never a second fold, never an emitter).
 
 import type { RunSnapshot } from './run-snapshot.ts'

@@ -1,4 +1,4 @@
-// Render-cost benchmark (issue 4): streams 5,000 text deltas through useRunStream into a page that also reads
+// Render-cost benchmark: streams 5,000 text deltas through useRunStream into a page that also reads
 // useThreadMessages, and reports React commits per second of stream, coalesced vs an uncoalesced baseline in the
 // same run. Frames are a 16 ms clock, as in a browser (happy-dom runs frames as immediates).
 // Run alone with `pnpm vitest run --project react render-cost`.

@@ -1,4 +1,4 @@
-// Client tools (issue 4): the state of each function call a run waits on, handler execution with validated
+// Client tools: the state of each function call a run waits on, handler execution with validated
 // JSON arguments, approval (human in the loop) and the one body that submits every output (checklist F1, F7–F10).
 import type { Run, RunToolCall, ToolOutput } from '../core/index.ts'
 import { OaiRunsError, toolOutput, ValidationError } from '../core/index.ts'

@@ -1,4 +1,4 @@
-// One fold per event (issue 4, render cost): the RunStream folds each event as it is handed out and the hook reads
+// One fold per event (render cost): the RunStream folds each event as it is handed out and the hook reads
 // that snapshot, instead of folding every event a second time. Counts every fold of the core, through the hook.
 import { act, waitFor } from '@testing-library/react'
 import { expect, test, vi } from 'vitest'

@@ -724,7 +724,7 @@ function AscSteps({ threadId, seen }: { threadId: string; seen: StepsSeen }) {
   return seen.stream.runId ? <AscStepList threadId={threadId} runId={seen.stream.runId} seen={seen} /> : null
 }
 
-// Regressions found with the playground (issue 4).
+// Regressions found with the playground.
 describe('useRunStream: playground regressions', () => {
   test('resumes a working run under <StrictMode> (mount → unmount → mount)', async () => {
     const backend = createTestBackend({ tokenDelayMs: 5 })
