@@ -2,7 +2,11 @@
 // packages/server/spec/runs-api.schema.json, so the repository stands alone.
 //
 // Source: https://github.com/openai/openai-openapi openapi.yaml @ f85dbe223d40e1a31cba812ab2d755c7e98a92a3
-// (MIT, Copyright (c) OpenAI). Usage: node scripts/extract-spec.mjs [path/to/openai-openapi.yaml]
+// (MIT, Copyright (c) OpenAI).
+//
+// Usage: node scripts/extract-spec.mjs <openai-openapi>/openapi.yaml
+// The input is openapi.yaml of a checkout of github.com/openai/openai-openapi (at the commit above), given as
+// the argument; without one, ../shared/spec/openai-openapi.yaml beside the repository is read if it exists.
 //
 // What the extraction changes, and why:
 // - keeps only the /assistants and /threads paths and the schemas reachable from them, from
@@ -12,13 +16,18 @@
 //   JSON Schema validator reads it;
 // - adds limits that the spec states only in prose: Metadata (16 pairs, 64-char keys, 512-char values) and
 //   function names (a-zA-Z0-9_-, at most 64 characters).
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const input = process.argv[2] ?? resolve(root, '../shared/spec/openai-openapi.yaml')
+const fallback = resolve(root, '../shared/spec/openai-openapi.yaml')
+const input = process.argv[2] ?? (existsSync(fallback) ? fallback : undefined)
+if (input === undefined) {
+  console.error('usage: node scripts/extract-spec.mjs <openai-openapi checkout>/openapi.yaml')
+  process.exit(1)
+}
 const output = resolve(root, 'packages/server/spec/runs-api.schema.json')
 const spec = parse(readFileSync(input, 'utf8'))
 

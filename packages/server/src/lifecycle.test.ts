@@ -1,4 +1,4 @@
-// Run lifecycle and the checklist's emulator cases E3–E9 (../shared/docs/reliability-checklist.md).
+// Run lifecycle and the checklist's emulator cases E3–E9 (docs/reliability.md).
 import { afterEach, expect, test } from 'vitest'
 import { expectNoViolations } from '../../../test/support/contract.ts'
 import { createTestServer, parseFrames } from '../../../test/support/server-harness.ts'

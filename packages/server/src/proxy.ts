@@ -1,6 +1,6 @@
 // A key-holding proxy for browsers: forwards only the Runs / threads / messages routes the client uses to an
 // upstream (our server, Azure, any compatible backend), keeps the API key on the server, and asks the app's
-// `authorize` before every call. Checklist P1–P11 (../shared/docs/reliability-checklist.md).
+// `authorize` before every call. Checklist P1–P11 (docs/reliability.md).
 import type { ConnectionInfo } from './http.ts'
 import { createRedactor } from './redact.ts'
 import { createSseParser } from './sse-parser.ts'
