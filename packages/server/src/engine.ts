@@ -3,7 +3,13 @@ import type { EventHub } from './events.ts'
 import { sleep, yieldTurn } from './events.ts'
 import { badRequest } from './http.ts'
 import type { IdGenerator } from './ids.ts'
-import type { ModelContext, ModelOutput, RunModel, SubmittedToolOutput } from './model.ts'
+import type {
+  ModelContext,
+  ModelOutput,
+  RunModel,
+  SubmittedToolApproval,
+  SubmittedToolOutput,
+} from './model.ts'
 import { runHistory, visibleMessages } from './prompt.ts'
 import { tokenize } from './scripted-model.ts'
 import type { RunsStore } from './store.ts'
@@ -16,6 +22,7 @@ import type {
   StepToolCall,
   Usage,
 } from './types.ts'
+import { isOpenAiToolCall } from './types.ts'
 
 /** Statuses in which a run holds its thread (no new run, no new message). */
 export const activeStatuses: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling']
@@ -28,6 +35,8 @@ export interface LifecycleTexts {
   noToolOutputs(status: RunStatus): string
   /** Unverified against the real API for unknown ids: the same text as for missing ones. */
   toolOutputsMismatch(expected: string[], received: string[]): string
+  /** Azure AI Agents' `submit_tool_approval` runs: their texts are this server's own (unverified). */
+  toolApprovalsMismatch?(expected: string[], received: string[]): string
 }
 
 const pyList = (ids: string[]) => `[${ids.map((id) => `'${id}'`).join(', ')}]`
@@ -40,6 +49,8 @@ export const defaultLifecycleTexts: LifecycleTexts = {
   noToolOutputs: (status) => `Runs in status "${status}" do not accept tool outputs.`,
   toolOutputsMismatch: (expected, received) =>
     `Expected tool outputs for call_ids ${pyList(expected)}, got ${pyList(received)}`,
+  toolApprovalsMismatch: (expected, received) =>
+    `Expected tool approvals for call_ids ${pyList(expected)}, got ${pyList(received)}`,
 }
 
 /** What the engine needs from its server. */
@@ -203,7 +214,12 @@ export function createRunEngine(options: EngineOptions) {
       .find((run) => activeStatuses.includes(run.status))
   }
 
-  async function drive(threadId: string, runId: string, toolOutputs: SubmittedToolOutput[]) {
+  async function drive(
+    threadId: string,
+    runId: string,
+    toolOutputs: SubmittedToolOutput[],
+    toolApprovals: SubmittedToolApproval[] = [],
+  ) {
     const control: Control = controls.get(runId) ?? { abort: new AbortController(), losesCancelRace: false }
     controls.set(runId, control)
     const { signal } = control.abort
@@ -460,6 +476,47 @@ export function createRunEngine(options: EngineOptions) {
           })
           throw new StopRun()
         }
+        case 'approval_required': {
+          closeMessage()
+          const step = newStep({ type: 'tool_calls', tool_calls: [] })
+          const calls = output.calls.map((call) => ({ id: ids('call'), type: 'mcp' as const, ...call }))
+          for (const [index, call] of calls.entries()) {
+            emitStepDelta(step, { index, ...call, output: null })
+            await checkpoint(options.tokenDelayMs)
+          }
+          atomically(() => {
+            saveStep({
+              ...step,
+              step_details: {
+                type: 'tool_calls',
+                tool_calls: calls.map((call) => ({ ...call, output: null })),
+              },
+            })
+            const run = addUsage(current(), completionTokens, promptTokens)
+            controls.delete(runId)
+            saveRun(
+              {
+                ...run,
+                status: 'requires_action',
+                required_action: {
+                  type: 'submit_tool_approval',
+                  submit_tool_approval: { tool_calls: calls },
+                },
+              },
+              'thread.run.requires_action',
+            )
+          })
+          throw new StopRun()
+        }
+        case 'hosted_tool_call': {
+          closeMessage()
+          const step = newStep({ type: 'tool_calls', tool_calls: [] })
+          const call = { id: ids('call'), type: output.call_type, [output.call_type]: output.details }
+          emitStepDelta(step, { index: 0, ...call })
+          await checkpoint(options.tokenDelayMs)
+          completeStep(step, 0, { step_details: { type: 'tool_calls', tool_calls: [call] } })
+          return
+        }
         case 'code_interpreter': {
           closeMessage()
           const step = newStep({ type: 'tool_calls', tool_calls: [] })
@@ -586,6 +643,7 @@ export function createRunEngine(options: EngineOptions) {
         run,
         messages: visible.messages,
         toolOutputs,
+        toolApprovals,
         history: runHistory(store, threadId, runId),
         signal,
       }
@@ -643,6 +701,12 @@ export function createRunEngine(options: EngineOptions) {
     if (run.status !== 'requires_action' || !run.required_action) {
       throw badRequest(texts.noToolOutputs(run.status))
     }
+    if (run.required_action.type !== 'submit_tool_outputs') {
+      throw badRequest(
+        `Run ${run.id} is waiting for tool approvals, not tool outputs: send 'tool_approvals'.`,
+        'tool_outputs',
+      )
+    }
     const calls = run.required_action.submit_tool_outputs.tool_calls
     const expected = calls.map((call) => call.id)
     const received = outputs.map((output) => output.tool_call_id ?? '')
@@ -654,6 +718,72 @@ export function createRunEngine(options: EngineOptions) {
       throw badRequest(texts.toolOutputsMismatch(expected, received))
     }
     return { run, calls }
+  }
+
+  /** Checks that `tool_approvals` answer exactly the calls a `submit_tool_approval` run waits on (else a 400). */
+  function checkToolApprovals(threadId: string, runId: string, approvals: { tool_call_id: string }[]) {
+    const run = refresh(getRun(threadId, runId))
+    if (run.status !== 'requires_action' || !run.required_action) {
+      throw badRequest(`Runs in status "${run.status}" do not accept tool approvals.`, 'tool_approvals')
+    }
+    if (run.required_action.type !== 'submit_tool_approval') {
+      throw badRequest(
+        `Run ${run.id} is waiting for tool outputs, not tool approvals: send 'tool_outputs'.`,
+        'tool_approvals',
+        'unknown_parameter',
+      )
+    }
+    const calls = run.required_action.submit_tool_approval.tool_calls
+    const expected = calls.map((call) => call.id)
+    const received = approvals.map((approval) => approval.tool_call_id)
+    const sameSet =
+      received.length === expected.length &&
+      new Set(received).size === received.length &&
+      received.every((id) => expected.includes(id))
+    if (!sameSet) {
+      const mismatch = texts.toolApprovalsMismatch ?? defaultLifecycleTexts.toolApprovalsMismatch!
+      throw badRequest(mismatch(expected, received), 'tool_approvals')
+    }
+    return { run, calls }
+  }
+
+  // Moves a run that got its answers back to `queued`, completes its waiting tool_calls steps (each call patched
+  // by `complete`) and drives the model again.
+  function resume(
+    threadId: string,
+    run: RunObject,
+    complete: (call: StepToolCall) => StepToolCall,
+    toolOutputs: SubmittedToolOutput[],
+    toolApprovals: SubmittedToolApproval[],
+  ): RunObject {
+    const runId = run.id
+    const queued = saveRun({ ...run, status: 'queued', required_action: null })
+    controls.set(runId, { abort: new AbortController(), losesCancelRace: false })
+    queueMicrotask(() => {
+      for (const step of store.steps.list(runId)) {
+        if (step.status === 'in_progress' && step.step_details.type === 'tool_calls') {
+          const usage = pendingStepUsage.get(step.id) ?? {
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            total_tokens: 0,
+          }
+          pendingStepUsage.delete(step.id)
+          saveStep(
+            {
+              ...step,
+              status: 'completed',
+              completed_at: now(),
+              step_details: { type: 'tool_calls', tool_calls: step.step_details.tool_calls.map(complete) },
+              usage,
+            },
+            'thread.run.step.completed',
+          )
+        }
+      }
+      hub.emit(runId, { event: 'thread.run.queued', data: getRun(threadId, runId) })
+      void settle(drive(threadId, runId, toolOutputs, toolApprovals))
+    })
+    return queued
   }
 
   return {
@@ -688,38 +818,40 @@ export function createRunEngine(options: EngineOptions) {
         arguments: call.function.arguments,
         output: byId.get(call.id) ?? '',
       }))
-      const queued = saveRun({ ...run, status: 'queued', required_action: null })
-      controls.set(runId, { abort: new AbortController(), losesCancelRace: false })
-      queueMicrotask(() => {
-        for (const step of store.steps.list(runId)) {
-          if (step.status === 'in_progress' && step.step_details.type === 'tool_calls') {
-            const toolCalls = step.step_details.tool_calls.map((call) =>
-              call.type === 'function' && byId.has(call.id)
-                ? { ...call, function: { ...call.function, output: byId.get(call.id) ?? '' } }
-                : call,
-            )
-            const usage = pendingStepUsage.get(step.id) ?? {
-              prompt_tokens: 0,
-              completion_tokens: 0,
-              total_tokens: 0,
+      const complete = (call: StepToolCall): StepToolCall =>
+        isOpenAiToolCall(call) && call.type === 'function' && byId.has(call.id)
+          ? { ...call, function: { ...call.function, output: byId.get(call.id) ?? '' } }
+          : call
+      return resume(threadId, run, complete, submitted, [])
+    },
+    checkToolApprovals,
+    /**
+     * Accepts the approvals of a `submit_tool_approval` run in one go and resumes it. The scripted host "runs"
+     * each approved MCP call (its step gets an output) and leaves each rejected one without output.
+     */
+    submitToolApprovals(
+      threadId: string,
+      runId: string,
+      approvals: { tool_call_id: string; approve: boolean }[],
+    ) {
+      const { run, calls } = checkToolApprovals(threadId, runId, approvals)
+      const byId = new Map(approvals.map((approval) => [approval.tool_call_id, approval.approve]))
+      const submitted: SubmittedToolApproval[] = calls.map((call) => ({
+        tool_call_id: call.id,
+        name: call.name,
+        arguments: call.arguments,
+        server_label: call.server_label,
+        approve: byId.get(call.id) === true,
+      }))
+      const complete = (call: StepToolCall): StepToolCall =>
+        call.type === 'mcp' && byId.has(call.id)
+          ? {
+              ...call,
+              output: byId.get(call.id) ? JSON.stringify({ ran: call.name, on: call.server_label }) : null,
+              approved: byId.get(call.id) === true,
             }
-            pendingStepUsage.delete(step.id)
-            saveStep(
-              {
-                ...step,
-                status: 'completed',
-                completed_at: now(),
-                step_details: { type: 'tool_calls', tool_calls: toolCalls },
-                usage,
-              },
-              'thread.run.step.completed',
-            )
-          }
-        }
-        hub.emit(runId, { event: 'thread.run.queued', data: getRun(threadId, runId) })
-        void settle(drive(threadId, runId, submitted))
-      })
-      return queued
+          : call
+      return resume(threadId, run, complete, [], submitted)
     },
     /** Moves a run to `cancelling` at once; it becomes `cancelled` (or, with the race fault, `completed`). */
     cancel(threadId: string, runId: string, losesRace = false): RunObject {

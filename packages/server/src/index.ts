@@ -5,7 +5,14 @@ export type { LifecycleTexts } from './engine.ts'
 export { defaultLifecycleTexts } from './engine.ts'
 export type { FaultInjector, FaultRule, StreamFault } from './faults.ts'
 export type { ErrorBody } from './http.ts'
-export type { ModelContext, ModelOutput, ModelTurn, RunModel, SubmittedToolOutput } from './model.ts'
+export type {
+  ModelContext,
+  ModelOutput,
+  ModelTurn,
+  RunModel,
+  SubmittedToolApproval,
+  SubmittedToolOutput,
+} from './model.ts'
 export { scriptedModel } from './scripted-model.ts'
 export type { RunsServer, RunsServerOptions } from './server.ts'
 export { createRunsServer } from './server.ts'

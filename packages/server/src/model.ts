@@ -15,7 +15,19 @@ export interface SubmittedToolOutput {
   output: string
 }
 
-/** One earlier turn of the same run, oldest first: what the model wrote and which tools it called, with results. */
+/** The user's answer to one call the run asked to have approved (`submit_tool_approval`), with the call. */
+export interface SubmittedToolApproval {
+  tool_call_id: string
+  name: string
+  arguments: string
+  server_label: string
+  approve: boolean
+}
+
+/**
+ * One earlier turn of the same run, oldest first: what the model wrote and which tools it called, with results.
+ * Calls of tools other hosts run (`HostedStepToolCall`) are not part of the history.
+ */
 export type ModelTurn =
   /** Assistant text the run wrote (a message-creation step). */
   | { type: 'text'; text: string }
@@ -35,6 +47,8 @@ export interface ModelContext {
   messages: MessageObject[]
   /** Outputs submitted since the model last stopped for function calls; empty on the first turn. */
   toolOutputs: SubmittedToolOutput[]
+  /** Approvals submitted since the model last stopped for `approval_required`; empty otherwise. */
+  toolApprovals: SubmittedToolApproval[]
   /** The run's earlier turns (its steps so far), oldest first; empty on the first turn. */
   history: ModelTurn[]
   /** Aborted when the run is cancelled, expires or the server closes. */
@@ -51,6 +65,16 @@ export type ModelOutput =
   | { type: 'code_interpreter'; input: string; logs: string }
   /** A file-search tool call with its results. */
   | { type: 'file_search'; results: FileSearchResult[] }
+  /**
+   * Hosted MCP calls that need the user's approval: the run goes to `requires_action` with Azure AI Agents'
+   * `submit_tool_approval` action and the model's turn ends; approved calls then run on the "host" (scripted).
+   */
+  | { type: 'approval_required'; calls: { name: string; arguments: string; server_label: string }[] }
+  /**
+   * A completed call of a tool another host runs: a tool_calls step with `{ id, type, [type]: details }` (the way
+   * Azure AI Agents sends `bing_grounding`, `azure_ai_search`, …).
+   */
+  | { type: 'hosted_tool_call'; call_type: string; details: Record<string, unknown> }
   /** The run fails with this `last_error`. */
   | { type: 'error'; code: RunErrorCode; message: string }
   /** Token usage of this turn as the model counted it; replaces the engine's estimate for the run and its steps. */

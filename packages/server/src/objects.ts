@@ -7,6 +7,7 @@ import type {
   StreamEvent,
   ThreadObject,
 } from './types.ts'
+import { isOpenAiToolCall } from './types.ts'
 
 type Body = Record<string, unknown>
 
@@ -89,7 +90,10 @@ export function presentStep(step: RunStepObject, includeContent: boolean): RunSt
     return step
   }
   const hasContent = step.step_details.tool_calls.some(
-    (call) => call.type === 'file_search' && call.file_search.results?.some((result) => result.content),
+    (call) =>
+      isOpenAiToolCall(call) &&
+      call.type === 'file_search' &&
+      call.file_search.results?.some((result) => result.content),
   )
   if (!hasContent) {
     return step
@@ -99,7 +103,7 @@ export function presentStep(step: RunStepObject, includeContent: boolean): RunSt
     step_details: {
       type: 'tool_calls',
       tool_calls: step.step_details.tool_calls.map((call) =>
-        call.type === 'file_search'
+        isOpenAiToolCall(call) && call.type === 'file_search'
           ? {
               ...call,
               file_search: {

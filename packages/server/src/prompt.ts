@@ -3,7 +3,7 @@
 import type { ModelTurn, SubmittedToolOutput } from './model.ts'
 import { tokenize } from './scripted-model.ts'
 import type { RunsStore } from './store.ts'
-import type { MessageObject, RunObject } from './types.ts'
+import { isOpenAiToolCall, type MessageObject, type RunObject } from './types.ts'
 
 function messageTokens(message: MessageObject): number {
   let count = 0
@@ -63,6 +63,9 @@ export function runHistory(store: RunsStore, threadId: string, runId: string): M
     }
     const calls: SubmittedToolOutput[] = []
     for (const call of details.tool_calls) {
+      if (!isOpenAiToolCall(call)) {
+        continue // other hosts' calls ran there; they are not part of a model's history
+      }
       if (call.type === 'function') {
         const { name, arguments: args, output } = call.function
         calls.push({ tool_call_id: call.id, name, arguments: args, output: output ?? '' })

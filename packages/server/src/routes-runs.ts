@@ -6,7 +6,7 @@ import { paginate, readListQuery } from './pagination.ts'
 import { createThreadWithMessages, getAssistant, getThread } from './routes-threads.ts'
 import { sseHeaders, streamRun } from './sse.ts'
 import type { AssistantObject, RunObject, StreamEvent, ThreadObject } from './types.ts'
-import { assertValid, requestSchema } from './validate.ts'
+import { assertValid, requestSchema, type Schema } from './validate.ts'
 
 /** Seconds from creation until a run expires, as on the hosted API. */
 export const runLifetimeSeconds = 600
@@ -24,6 +24,33 @@ function readInclude(url: URL): boolean {
     }
   }
   return values.length > 0
+}
+
+/**
+ * The body answering Azure AI Agents' `submit_tool_approval` action (its `ToolApproval`s): not in OpenAI's spec,
+ * accepted only while a run waits for approvals. `headers` are accepted and not used by the scripted host.
+ */
+const toolApprovalsBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    tool_approvals: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          tool_call_id: { type: 'string', minLength: 1 },
+          approve: { type: 'boolean' },
+          headers: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+        required: ['tool_call_id', 'approve'],
+      },
+    },
+    tool_outputs: { type: 'array', maxItems: 0 },
+    stream: { anyOf: [{ type: 'boolean' }, { type: 'null' }] },
+  },
+  required: ['tool_approvals'],
 }
 
 function getRun(context: RouteContext): RunObject {
@@ -186,6 +213,24 @@ export const runRoutes: Route[] = [
     handler: async (context) => {
       const run = getRun(context)
       const body = await readJsonBody(context.request)
+      const current = context.engine.refresh(run)
+      if (current.status === 'requires_action' && current.required_action?.type === 'submit_tool_approval') {
+        if (body.tool_approvals === undefined && Array.isArray(body.tool_outputs) && body.tool_outputs.length) {
+          context.engine.checkToolOutputs(run.thread_id, run.id, body.tool_outputs) // throws: the wrong answer
+        }
+        assertValid(toolApprovalsBody, body)
+        const approvals = body.tool_approvals as { tool_call_id: string; approve: boolean }[]
+        let queued: RunObject | undefined
+        const start = () => {
+          queued = context.engine.submitToolApprovals(run.thread_id, run.id, approvals)
+        }
+        if (body.stream !== true) {
+          start()
+          return jsonResponse(queued, 200, { 'openai-poll-after-ms': String(context.pollAfterMs) })
+        }
+        context.engine.checkToolApprovals(run.thread_id, run.id, approvals)
+        return answerRun(context, run, body, false, start)
+      }
       assertValid(requestSchema('submitToolOuputsToRun'), body)
       const outputs = body.tool_outputs as { tool_call_id?: string; output?: string }[]
       let queued: RunObject | undefined

@@ -34,6 +34,56 @@ function parseToolLines(lines: string[]) {
   })
 }
 
+/** The `server_label` of the MCP calls `/approve` asks to have approved. */
+export const scriptedMcpServerLabel = 'scripted_mcp'
+
+// `/hosted TYPE`: a lowercase identifier, never one of OpenAI's types or a key that could pollute a prototype.
+const HOSTED_TYPE = /^[a-z][a-z0-9_]{0,63}$/
+const RESERVED_TYPES = new Set(['function', 'code_interpreter', 'file_search', 'constructor', 'prototype'])
+
+function hasUnsafeKey(value: unknown, depth = 0): boolean {
+  if (depth > 32 || value === null || typeof value !== 'object') {
+    return depth > 32
+  }
+  return Object.keys(value).some(
+    (key) =>
+      key === '__proto__' ||
+      key === 'constructor' ||
+      key === 'prototype' ||
+      hasUnsafeKey((value as Record<string, unknown>)[key], depth + 1),
+  )
+}
+
+// `/hosted TYPE {json}` → the call's details, or the reason the line is refused.
+function parseHosted(argument: string): { type: string; details: Record<string, unknown> } | string {
+  const match = /^(\S+)\s*([\s\S]*)$/.exec(argument)
+  const type = match?.[1] ?? ''
+  if (!HOSTED_TYPE.test(type) || RESERVED_TYPES.has(type)) {
+    return `'/hosted ${type}' needs a lowercase tool type other than function, code_interpreter and file_search, e.g. '/hosted bing_grounding {"requesturl":"…"}'.`
+  }
+  let details: unknown = {}
+  try {
+    details = JSON.parse(match?.[2]?.trim() || '{}')
+  } catch {
+    return `The details of '/hosted ${type}' are not valid JSON.`
+  }
+  if (details === null || typeof details !== 'object' || Array.isArray(details) || hasUnsafeKey(details)) {
+    return `The details of '/hosted ${type}' must be a JSON object without __proto__, constructor or prototype keys.`
+  }
+  return { type, details: details as Record<string, unknown> }
+}
+
+function parseApproveLines(lines: string[]) {
+  return lines.map((line) => {
+    const match = /^\/approve\s+(\S+)\s*(.*)$/.exec(line.trim())
+    return {
+      name: match?.[1] ?? '',
+      arguments: match?.[2]?.trim() || '{}',
+      server_label: scriptedMcpServerLabel,
+    }
+  })
+}
+
 function searchResults(query: string): FileSearchResult[] {
   let hash = 0
   for (const char of query) {
@@ -57,7 +107,12 @@ function searchResults(query: string): FileSearchResult[] {
 }
 
 async function* script(context: ModelContext): AsyncGenerator<ModelOutput> {
-  const { run, toolOutputs } = context
+  const { run, toolOutputs, toolApprovals = [] } = context
+  if (toolApprovals.length > 0) {
+    const said = toolApprovals.map((item) => `${item.name} ${item.approve ? 'approved' : 'rejected'}`)
+    yield* text(`Tool approvals: ${said.join('; ')}.`)
+    return
+  }
   if (toolOutputs.length > 0) {
     const quoted = toolOutputs.map((output) => `${output.name} returned ${JSON.stringify(output.output)}`)
     yield* text(`Tool results: ${quoted.join('; ')}.`)
@@ -87,6 +142,16 @@ async function* script(context: ModelContext): AsyncGenerator<ModelOutput> {
     return
   }
 
+  const approveLines = input.split('\n').filter((line) => line.trim().startsWith('/approve '))
+  if (commandsAllowed && approveLines.length > 0) {
+    let calls = parseApproveLines(approveLines)
+    if (!run.parallel_tool_calls) {
+      calls = calls.slice(0, 1)
+    }
+    yield { type: 'approval_required', calls }
+    return
+  }
+
   const [command = '', ...rest] = input.split(/\s+/)
   const argument = input.slice(command.length).trim()
   if (commandsAllowed && command === '/code') {
@@ -107,6 +172,16 @@ async function* script(context: ModelContext): AsyncGenerator<ModelOutput> {
       text: '【4:0†notes.md】',
       annotation: { type: 'file_citation', file_id: results[0]!.file_id },
     }
+    return
+  }
+  if (commandsAllowed && command === '/hosted') {
+    const hosted = parseHosted(argument)
+    if (typeof hosted === 'string') {
+      yield { type: 'error', code: 'invalid_prompt', message: hosted }
+      return
+    }
+    yield { type: 'hosted_tool_call', call_type: hosted.type, details: hosted.details }
+    yield* text(`The ${hosted.type} tool ran on its host.`)
     return
   }
   if (command === '/fail') {
@@ -130,6 +205,9 @@ async function* script(context: ModelContext): AsyncGenerator<ModelOutput> {
  * - `/tool NAME {json}` lines → function calls (`requires_action`); after the outputs, a reply quoting them;
  * - `/code SOURCE` → a code-interpreter step, then a reply;
  * - `/search QUERY` → a file-search step, then a reply with a `file_citation` annotation;
+ * - `/approve NAME {json}` lines → hosted MCP calls awaiting approval (`submit_tool_approval`); after the
+ *   `tool_approvals`, a reply naming each decision;
+ * - `/hosted TYPE {json}` → a tool_calls step with a call of another host's type (`{ id, type, [TYPE]: json }`);
  * - `/fail CODE` → the run fails with that `last_error.code`;
  * - `/long N` → a reply of N tokens.
  */

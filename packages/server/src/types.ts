@@ -114,6 +114,23 @@ export interface RunToolCall {
   function: { name: string; arguments: string }
 }
 
+/**
+ * A call of a hosted MCP tool the run waits to have approved, as Azure AI Agents lists it in
+ * `required_action.submit_tool_approval.tool_calls` (its `RequiredMcpToolCall`).
+ */
+export interface ApprovalToolCall {
+  id: string
+  type: 'mcp'
+  name: string
+  arguments: string
+  server_label: string
+}
+
+/** What a run in `requires_action` waits for: OpenAI's tool outputs, or Azure AI Agents' tool approvals. */
+export type RequiredAction =
+  | { type: 'submit_tool_outputs'; submit_tool_outputs: { tool_calls: RunToolCall[] } }
+  | { type: 'submit_tool_approval'; submit_tool_approval: { tool_calls: ApprovalToolCall[] } }
+
 /** Token usage. */
 export interface Usage {
   prompt_tokens: number
@@ -132,7 +149,7 @@ export interface RunObject {
   thread_id: string
   assistant_id: string
   status: RunStatus
-  required_action: { type: 'submit_tool_outputs'; submit_tool_outputs: { tool_calls: RunToolCall[] } } | null
+  required_action: RequiredAction | null
   last_error: { code: RunErrorCode; message: string } | null
   expires_at: number | null
   started_at: number | null
@@ -163,8 +180,8 @@ export interface FileSearchResult {
   content?: { type: 'text'; text: string }[]
 }
 
-/** A tool call recorded in a run step. */
-export type StepToolCall =
+/** A call of one of OpenAI's own tools, recorded in a run step. */
+export type OpenAiStepToolCall =
   | { id: string; type: 'function'; function: { name: string; arguments: string; output: string | null } }
   | {
       id: string
@@ -179,6 +196,26 @@ export type StepToolCall =
       type: 'file_search'
       file_search: { ranking_options?: RankingOptions; results?: FileSearchResult[] }
     }
+
+/** A tool call recorded in a run step: OpenAI's own types, or another host's (`HostedStepToolCall`). */
+export type StepToolCall = OpenAiStepToolCall | HostedStepToolCall
+
+/**
+ * A call of a tool another host runs (Azure AI Agents' `mcp`, `bing_grounding`, `openapi`, …), for clients that must
+ * show types they do not know. `/hosted` and `/approve` of the scripted model make them.
+ */
+export interface HostedStepToolCall {
+  id: string
+  type: string
+  [key: string]: unknown
+}
+
+const openAiToolCallTypes: ReadonlySet<string> = new Set(['function', 'code_interpreter', 'file_search'])
+
+/** True for OpenAI's own `function`, `code_interpreter` and `file_search` calls (then `type` narrows them). */
+export function isOpenAiToolCall(call: StepToolCall): call is OpenAiStepToolCall {
+  return openAiToolCallTypes.has(call.type)
+}
 
 /** A run step (`object: "thread.run.step"`). */
 export interface RunStepObject {
