@@ -428,16 +428,12 @@ describe('useRunStream follow-ups: dropped, failed, and the default', () => {
       // No thread on the hook: the call names it, as before (`{ threadId }`).
       const { result } = renderStream(backend, options)
       let done: Promise<void> | undefined
-      let refused: unknown
+      let second: Promise<void> | undefined
       act(() => {
         done = result.current.create({ assistant_id: 'asst_demo' }, { threadId })
-        try {
-          void result.current.create({ assistant_id: 'asst_demo' }, { threadId, ifBusy: 'throw' })
-        } catch (error) {
-          refused = error
-        }
+        second = result.current.create({ assistant_id: 'asst_demo' }, { threadId, ifBusy: 'throw' })
       })
-      expect(refused).toBeInstanceOf(StreamBusyError)
+      await expect(second).rejects.toBeInstanceOf(StreamBusyError)
       expect(result.current.queued).toEqual([])
       await act(() => done!)
       await waitFor(() => expect(result.current.runStatus).toBe('completed'))

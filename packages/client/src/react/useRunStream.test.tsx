@@ -943,16 +943,12 @@ describe('useRunStream: playground regressions', () => {
       useRunStream({ threadId, resume: false }),
     )
     let done: Promise<void> | undefined
-    let refused: unknown
+    let second: Promise<void> | undefined
     act(() => {
       done = result.current.create({ assistant_id: 'asst_demo' })
-      try {
-        void result.current.create({ assistant_id: 'asst_demo' })
-      } catch (error) {
-        refused = error
-      }
+      second = result.current.create({ assistant_id: 'asst_demo' })
     })
-    expect(refused).toBeInstanceOf(StreamBusyError)
+    await expect(second).rejects.toBeInstanceOf(StreamBusyError)
     await act(() => done!)
     await waitFor(() => expect(result.current.runStatus).toBe('completed'))
     expect(backend.count('POST', /\/runs$/)).toBe(1)
