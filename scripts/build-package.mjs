@@ -30,11 +30,35 @@ function* walk(dir) {
 }
 
 const src = join(cwd, 'src')
+const compiled = (file) => join(dist, relative(src, file)).replace(/\.tsx?$/, '.js')
 let copied = 0
 for (const file of walk(src)) {
   if (file.endsWith('.css')) {
     cpSync(file, join(dist, relative(src, file)))
     copied++
+  }
+}
+
+// A module that imports a hook or createContext from React or react-query runs only on the client: it must say so,
+// or a React Server Components app that imports it gets a server error instead of a client boundary.
+const CLIENT_ONLY_IMPORT = /import\s*\{([^}]*)\}\s*from\s*['"](react|@tanstack\/react-query)['"]/g
+for (const file of walk(src)) {
+  if (!/\.tsx?$/.test(file) || /\.test(-d)?\.tsx?$/.test(file) || !existsSync(compiled(file))) {
+    continue
+  }
+  const text = readFileSync(file, 'utf8')
+  for (const match of text.matchAll(CLIENT_ONLY_IMPORT)) {
+    const names = match[1].split(',').map(
+      (name) =>
+        name
+          .replace(/^\s*type\s+/, '')
+          .trim()
+          .split(/\s+as\s+/)[0],
+    )
+    const hook = names.find((name) => /^(use[A-Z]\w*|createContext)$/.test(name))
+    if (hook && !/^\s*(\/\/[^\n]*\n\s*)*['"]use client['"]/.test(text)) {
+      throw new Error(`build: ${relative(cwd, file)} imports ${hook} but does not start with 'use client'`)
+    }
   }
 }
 
@@ -49,7 +73,7 @@ for (const file of walk(src)) {
   if (!USE_CLIENT.test(readFileSync(file, 'utf8'))) {
     continue
   }
-  const out = join(dist, relative(src, file)).replace(/\.tsx?$/, '.js')
+  const out = compiled(file)
   if (!existsSync(out)) {
     continue // excluded from the build (tests, examples)
   }

@@ -1,3 +1,4 @@
+'use client'
 // MessageContentOptions: the Markdown/content options. `MessageContent` takes them as direct props; the
 // containers (RunStep, RunStepList, RunTimeline, RunViewer) take them as one `contentOptions` object and pass
 // it down unchanged, so a new option is added here (and in OPTION_KEYS) and nowhere in between.
