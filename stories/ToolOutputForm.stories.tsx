@@ -7,7 +7,7 @@ import { frozenNow, requiresActionOne, requiresActionParallel, T0 } from './fixt
 import { type LiveArgs, liveArgTypes, useLiveRun } from './live'
 
 const calls = (fixture: typeof requiresActionOne) =>
-  fixture.run.required_action!.submit_tool_outputs.tool_calls
+  fixture.run.required_action!.submit_tool_outputs!.tool_calls
 
 const meta = {
   title: 'Components/ToolOutputForm',
@@ -87,7 +87,7 @@ export const WithHandlers: Story = {
 function LiveForm(args: LiveArgs) {
   const live = useLiveRun(args)
   const run = live.run
-  const toolCalls = run?.required_action?.submit_tool_outputs.tool_calls ?? []
+  const toolCalls = run?.required_action?.submit_tool_outputs?.tool_calls ?? []
   return (
     <div style={{ display: 'grid', gap: 12 }}>
       {run?.status === 'requires_action' && toolCalls.length ? (

@@ -28,7 +28,7 @@ function textOf(message: { content: Array<{ type: string; text?: { value: string
 }
 
 function weatherCall(run: Run): RunToolCall {
-  const call = run.required_action?.submit_tool_outputs.tool_calls[0]
+  const call = run.required_action?.submit_tool_outputs?.tool_calls[0]
   if (!call) {
     throw new Error(`run ${run.id} has no tool call (status ${run.status})`)
   }

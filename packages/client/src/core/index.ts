@@ -59,13 +59,14 @@ export type { SseMessage, SseOptions } from './sse.ts'
 export { iterateSse } from './sse.ts'
 export type { ListStepsQuery, RetrieveStepQuery, StepIds, StepsResource } from './steps.ts'
 export type { ThreadsResource } from './threads.ts'
-export { toolOutput } from './tool-output.ts'
+export { toolApproval, toolOutput } from './tool-output.ts'
 export type { ApiResult, CallOptions, HeaderRequest, HeadersInput, StreamCallOptions } from './transport.ts'
 
 // WIRE TYPES
 export type {
   Annotation,
   AnnotationDelta,
+  ApprovalToolCall,
   Assistant,
   AssistantTool,
   CodeInterpreterOutput,
@@ -89,6 +90,7 @@ export type {
   ImageDetail,
   ImageFileContent,
   ImageUrlContent,
+  KnownToolCall,
   ListParams,
   ListResponse,
   Message,
@@ -115,10 +117,13 @@ export type {
   RunStreamEvent,
   RunStreamEventName,
   RunToolCall,
+  SubmitToolApprovalAction,
+  SubmitToolOutputsAction,
   SubmitToolOutputsParams,
   TerminalRunStatus,
   TextContent,
   Thread,
+  ToolApproval,
   ToolCall,
   ToolCallDelta,
   ToolCallsStepDetails,
@@ -126,14 +131,19 @@ export type {
   ToolOutput,
   ToolResources,
   TruncationStrategy,
+  UnknownRequiredAction,
   UnknownStreamEvent,
+  UnknownToolCall,
   UpdateRunParams,
   Usage,
 } from './types.ts'
 export {
   isActiveRunStatus,
   isKnownStreamEvent,
+  isKnownToolCall,
   isTerminalRunStatus,
   RUN_STREAM_EVENT_NAMES,
+  requiredApprovals,
+  requiredToolCalls,
   TERMINAL_RUN_STATUSES,
 } from './types.ts'

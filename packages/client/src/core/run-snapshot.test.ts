@@ -11,7 +11,14 @@ import {
   reduceRunEvents,
 } from './run-snapshot.ts'
 import { iterateSse } from './sse.ts'
-import type { Message, RunStep, RunStreamEvent, UnknownStreamEvent } from './types.ts'
+import type {
+  FileSearchToolCall,
+  FunctionToolCall,
+  Message,
+  RunStep,
+  RunStreamEvent,
+  UnknownStreamEvent,
+} from './types.ts'
 
 async function fixtureEvents(name: string): Promise<RunStreamEvent[]> {
   const bytes = readFileSync(new URL(`./fixtures/${name}`, import.meta.url))
@@ -96,7 +103,7 @@ describe('fixtures', () => {
     expect(warnings).toEqual([])
     expect(snapshot.status).toBe('requires_action')
     const [call] = toolCallsOf(snapshot, 'step_001')
-    const required = snapshot.run?.required_action?.submit_tool_outputs.tool_calls[0]
+    const required = snapshot.run?.required_action?.submit_tool_outputs?.tool_calls[0]
     expect(call).toEqual({
       id: 'call_XXNp8YGaFrjrSjgqxtC8JJ1B',
       type: 'function',
@@ -119,7 +126,9 @@ describe('fixtures', () => {
     expect(snapshot.steps.ids).toEqual(['step_001', 'step_002'])
     expect(snapshot.steps.byId.step_001?.status).toBe('completed')
     const [call] = toolCallsOf(snapshot, 'step_001')
-    expect(call?.type === 'function' && call.function.output).toBe('70 degrees and sunny.')
+    expect(call?.type === 'function' && (call as FunctionToolCall).function.output).toBe(
+      '70 degrees and sunny.',
+    )
     expect(textOf(snapshot, 'msg_002')).toBe(
       'The current weather in San Francisco, CA is 70 degrees Fahrenheit and sunny.',
     )
@@ -295,9 +304,9 @@ describe('delta merge', () => {
     ])
     const { snapshot } = fold([toolStep('step_1', 'completed', results)], partial.snapshot)
     const [call] = toolCallsOf(snapshot, 'step_1')
-    expect(call?.type === 'file_search' && call.file_search.results?.[0]?.content).toEqual([
-      { type: 'text', text: 'chunk' },
-    ])
+    expect(
+      call?.type === 'file_search' && (call as FileSearchToolCall).file_search.results?.[0]?.content,
+    ).toEqual([{ type: 'text', text: 'chunk' }])
   })
 
   test('file_citation annotations merge by their own index next to the text', () => {

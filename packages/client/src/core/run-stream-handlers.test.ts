@@ -2,7 +2,7 @@
 import { createRunsServer, demoAssistant } from '@oai-runs/server'
 import { afterEach, expect, test } from 'vitest'
 import { createClient } from './client.ts'
-import type { Message, Run, RunStep, ToolCall } from './types.ts'
+import type { FunctionToolCall, Message, Run, RunStep, ToolCall } from './types.ts'
 
 const servers: Array<ReturnType<typeof createRunsServer>> = []
 afterEach(() => {
@@ -84,12 +84,11 @@ test('tool calls are reported once when created and then with each delta', async
   )
   const run = await stream.finalRun()
   expect(run.status).toBe('requires_action')
-  const wanted = run.required_action!.submit_tool_outputs.tool_calls
+  const wanted = run.required_action!.submit_tool_outputs!.tool_calls
   expect(created.map((call) => call.id)).toEqual(wanted.map((call) => call.id))
-  expect(created.map((call) => (call.type === 'function' ? call.function.name : ''))).toEqual([
-    'get_weather',
-    'get_time',
-  ])
+  expect(
+    created.map((call) => (call.type === 'function' ? (call as FunctionToolCall).function.name : '')),
+  ).toEqual(['get_weather', 'get_time'])
   expect(deltas.length).toBeGreaterThanOrEqual(2)
   for (const delta of deltas) {
     expect(wanted.map((call, index) => `${call.id}:${index}`)).toContain(delta)

@@ -77,7 +77,7 @@ describe('against @oai-runs/server', () => {
     const first = createRunStream(await createThreadAndRun('/tool get_weather {"city":"Paris"}'))
     const run: Run = await first.finalRun()
     expect(run.status).toBe('requires_action')
-    const call = run.required_action!.submit_tool_outputs.tool_calls[0]!
+    const call = run.required_action!.submit_tool_outputs!.tool_calls[0]!
     const [stepId] = first.snapshot().steps.ids
     const step = first.snapshot().steps.byId[stepId!]!
     expect(step.step_details).toMatchObject({

@@ -101,7 +101,7 @@ describe('fixtures through the stream', () => {
   test('finalRun on a function call returns the requires_action run', async () => {
     const run = await createRunStream(sse(fixture('function-call.sse'))).finalRun()
     expect(run.status).toBe('requires_action')
-    expect(run.required_action?.submit_tool_outputs.tool_calls).toHaveLength(1)
+    expect(run.required_action?.submit_tool_outputs?.tool_calls).toHaveLength(1)
   })
 
   test('textDeltas yields each piece of text in order', async () => {

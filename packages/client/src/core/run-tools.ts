@@ -7,7 +7,7 @@ import type { AnyRunStreamEvent, RunStream } from './run-stream.ts'
 import { isStoppedRun } from './run-stream-handlers.ts'
 import { toolOutput } from './tool-output.ts'
 import type { StreamCallOptions } from './transport.ts'
-import type { Run, RunToolCall, ToolOutput } from './types.ts'
+import { type Run, type RunToolCall, requiredToolCalls, type ToolOutput } from './types.ts'
 
 /** A client tool: gets the call's parsed JSON arguments and returns its output (a string, or any JSON value). */
 export type ToolHandlerFunction = (
@@ -57,7 +57,7 @@ async function answerCalls(
   tools: StreamWithToolsOptions['tools'],
   signal: AbortSignal,
 ): Promise<ToolOutput[]> {
-  const calls = run.required_action?.submit_tool_outputs.tool_calls ?? []
+  const calls = requiredToolCalls(run)
   const prepared = calls.map((call) => {
     const handler = Object.hasOwn(tools, call.function.name) ? tools[call.function.name] : undefined
     if (!handler) {

@@ -1,7 +1,7 @@
 // `toolOutput(toolCallId, output)`: one element of `tool_outputs`, the counterpart of openaiapi's
 // `oai_tool_output` (runs-api-contract.md §2.3).
 import { ValidationError } from './errors.ts'
-import type { ToolOutput } from './types.ts'
+import type { ToolApproval, ToolOutput } from './types.ts'
 
 function stringify(output: unknown): string {
   if (output instanceof Error) {
@@ -30,4 +30,24 @@ export function toolOutput(toolCallId: string, output: unknown): ToolOutput {
     throw new ValidationError('tool_call_id', '`tool_call_id` must be the non-empty id of a tool call.')
   }
   return { tool_call_id: toolCallId, output: typeof output === 'string' ? output : stringify(output) }
+}
+
+/**
+ * Builds one answer to a `submit_tool_approval` call (Azure AI Agents' `tool_approvals`); an empty `toolCallId`
+ * throws ValidationError. `headers` go to the host with the approved call (e.g. an MCP server's auth header).
+ * @example
+ * client.runs.submitToolOutputs(ids, { tool_approvals: [toolApproval(call.id, true)] })
+ */
+export function toolApproval(
+  toolCallId: string,
+  approve: boolean,
+  headers?: Record<string, string>,
+): ToolApproval {
+  if (typeof toolCallId !== 'string' || toolCallId.trim() === '') {
+    throw new ValidationError('tool_call_id', '`tool_call_id` must be the non-empty id of a tool call.')
+  }
+  if (typeof approve !== 'boolean') {
+    throw new ValidationError('approve', '`approve` must be true (approve) or false (reject).')
+  }
+  return headers ? { tool_call_id: toolCallId, approve, headers } : { tool_call_id: toolCallId, approve }
 }

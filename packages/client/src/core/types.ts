@@ -104,13 +104,52 @@ export type RunStatus =
 /** A function call the run waits on in `requires_action`. */
 export type RunToolCall = { id: string; type: 'function'; function: { name: string; arguments: string } }
 
-/** What a run in `requires_action` needs from the caller. */
-export type RequiredAction = {
+/**
+ * A call another host asks the caller to approve (`submit_tool_approval`): a function call, or a hosted call such as
+ * Azure AI Agents' `{ id, type: 'mcp', name, arguments, server_label }`; other fields pass through untouched.
+ */
+export type ApprovalToolCall = RunToolCall | { id: string; type: string; [key: string]: unknown }
+
+/** The OpenAI action: outputs for these function calls (answered with `tool_outputs`). */
+export type SubmitToolOutputsAction = {
   type: 'submit_tool_outputs'
   submit_tool_outputs: { tool_calls: RunToolCall[] }
 }
 
 /** A run (`object: "thread.run"`), lenient about fields compatible servers omit. */
+/**
+ * Azure AI Agents' action: approve or reject each of these calls before the host runs them (answered with
+ * `tool_approvals` on the same `submit_tool_outputs` endpoint). Not part of OpenAI's API.
+ */
+export type SubmitToolApprovalAction = {
+  type: 'submit_tool_approval'
+  submit_tool_approval: { tool_calls: ApprovalToolCall[] }
+  submit_tool_outputs?: never
+}
+
+/** A `required_action` of a type this library does not know; kept as it came, never dropped. */
+export type UnknownRequiredAction = { type: string; submit_tool_outputs?: never; [key: string]: unknown }
+
+/** What a run in `requires_action` needs from the caller; check `type` (or use `requiredToolCalls`). */
+export type RequiredAction = SubmitToolOutputsAction | SubmitToolApprovalAction | UnknownRequiredAction
+
+/** The function calls a run waits on for outputs; empty unless `required_action` is `submit_tool_outputs`. */
+export function requiredToolCalls(run: Pick<Run, 'required_action'> | null | undefined): RunToolCall[] {
+  const action = run?.required_action
+  const calls = action?.type === 'submit_tool_outputs' ? action.submit_tool_outputs?.tool_calls : undefined
+  return Array.isArray(calls) ? calls : []
+}
+
+/** The calls a run waits on for approval; empty unless `required_action` is `submit_tool_approval`. */
+export function requiredApprovals(run: Pick<Run, 'required_action'> | null | undefined): ApprovalToolCall[] {
+  const action = run?.required_action
+  if (action?.type !== 'submit_tool_approval') {
+    return []
+  }
+  const details = (action as SubmitToolApprovalAction).submit_tool_approval
+  return Array.isArray(details?.tool_calls) ? details.tool_calls : []
+}
+
 export type Run = {
   id: string
   object: 'thread.run'
@@ -206,8 +245,24 @@ export type FunctionToolCall = {
   function: { name: string; arguments: string; output: string | null }
 }
 
-/** Any tool call inside a tool_calls step. */
-export type ToolCall = CodeInterpreterToolCall | FileSearchToolCall | FunctionToolCall
+/** A tool call of one of the three types of OpenAI's API. */
+export type KnownToolCall = CodeInterpreterToolCall | FileSearchToolCall | FunctionToolCall
+
+/**
+ * A tool call of a type this library does not know (other hosts' `bing_grounding`, `azure_ai_search`, `mcp`,
+ * `openapi`, `connected_agent`, …): kept as it came. Its details usually sit under a key named after its type.
+ */
+export type UnknownToolCall = { id: string; type: string; [key: string]: unknown }
+
+/** Any tool call inside a tool_calls step; narrow with `isKnownToolCall` before switching on `type`. */
+export type ToolCall = KnownToolCall | UnknownToolCall
+
+const KNOWN_TOOL_CALL_TYPES: ReadonlySet<string> = new Set(['code_interpreter', 'file_search', 'function'])
+
+/** True when the call is a `function`, `code_interpreter` or `file_search` call (then `type` narrows it). */
+export function isKnownToolCall(call: ToolCall): call is KnownToolCall {
+  return KNOWN_TOOL_CALL_TYPES.has(call.type)
+}
 
 /** Step details of a step that called tools. */
 export type ToolCallsStepDetails = { type: 'tool_calls'; tool_calls: ToolCall[] }
@@ -390,6 +445,8 @@ export type ToolCallDelta =
     }
   | { index: number; id?: string; type: 'file_search'; file_search: Record<string, unknown> }
 
+  /** A partial call of a type this library does not know; merged field by field like the others. */
+  | { index: number; id?: string; type: string; [key: string]: unknown }
 /** The payload of `thread.run.step.delta` (`id` is the step id). */
 export type RunStepDelta = {
   id: string
@@ -459,8 +516,21 @@ export type CreateThreadAndRunParams = RunParamsBase & {
 /** One tool output to submit. */
 export type ToolOutput = { tool_call_id: string; output: string }
 
-/** The body of a tool-output submit (SubmitToolOutputsRunRequest). */
-export type SubmitToolOutputsParams = { tool_outputs: ToolOutput[]; stream?: boolean | null }
+/** One answer to a `submit_tool_approval` call (Azure AI Agents' `ToolApproval`). */
+export type ToolApproval = {
+  tool_call_id: string
+  approve: boolean
+  /** Headers the host attaches to the approved call (e.g. for an MCP server). */
+  headers?: Record<string, string>
+}
+
+/**
+ * The body of a tool-output submit (SubmitToolOutputsRunRequest). A run waiting on `submit_tool_approval` is
+ * answered on the same endpoint with `tool_approvals` instead (Azure AI Agents; OpenAI rejects the field).
+ */
+export type SubmitToolOutputsParams =
+  | { tool_outputs: ToolOutput[]; tool_approvals?: ToolApproval[]; stream?: boolean | null }
+  | { tool_outputs?: ToolOutput[]; tool_approvals: ToolApproval[]; stream?: boolean | null }
 
 /** The body of a run update (ModifyRunRequest). */
 export type UpdateRunParams = { metadata?: Metadata }

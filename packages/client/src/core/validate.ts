@@ -74,6 +74,24 @@ const checkToolOutputs: Check = (value, param) => {
 }
 
 // The whole rule table: field name → check. Applied at any depth listed in NESTED.
+const checkToolApprovals: Check = (value, param) => {
+  if (!Array.isArray(value)) {
+    return 'must be an array of { tool_call_id, approve }'
+  }
+  for (const [index, item] of value.entries()) {
+    if (typeof item?.tool_call_id !== 'string' || item.tool_call_id === '') {
+      return {
+        param: `${param}[${index}].tool_call_id`,
+        problem: 'must be a non-empty string (the id of a tool call)',
+      }
+    }
+    if (typeof item.approve !== 'boolean') {
+      return { param: `${param}[${index}].approve`, problem: 'must be true (approve) or false (reject)' }
+    }
+  }
+  return undefined
+}
+
 const RULES: Record<string, Check> = {
   temperature: range(0, 2),
   top_p: range(0, 1),
@@ -84,6 +102,7 @@ const RULES: Record<string, Check> = {
   limit: integerRange(1, 100),
   tool_outputs: checkToolOutputs,
 }
+  tool_approvals: checkToolApprovals,
 const NESTED = new Set(['thread', 'messages', 'additional_messages'])
 
 /** Throws ValidationError for the first field (searched depth-first) that breaks a rule of the spec. */

@@ -38,6 +38,7 @@ export type {
 } from './run-stream-state.ts'
 export { StreamBusyError } from './run-stream-state.ts'
 export type { RunsClient } from './runs-client.ts'
+export type { ToolApprovalDecision, ToolApprovalState, ToolApprovalsInput } from './tool-approvals.ts'
 export type {
   ToolCallState,
   ToolCallStatus,

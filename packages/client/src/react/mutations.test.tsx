@@ -155,7 +155,7 @@ describe('useSubmitToolOutputs', () => {
     const backend = createTestBackend()
     const threadId = await createThread(backend, WEATHER_AND_TIME)
     const run = await backend.client.runs.createAndPoll({ threadId }, { assistant_id: 'asst_demo' })
-    const calls = run.required_action?.submit_tool_outputs.tool_calls ?? []
+    const calls = run.required_action?.submit_tool_outputs?.tool_calls ?? []
     expect(calls).toHaveLength(2)
     const ids = { threadId, runId: run.id }
     const queryClient = createTestQueryClient()

@@ -6,6 +6,7 @@ import type {
   CreateThreadAndRunParams,
   Metadata,
   OaiRunsError,
+  NonStreaming,
   Run,
   RunIds,
   SubmitToolOutputsParams,
@@ -138,7 +139,10 @@ export const runMutations = {
     mutationOptions<Run, OaiRunsError, SubmitToolOutputsVariables>({
       mutationKey: runMutationKeys.kind(client, 'submitToolOutputs'),
       mutationFn: ({ threadId, runId, body }) =>
-        client.runs.submitToolOutputs({ threadId, runId }, { ...body, stream: false }),
+        client.runs.submitToolOutputs({ threadId, runId }, {
+          ...body,
+          stream: false,
+        } as NonStreaming<SubmitToolOutputsParams>),
       onSuccess: (run, _variables, _result, context) => {
         writeRun(context.client, client, run)
       },

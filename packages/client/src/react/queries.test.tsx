@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query'
 import { waitFor } from '@testing-library/react'
 import { describe, expect, test, vi } from 'vitest'
-import { createClient } from '../core/index.ts'
+import { createClient, type FileSearchToolCall } from '../core/index.ts'
 import { runKeys } from './keys.ts'
 import { runQueries } from './queries.ts'
 import {
@@ -223,7 +223,7 @@ describe('lists', () => {
     const results = (data: typeof result.current.with.data) => {
       const details = data?.step_details
       const call = details?.type === 'tool_calls' ? details.tool_calls[0] : undefined
-      return call?.type === 'file_search' ? call.file_search.results : undefined
+      return call?.type === 'file_search' ? (call as FileSearchToolCall).file_search.results : undefined
     }
     expect(results(result.current.with.data)?.[0]?.content).toBeDefined()
     expect(results(result.current.without.data)?.[0]?.content).toBeUndefined()

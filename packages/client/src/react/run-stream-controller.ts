@@ -18,7 +18,8 @@ import type {
   RunIds,
   RunStream,
   StreamCallOptions,
-  ToolOutput,
+  Streaming,
+  SubmitToolOutputsParams,
 } from '../core/index.ts'
 import {
   ActiveRunError,
@@ -26,6 +27,8 @@ import {
   isTerminalRunStatus,
   listEntities,
   OaiRunsError,
+  requiredApprovals,
+  requiredToolCalls,
   StreamIdleTimeoutError,
   StreamTruncatedError,
   ValidationError,
@@ -67,6 +70,7 @@ import {
   viewOf,
 } from './run-stream-state.ts'
 import type { RunsClient } from './runs-client.ts'
+import { collectApprovals, initialApprovals, type ToolApprovalsInput } from './tool-approvals.ts'
 import {
   collectOutputs,
   failedCalls,
@@ -432,6 +436,7 @@ export function createRunStreamController(deps: {
       status: 'streaming',
       connection: 'stream',
       toolCalls: [],
+      approvals: [],
       error: null,
       cancelling: false,
       reported: '',
@@ -506,16 +511,23 @@ export function createRunStreamController(deps: {
     unwatch(s)
     unhold(s)
     settle(s, 'requires_action')
+    if (run.required_action?.type === 'submit_tool_approval') {
+      // The host runs these calls itself once approved: nothing runs here, the user decides (approve/reject).
+      s.toolCalls = []
+      s.approvals = initialApprovals(requiredApprovals(run))
+      s.error = null
+      publish()
+      config().onRequiresAction?.({ run, toolCalls: s.toolCalls, approvals: s.approvals })
+      watchExpiry(s, run, 0)
+      return
+    }
     const { tools, approve } = config()
     const needsApproval = typeof approve === 'function' ? approve : () => approve === true
-    s.toolCalls = initialToolCalls(
-      run.required_action?.submit_tool_outputs.tool_calls ?? [],
-      tools,
-      needsApproval,
-    )
+    s.toolCalls = initialToolCalls(requiredToolCalls(run), tools, needsApproval)
+    s.approvals = []
     s.error = failedCalls(s.toolCalls)
     publish()
-    config().onRequiresAction?.({ run, toolCalls: s.toolCalls })
+    config().onRequiresAction?.({ run, toolCalls: s.toolCalls, approvals: s.approvals })
     for (const call of s.toolCalls) {
       if (call.status === 'running') {
         runHandler(s, run, call.id)
@@ -572,7 +584,7 @@ export function createRunStreamController(deps: {
   function runHandler(s: Session, run: Run, id: string): void {
     const call = s.toolCalls.find((item) => item.id === id)
     const handler = call ? config().tools?.[call.name] : undefined
-    const wireCall = run.required_action?.submit_tool_outputs.tool_calls.find((item) => item.id === id)
+    const wireCall = requiredToolCalls(run).find((item) => item.id === id)
     if (!call || !handler || !wireCall) {
       return
     }
@@ -611,10 +623,36 @@ export function createRunStreamController(deps: {
       return
     }
     // Errors reach state and onError; nobody awaits this automatic submit.
-    submit(s, collectOutputs(s.toolCalls)).catch(() => undefined)
+    submit(s, { tool_outputs: collectOutputs(s.toolCalls) }).catch(() => undefined)
   }
 
-  function submit(previous: Session, outputs: ToolOutput[]): Promise<void> {
+  // The current session, if it waits for approvals (`submit_tool_approval`) and call `id` is one of them.
+  function awaitingDecision(id: string): Session | null {
+    const s = session
+    return s?.status === 'requires_action' && s.approvals.some((call) => call.id === id) ? s : null
+  }
+
+  // Records one decision; once every call is decided, the approvals are submitted (like the last denied tool call).
+  function decide(id: string, approve: boolean): void {
+    const s = awaitingDecision(id)
+    if (!s || s.connection === 'stream') {
+      return
+    }
+    s.approvals = s.approvals.map((call) =>
+      call.id === id ? { ...call, decision: approve ? 'approved' : 'rejected' } : call,
+    )
+    publish()
+    if (s.approvals.every((call) => call.decision !== 'pending')) {
+      // Errors reach state and onError; nobody awaits this automatic submit.
+      submit(s, { tool_approvals: collectApprovals(s.approvals) }).catch(() => undefined)
+    }
+  }
+
+  type SubmitBody =
+    | { tool_outputs: SubmitToolOutputsParams['tool_outputs'] & {} }
+    | { tool_approvals: SubmitToolOutputsParams['tool_approvals'] & {} }
+
+  function submit(previous: Session, answer: SubmitBody): Promise<void> {
     const ids = { threadId: previous.threadId!, runId: previous.runId! }
     const s = replace({
       ...ids,
@@ -622,6 +660,7 @@ export function createRunStreamController(deps: {
       written: previous.written,
       ownsRun: previous.ownsRun,
       toolCalls: previous.toolCalls,
+      approvals: previous.approvals,
     })
     hold(s, ids.threadId)
     return consume(
@@ -629,7 +668,7 @@ export function createRunStreamController(deps: {
       (signal) =>
         client.runs.submitToolOutputs(
           ids,
-          { tool_outputs: outputs, stream: true },
+          { ...answer, stream: true } as Streaming<SubmitToolOutputsParams>,
           { ...streamOptions(signal), initialSnapshot: previous.snapshot },
         ),
       { rethrow: true },
@@ -822,7 +861,37 @@ export function createRunStreamController(deps: {
       if (s?.status !== 'requires_action' || !s.threadId || !s.runId) {
         throw new OaiRunsError('No run here is waiting for tool outputs.')
       }
-      return submit(s, collectOutputs(s.toolCalls, outputs))
+      return submit(s, { tool_outputs: collectOutputs(s.toolCalls, outputs) })
+    },
+
+    /**
+     * Answers a run waiting on `submit_tool_approval` in one streamed request: the recorded decisions, overridden
+     * by `decisions` (`{ [callId]: boolean }` or `tool_approvals`); throws (sending nothing) when a call is left
+     * undecided, an id is not asked about, no run waits for approvals here, or a submit is in flight.
+     */
+    submitToolApprovals(decisions?: ToolApprovalsInput): Promise<void> {
+      assertIdle()
+      const s = session
+      if (s?.status !== 'requires_action' || !s.threadId || !s.runId || s.approvals.length === 0) {
+        throw new OaiRunsError('No run here is waiting for tool approvals.')
+      }
+      const body = collectApprovals(s.approvals, decisions)
+      const approved = new Map(body.map((item) => [item.tool_call_id, item.approve]))
+      s.approvals = s.approvals.map((call) => ({
+        ...call,
+        decision: approved.get(call.id) ? 'approved' : 'rejected',
+      }))
+      return submit(s, { tool_approvals: body })
+    },
+
+    /** Approves one call of a `submit_tool_approval` run; the approvals are submitted once every call is decided. */
+    approve(id: string): void {
+      decide(id, true)
+    },
+
+    /** Rejects one call of a `submit_tool_approval` run; the approvals are submitted once every call is decided. */
+    reject(id: string): void {
+      decide(id, false)
     },
 
     /** Lets an approval-gated call run its handler. */

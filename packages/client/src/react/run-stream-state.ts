@@ -11,6 +11,7 @@ import type {
 } from '../core/index.ts'
 import { emptyRunSnapshot, isTerminalRunStatus, OaiRunsError } from '../core/index.ts'
 import type { FollowUp, IfBusy, QueuedRun, UnsentRun } from './follow-up-queue.ts'
+import type { ToolApprovalState } from './tool-approvals.ts'
 import type { ToolCallState, ToolHandler } from './tool-calls.ts'
 
 /** Where a `useRunStream` stands; the run's own status is `runStatus`. */
@@ -32,6 +33,11 @@ export type RunStreamState = {
   snapshot: RunSnapshot
   /** The function calls of a run in `requires_action`, with their status and outputs. */
   toolCalls: readonly ToolCallState[]
+  /**
+   * The calls of a run whose `required_action` is `submit_tool_approval` (Azure AI Agents), each with its decision;
+   * answered with `approve`/`reject` or `submitToolApprovals`. Empty for OpenAI's `submit_tool_outputs`.
+   */
+  approvals: readonly ToolApprovalState[]
   error: Error | null
   /** Follow-ups waiting for the active run to end (`create` with `ifBusy: 'queue' | 'cancel'`), oldest first. */
   queued: readonly QueuedRun[]
@@ -59,8 +65,14 @@ export type RunStreamConfig = {
   onEvent?: ((event: AnyRunStreamEvent) => void) | undefined
   /** Called with each piece of message text, as it arrives (not coalesced). */
   onTextDelta?: ((text: string, info: { messageId: string }) => void) | undefined
-  /** Called when the run waits for tool outputs. */
-  onRequiresAction?: ((info: { run: Run; toolCalls: readonly ToolCallState[] }) => void) | undefined
+  /** Called when the run waits for tool outputs (`toolCalls`) or for approvals (`approvals`). */
+  onRequiresAction?:
+    | ((info: {
+        run: Run
+        toolCalls: readonly ToolCallState[]
+        approvals: readonly ToolApprovalState[]
+      }) => void)
+    | undefined
   /** Called once when the run reaches a terminal status. */
   onFinish?: ((info: { run: Run; reason: RunFinishReason }) => void) | undefined
   /** Called when the stream, a request or a tool handler fails. */
@@ -82,6 +94,7 @@ export type Session = {
   status: RunStreamStatus
   connection: RunStreamConnection
   toolCalls: ToolCallState[]
+  approvals: ToolApprovalState[]
   error: Error | null
   /** A cancel was asked for; set before the run exists (`ifBusy: 'cancel'`), the run is cancelled once it does. */
   cancelling: boolean
@@ -112,6 +125,7 @@ export const IDLE_STATE: RunStreamState = {
   run: null,
   snapshot: emptyRunSnapshot(),
   toolCalls: [],
+  approvals: [],
   error: null,
   queued: [],
   unsent: [],
@@ -154,6 +168,7 @@ export function viewOf(
     run,
     snapshot: s.snapshot,
     toolCalls: s.toolCalls,
+    approvals: s.approvals,
     error: s.error,
   }
 }

@@ -105,6 +105,9 @@ export function useRunStream(options: UseRunStreamOptions = {}) {
     submitToolOutputs: controller.submitToolOutputs,
     approveToolCall: controller.approveToolCall,
     denyToolCall: controller.denyToolCall,
+    approve: controller.approve,
+    reject: controller.reject,
+    submitToolApprovals: controller.submitToolApprovals,
     abort: controller.abort,
     cancel: controller.cancel,
   }

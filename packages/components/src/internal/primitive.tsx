@@ -8,6 +8,7 @@ type PrimitiveTag =
   | 'button'
   | 'div'
   | 'dd'
+  | 'details'
   | 'dl'
   | 'dt'
   | 'fieldset'
@@ -58,6 +59,7 @@ export const Primitive = {
   button: createPrimitive('button'),
   div: createPrimitive('div'),
   dd: createPrimitive('dd'),
+  details: createPrimitive('details'),
   dl: createPrimitive('dl'),
   dt: createPrimitive('dt'),
   fieldset: createPrimitive('fieldset'),

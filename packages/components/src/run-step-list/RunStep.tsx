@@ -1,5 +1,5 @@
 // RunStep: one run step (message creation or tool calls) with status, time, details, error and usage.
-import type { Message, RunStep as RunStepObject, ToolCall } from '@oai-runs/client'
+import { isKnownToolCall, type Message, type RunStep as RunStepObject, type ToolCall } from '@oai-runs/client'
 import { Fragment, forwardRef, memo } from 'react'
 import { ClockTime } from '../internal/clock-time.tsx'
 import { isoTime, usageText } from '../internal/format.ts'
@@ -8,8 +8,11 @@ import { MessageContent, type MessageContentOptions } from '../message-content/M
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
 import { ToolCallView } from '../tool-call-view/ToolCallView.tsx'
 
-// What a step title calls a tool call: the function's name, else the tool.
+// What a step title calls a tool call: the function's name, else the tool (another host's: its type as sent).
 function callName(call: ToolCall): string | undefined {
+  if (!isKnownToolCall(call)) {
+    return typeof call.type === 'string' ? call.type : undefined
+  }
   return call.type === 'function'
     ? call.function?.name
     : call.type === 'code_interpreter'
@@ -153,7 +156,8 @@ const RunStepComposite = memo(
                 state={
                   step.status === 'in_progress'
                     ? 'in_progress'
-                    : toolCall.type === 'function' &&
+                    : isKnownToolCall(toolCall) &&
+                        toolCall.type === 'function' &&
                         toolCall.function?.output == null &&
                         step.status === 'completed'
                       ? 'pending'

@@ -5,8 +5,11 @@ import type {
   FileSearchResult,
   FileSearchToolCall,
   FunctionToolCall,
+  KnownToolCall,
   ToolCall,
+  UnknownToolCall,
 } from '@oai-runs/client'
+import { isKnownToolCall } from '@oai-runs/client'
 import { forwardRef } from 'react'
 import { parseArguments } from '../internal/format.ts'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
@@ -17,14 +20,22 @@ import { highlight } from './highlight.tsx'
 /** A tool call's progress: `pending` until a function has its output, `in_progress` while a step runs. */
 export type ToolCallState = 'in_progress' | 'pending' | 'completed' | 'failed' | 'cancelled' | 'expired'
 
-const TYPE_LABELS: Record<ToolCall['type'], string> = {
+const TYPE_LABELS: Record<KnownToolCall['type'], string> = {
   function: 'Function call',
   code_interpreter: 'Code interpreter',
   file_search: 'File search',
 }
 
-/** A label for a tool call, e.g. "Function call get_weather". */
+// The `name` another host's call may carry (e.g. an `mcp` call's tool name), if it is a string.
+function hostedName(toolCall: UnknownToolCall): string | undefined {
+  return typeof toolCall.name === 'string' && toolCall.name !== '' ? toolCall.name : undefined
+}
+
+/** A label for a tool call, e.g. "Function call get_weather", or "Tool call mcp search" for other hosts' types. */
 export function toolCallLabel(toolCall: ToolCall): string {
+  if (!isKnownToolCall(toolCall)) {
+    return `Tool call ${toolCall.type ?? ''} ${hostedName(toolCall) ?? ''}`.replace(/\s+/g, ' ').trim()
+  }
   const base = TYPE_LABELS[toolCall.type] ?? toolCall.type
   return toolCall.type === 'function' ? `${base} ${toolCall.function?.name ?? ''}`.trim() : base
 }
@@ -56,15 +67,39 @@ ToolCallViewRoot.displayName = 'ToolCallView.Root'
 /** Props of `ToolCallView.Name`. */
 export type ToolCallViewNameProps = PrimitiveProps<'span'> & { toolCall: ToolCall }
 
-/** The tool type and, for functions, the function name (isolated: the model names it). */
+/**
+ * The tool type and, for functions, the function name; for another host's type, the type as sent and its `name`
+ * when it has one (each isolated: the server and the model name them).
+ */
 export const ToolCallViewName = forwardRef<HTMLSpanElement, ToolCallViewNameProps>(
-  ({ toolCall, children, ...props }, ref) => (
-    <Primitive.span data-oai-tool-name="" data-type={toolCall.type} {...props} ref={ref}>
-      {children ?? (
-        <bdi>{toolCall.type === 'function' ? toolCall.function?.name : TYPE_LABELS[toolCall.type]}</bdi>
-      )}
-    </Primitive.span>
-  ),
+  ({ toolCall, children, ...props }, ref) => {
+    const known = isKnownToolCall(toolCall)
+    const name = known ? undefined : hostedName(toolCall)
+    return (
+      <Primitive.span
+        data-oai-tool-name=""
+        data-type={toolCall.type}
+        data-known={known ? undefined : 'false'}
+        {...props}
+        ref={ref}
+      >
+        {children ??
+          (known ? (
+            <bdi>{toolCall.type === 'function' ? toolCall.function?.name : TYPE_LABELS[toolCall.type]}</bdi>
+          ) : (
+            <>
+              <bdi>{String(toolCall.type ?? '')}</bdi>
+              {name ? (
+                <>
+                  {' '}
+                  <bdi>{name}</bdi>
+                </>
+              ) : null}
+            </>
+          ))}
+      </Primitive.span>
+    )
+  },
 )
 ToolCallViewName.displayName = 'ToolCallView.Name'
 
@@ -229,6 +264,66 @@ export const ToolCallViewResults = forwardRef<HTMLOListElement, ToolCallViewResu
 )
 ToolCallViewResults.displayName = 'ToolCallView.Results'
 
+// OTHER HOSTS
+
+/** The most characters of pretty JSON `ToolCallView.Details` shows; the rest is cut with a note. */
+export const MAX_DETAILS_LENGTH = 20_000
+
+// Bidi controls inside JSON strings would reorder the text around them; shown as JSON escapes, the value is the same.
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+
+/** A tool call's fields besides `id` and `type`, as pretty JSON text (never markup), bidi controls escaped. */
+export function toolCallDetailsText(toolCall: ToolCall): string {
+  const { id: _id, type: _type, ...details } = toolCall as UnknownToolCall
+  let text: string
+  try {
+    text = JSON.stringify(details, null, 2) ?? '{}'
+  } catch {
+    text = '(These details cannot be shown as JSON.)'
+  }
+  return text.replace(BIDI_CONTROLS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** Props of `ToolCallView.Details`. */
+export type ToolCallViewDetailsProps = PrimitiveProps<'details'> & {
+  toolCall: ToolCall
+  /** The summary line. @defaultValue "Details" */
+  summary?: string | undefined
+}
+
+/**
+ * A call of a type this library does not know (other hosts' `mcp`, `bing_grounding`, `openapi`, …): its fields as
+ * pretty JSON in a collapsible `<details>`, closed unless `open`. Text only; long details are cut.
+ */
+export const ToolCallViewDetails = forwardRef<HTMLDetailsElement, ToolCallViewDetailsProps>(
+  ({ toolCall, summary = 'Details', children, ...props }, ref) => {
+    const text = toolCallDetailsText(toolCall)
+    const cut = text.length > MAX_DETAILS_LENGTH
+    return (
+      <Primitive.details
+        data-oai-tool-details=""
+        data-state={cut ? 'truncated' : 'complete'}
+        {...props}
+        ref={ref}
+      >
+        <summary>{summary}</summary>
+        {children ?? (
+          <>
+            <pre data-oai-details-json="">{cut ? text.slice(0, MAX_DETAILS_LENGTH) : text}</pre>
+            {cut ? (
+              <p data-oai-note="">
+                Cut at {MAX_DETAILS_LENGTH.toLocaleString('en-US')} of {text.length.toLocaleString('en-US')}{' '}
+                characters.
+              </p>
+            ) : null}
+          </>
+        )}
+      </Primitive.details>
+    )
+  },
+)
+ToolCallViewDetails.displayName = 'ToolCallView.Details'
+
 // COMPOSITE
 
 /** Props of `ToolCallView`. */
@@ -296,11 +391,16 @@ const ToolCallViewComposite = forwardRef<HTMLDivElement, ToolCallViewProps>(func
   ref,
 ) {
   const resolved: ToolCallState =
-    state ?? (toolCall.type === 'function' && toolCall.function?.output == null ? 'pending' : 'completed')
+    state ??
+    (isKnownToolCall(toolCall) && toolCall.type === 'function' && toolCall.function?.output == null
+      ? 'pending'
+      : 'completed')
   return (
     <ToolCallViewRoot toolCall={toolCall} state={resolved} {...props} ref={ref}>
       <ToolCallViewName toolCall={toolCall} />
-      {toolCall.type === 'function' ? (
+      {!isKnownToolCall(toolCall) ? (
+        <ToolCallViewDetails toolCall={toolCall} />
+      ) : toolCall.type === 'function' ? (
         <FunctionBody toolCall={toolCall} streaming={resolved === 'in_progress'} />
       ) : toolCall.type === 'code_interpreter' ? (
         <CodeBody toolCall={toolCall} getFileUrl={getFileUrl} />
@@ -312,8 +412,8 @@ const ToolCallViewComposite = forwardRef<HTMLDivElement, ToolCallViewProps>(func
 })
 
 /**
- * Shows one tool call by type: function (name, arguments, output), code interpreter (input, logs, images) or
- * file search (ranking options, results, content).
+ * Shows one tool call by type: function (name, arguments, output), code interpreter (input, logs, images),
+ * file search (ranking options, results, content), or any other host's type (its name and `Details`).
  * @example
  * <ToolCallView toolCall={step.step_details.tool_calls[0]} getFileUrl={(id) => `/api/files/${id}`} />
  */
@@ -328,4 +428,5 @@ export const ToolCallView = Object.assign(ToolCallViewComposite, {
   Image: ToolCallViewImage,
   Ranking: ToolCallViewRanking,
   Results: ToolCallViewResults,
+  Details: ToolCallViewDetails,
 })

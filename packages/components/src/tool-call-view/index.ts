@@ -2,6 +2,7 @@ export type {
   ToolCallState,
   ToolCallViewArgumentsProps,
   ToolCallViewCodeProps,
+  ToolCallViewDetailsProps,
   ToolCallViewImageProps,
   ToolCallViewLogsProps,
   ToolCallViewNameProps,
@@ -13,9 +14,11 @@ export type {
   ToolCallViewSectionProps,
 } from './ToolCallView.tsx'
 export {
+  MAX_DETAILS_LENGTH,
   ToolCallView,
   ToolCallViewArguments,
   ToolCallViewCode,
+  ToolCallViewDetails,
   ToolCallViewImage,
   ToolCallViewLogs,
   ToolCallViewName,
@@ -24,5 +27,6 @@ export {
   ToolCallViewResults,
   ToolCallViewRoot,
   ToolCallViewSection,
+  toolCallDetailsText,
   toolCallLabel,
 } from './ToolCallView.tsx'
