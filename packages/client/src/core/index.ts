@@ -1,4 +1,4 @@
-// @oai-runs/client: the public surface of the framework-free core. Explicit names only (house style §9).
+// @oai-runs/client: the public surface of the framework-free core. Explicit named exports only (no export *).
 
 // CLIENT
 export type { AssistantIds, AssistantsResource } from './assistants.ts'

@@ -1,4 +1,4 @@
-// Per-entity callbacks of a RunStream against the in-process server (issue 3).
+// Per-entity callbacks of a RunStream against the in-process server.
 import { createRunsServer, demoAssistant } from '@oai-runs/server'
 import { afterEach, expect, test } from 'vitest'
 import { createClient } from './client.ts'

@@ -1,4 +1,4 @@
-// The opt-in tool loop (`client.runs.streamWithTools`) against the in-process server (issue 3, checklist F10).
+// The opt-in tool loop (`client.runs.streamWithTools`) against the in-process server (checklist F10).
 import { createRunsServer, demoAssistant, type FaultRule } from '@oai-runs/server'
 import { afterEach, describe, expect, test } from 'vitest'
 import { createClient } from './client.ts'

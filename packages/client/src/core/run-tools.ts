@@ -1,4 +1,4 @@
-// The opt-in tool loop of issue 3: stream a run; at `requires_action` run the named handlers, submit every output
+// The opt-in tool loop: stream a run; at `requires_action` run the named handlers, submit every output
 // in one streamed request and go on, until the run ends. Handlers are an explicit map; a call that cannot be
 // answered throws `ToolCallError` before anything is sent (checklist F10). Never re-POSTs a create.
 import { OaiRunsError, ToolCallError, UserAbortError } from './errors.ts'

@@ -1,5 +1,5 @@
 // `toolOutput(toolCallId, output)`: one element of `tool_outputs`, the counterpart of openaiapi's
-// `oai_tool_output` (runs-api-contract.md §2.3).
+// `oai_tool_output`. The API takes `output` as a string, so any other value is sent as JSON.
 import { ValidationError } from './errors.ts'
 import type { ToolApproval, ToolOutput } from './types.ts'
 
