@@ -37,3 +37,31 @@ export const MalformedArguments: Story = { args: { toolCall: malformedCall } }
 export const CodeInterpreterWithImage: Story = { args: { toolCall: firstCall(codeInterpreter) } }
 
 export const FileSearchWithContent: Story = { args: { toolCall: firstCall(fileSearch) } }
+
+/** A call of another host's type (Azure AI Agents' `mcp`): its type and name, its details as collapsible JSON. */
+export const HostedMcpCall: Story = {
+  args: {
+    toolCall: {
+      id: 'call_mcp',
+      type: 'mcp',
+      server_label: 'wiki',
+      name: 'search',
+      arguments: '{"q":"runs api"}',
+      output: '{"hits":3}',
+    },
+  },
+}
+
+/** Another unknown type (`bing_grounding`), with hostile text shown as text and its bidi control escaped. */
+export const HostedBingGrounding: Story = {
+  args: {
+    toolCall: {
+      id: 'call_bing',
+      type: 'bing_grounding',
+      bing_grounding: {
+        requesturl: 'https://api.bing.example/search?q=<b>weather</b>',
+        title: 'invoice\u202Efdp.exe',
+      },
+    },
+  },
+}

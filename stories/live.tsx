@@ -7,6 +7,7 @@ import {
   type RunSnapshot,
   type RunStream,
   reduceRunEvent,
+  type ToolApproval,
   type ToolOutput,
 } from '@oai-runs/client'
 import { createRunsServer, demoAssistant, type FaultRule } from '@oai-runs/server'
@@ -14,7 +15,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 
 /** Story controls for the in-browser server. */
 export type LiveArgs = {
-  /** The user message; the scripted model reads commands like `/tool`, `/code`, `/search`, `/fail`, `/long`. */
+  /**
+   * The user message; the scripted model reads commands like `/tool`, `/code`, `/search`, `/approve`, `/hosted`,
+   * `/fail`, `/long`.
+   */
   prompt: string
   /** Pause between streamed tokens (ms). */
   tokenDelayMs: number
@@ -119,6 +123,14 @@ export function useLiveRun(args: LiveArgs) {
     void drain(stream, latest.current, publish).catch((failure) => setError(String(failure)))
   }
 
+  const submitToolApprovals = async (approvals: ToolApproval[]) => {
+    const stream = await backend.client.runs.submitToolOutputs(ids(), {
+      tool_approvals: approvals,
+      stream: true,
+    })
+    void drain(stream, latest.current, publish).catch((failure) => setError(String(failure)))
+  }
+
   const cancel = async () => {
     const run = await backend.client.runs.cancel(ids())
     publish({ ...latest.current, run })
@@ -142,6 +154,7 @@ export function useLiveRun(args: LiveArgs) {
     live: snapshot.status === 'streaming',
     error,
     submitToolOutputs,
+    submitToolApprovals,
     cancel,
   }
 }

@@ -13,6 +13,7 @@ import * as runStepList from '../../stories/RunStepList.stories'
 import * as runsDevtools from '../../stories/RunsDevtools.stories'
 import * as runTimeline from '../../stories/RunTimeline.stories'
 import * as runViewer from '../../stories/RunViewer.stories'
+import * as toolApprovalForm from '../../stories/ToolApprovalForm.stories'
 import * as toolCallView from '../../stories/ToolCallView.stories'
 import * as toolOutputForm from '../../stories/ToolOutputForm.stories'
 import { type AxeScope, axeViolations } from './axe'
@@ -34,6 +35,7 @@ const modules = {
   RunsDevtools: runsDevtools,
   RunTimeline: runTimeline,
   RunViewer: runViewer,
+  ToolApprovalForm: toolApprovalForm,
   ToolCallView: toolCallView,
   ToolOutputForm: toolOutputForm,
 }

@@ -254,13 +254,15 @@ export type ConnectedRunViewerProps = Omit<
 /**
  * A whole run from the hooks in one line: status, cancel, timeline, tool-output form and metadata. Cancel and the
  * tool-output form use `useCancelRun` / `useSubmitToolOutputs` unless `onCancel` / `onSubmitToolOutputs` are given:
- * pass a `useRunStream`'s `cancel` and `submitToolOutputs` when it streams this run, so the stream goes on.
+ * pass a `useRunStream`'s `cancel` and `submitToolOutputs` when it streams this run, so the stream goes on. A run
+ * waiting on `submit_tool_approval` gets the approval form, submitted the same way (or with `onSubmitToolApprovals`,
+ * e.g. a `useRunStream`'s `submitToolApprovals`, which takes the form's `tool_approvals` as they are).
  * @example
  * <ConnectedRunViewer threadId={threadId} runId={runId} />
  * <ConnectedRunViewer {...ids} onCancel={stream.cancel} onSubmitToolOutputs={stream.submitToolOutputs} />
  */
 export const ConnectedRunViewer = forwardRef<HTMLDivElement, ConnectedRunViewerProps>(
-  ({ threadId, runId, live, onCancel, onSubmitToolOutputs, ...props }, ref) => {
+  ({ threadId, runId, live, onCancel, onSubmitToolOutputs, onSubmitToolApprovals, ...props }, ref) => {
     const ids = { threadId, runId }
     const run = useRun(ids)
     const steps = useRunSteps(ids, { order: 'asc' })
@@ -282,6 +284,10 @@ export const ConnectedRunViewer = forwardRef<HTMLDivElement, ConnectedRunViewerP
         onSubmitToolOutputs={
           onSubmitToolOutputs ??
           ((outputs) => submit.mutateAsync({ ...ids, body: { tool_outputs: outputs } }))
+        }
+        onSubmitToolApprovals={
+          onSubmitToolApprovals ??
+          ((approvals) => submit.mutateAsync({ ...ids, body: { tool_approvals: approvals } }))
         }
         onSaveMetadata={(metadata) => modify.mutateAsync({ ...ids, body: { metadata } })}
         {...props}

@@ -1,7 +1,15 @@
 'use client'
 // RunViewer: the common case in one component: status + cancel, the timeline, the tool-output form while
 // the run requires action, and the metadata editor. Presentational; `ConnectedRunViewer` feeds it from hooks.
-import type { AssistantTool, Message, Run, RunStep as RunStepObject, ToolOutput } from '@oai-runs/client'
+import type {
+  AssistantTool,
+  Message,
+  Run,
+  RunStep as RunStepObject,
+  ToolApproval,
+  ToolOutput,
+} from '@oai-runs/client'
+import { requiredApprovals, requiredToolCalls } from '@oai-runs/client'
 import { forwardRef, useRef } from 'react'
 import { CancelRunButton } from '../cancel-run-button/CancelRunButton.tsx'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
@@ -11,6 +19,7 @@ import { RunMetadataEditor } from '../run-metadata-editor/RunMetadataEditor.tsx'
 import { RunStepListLoadMore } from '../run-step-list/RunStepList.tsx'
 import { RunTimeline } from '../run-timeline/RunTimeline.tsx'
 import type { RunTransition } from '../run-timeline/transitions.ts'
+import { ToolApprovalForm } from '../tool-output-form/ToolApprovalForm.tsx'
 import { type ToolHandler, ToolOutputForm } from '../tool-output-form/ToolOutputForm.tsx'
 
 /** Props of `RunViewer`. */
@@ -25,6 +34,11 @@ export type RunViewerProps = Omit<PrimitiveProps<'div'>, 'children'> & {
   onCancel?: (() => unknown) | undefined
   /** Submits every tool output in one request; without it no form is shown. */
   onSubmitToolOutputs?: ((outputs: ToolOutput[]) => unknown) | undefined
+  /**
+   * Submits every decision of a run waiting on `submit_tool_approval` (Azure AI Agents) in one request; without it
+   * no approval form is shown.
+   */
+  onSubmitToolApprovals?: ((approvals: ToolApproval[]) => unknown) | undefined
   /** Saves metadata; without it no editor is shown. */
   onSaveMetadata?: ((metadata: Record<string, string>) => unknown) | undefined
   /** The assistant's tools, when the run's own list is not enough to check arguments. */
@@ -42,7 +56,7 @@ export type RunViewerProps = Omit<PrimitiveProps<'div'>, 'children'> & {
 }
 
 /**
- * A whole run in a few lines: status, cancel, timeline, tool-output form (while `requires_action`) and
+ * A whole run in a few lines: status, cancel, timeline, tool-output or tool-approval form (while `requires_action`) and
  * metadata; focus moves to the timeline after a submit so it is never lost when the form goes away.
  * @example
  * <RunViewer run={run} steps={steps} onCancel={cancel} onSubmitToolOutputs={submit} onSaveMetadata={save} />
@@ -57,6 +71,7 @@ export const RunViewer = forwardRef<HTMLDivElement, RunViewerProps>(
       transitions,
       onCancel,
       onSubmitToolOutputs,
+      onSubmitToolApprovals,
       onSaveMetadata,
       tools,
       handlers,
@@ -71,9 +86,12 @@ export const RunViewer = forwardRef<HTMLDivElement, RunViewerProps>(
     ref,
   ) => {
     const timelineRef = useRef<HTMLElement>(null)
-    const toolCalls = run?.required_action?.submit_tool_outputs?.tool_calls ?? []
+    const toolCalls = requiredToolCalls(run)
+    const approvalCalls = requiredApprovals(run)
     const showForm =
       !!run && !!onSubmitToolOutputs && toolCalls.length > 0 && run.status === 'requires_action'
+    const showApprovals =
+      !!run && !!onSubmitToolApprovals && approvalCalls.length > 0 && run.status === 'requires_action'
     return (
       <Primitive.div data-oai-run-viewer="" data-state={run?.status ?? 'loading'} {...props} ref={ref}>
         {run &&
@@ -108,6 +126,15 @@ export const RunViewer = forwardRef<HTMLDivElement, RunViewerProps>(
             onRestart={onRestart}
             now={now}
             onSubmit={onSubmitToolOutputs}
+            onSubmitted={() => timelineRef.current?.focus()}
+          />
+        ) : null}
+        {showApprovals ? (
+          <ToolApprovalForm
+            key={approvalCalls.map((call) => call.id).join(',')}
+            toolCalls={approvalCalls}
+            runStatus={run.status}
+            onSubmit={onSubmitToolApprovals}
             onSubmitted={() => timelineRef.current?.focus()}
           />
         ) : null}

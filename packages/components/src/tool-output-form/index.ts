@@ -2,6 +2,29 @@ export type { SubmitFailure } from './errors.ts'
 export { classifySubmitError } from './errors.ts'
 export { checkSchema } from './json-schema.ts'
 export type {
+  ToolApprovalFormArgumentsProps,
+  ToolApprovalFormChoiceProps,
+  ToolApprovalFormFieldProps,
+  ToolApprovalFormLegendProps,
+  ToolApprovalFormNoticeProps,
+  ToolApprovalFormProps,
+  ToolApprovalFormRootProps,
+  ToolApprovalFormState,
+  ToolApprovalFormSubmitProps,
+  ToolApprovalValues,
+} from './ToolApprovalForm.tsx'
+export {
+  approvalCallName,
+  ToolApprovalForm,
+  ToolApprovalFormArguments,
+  ToolApprovalFormChoice,
+  ToolApprovalFormField,
+  ToolApprovalFormLegend,
+  ToolApprovalFormNotice,
+  ToolApprovalFormRoot,
+  ToolApprovalFormSubmit,
+} from './ToolApprovalForm.tsx'
+export type {
   ToolHandler,
   ToolOutputFormArgumentsProps,
   ToolOutputFormCopyProps,
