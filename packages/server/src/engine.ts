@@ -14,12 +14,17 @@ import { runHistory, visibleMessages } from './prompt.ts'
 import { tokenize } from './scripted-model.ts'
 import type { RunsStore } from './store.ts'
 import type {
+  MessageEventName,
   MessageObject,
   RunErrorCode,
+  RunEventName,
   RunObject,
   RunStatus,
+  RunStepEventName,
   RunStepObject,
+  RunStreamEventObject,
   StepToolCall,
+  StepToolCallDelta,
   Usage,
 } from './types.ts'
 import { isOpenAiToolCall } from './types.ts'
@@ -84,6 +89,8 @@ export function createRunEngine(options: EngineOptions) {
   const now = () => unixSeconds(clock)
   /** Runs several writes as one (a transaction on durable stores), so a crash never leaves half of them. */
   const atomically = <T>(work: () => T): T => (store.transaction ? store.transaction(work) : work())
+  /** Emits a run's event; typed, so every event's data is the object its name promises. */
+  const emit = (runId: string, event: RunStreamEventObject) => hub.emit(runId, event)
 
   function getRun(threadId: string, runId: string): RunObject {
     const run = store.runs.get(threadId, runId)
@@ -93,26 +100,26 @@ export function createRunEngine(options: EngineOptions) {
     return run
   }
 
-  function saveRun(run: RunObject, event?: string): RunObject {
+  function saveRun(run: RunObject, event?: RunEventName): RunObject {
     store.runs.put(run.thread_id, run)
     if (event) {
-      hub.emit(run.id, { event, data: run })
+      emit(run.id, { event, data: run })
     }
     return run
   }
 
-  function saveStep(step: RunStepObject, event?: string): RunStepObject {
+  function saveStep(step: RunStepObject, event?: RunStepEventName): RunStepObject {
     store.steps.put(step.run_id, step)
     if (event) {
-      hub.emit(step.run_id, { event, data: step })
+      emit(step.run_id, { event, data: step })
     }
     return step
   }
 
-  function saveMessage(message: MessageObject, runId: string, event?: string): MessageObject {
+  function saveMessage(message: MessageObject, runId: string, event?: MessageEventName): MessageObject {
     store.messages.put(message.thread_id, message)
     if (event) {
-      hub.emit(runId, { event, data: message })
+      emit(runId, { event, data: message })
     }
     return message
   }
@@ -306,8 +313,8 @@ export function createRunEngine(options: EngineOptions) {
       messageStep = null
       messageTokens = 0
     }
-    const emitStepDelta = (step: RunStepObject, toolCall: Record<string, unknown>) => {
-      hub.emit(runId, {
+    const emitStepDelta = (step: RunStepObject, toolCall: StepToolCallDelta) => {
+      emit(runId, {
         event: 'thread.run.step.delta',
         data: {
           id: step.id,
@@ -391,7 +398,7 @@ export function createRunEngine(options: EngineOptions) {
             },
             runId,
           )
-          hub.emit(runId, {
+          emit(runId, {
             event: 'thread.message.delta',
             data: {
               id: message.id,
@@ -780,7 +787,7 @@ export function createRunEngine(options: EngineOptions) {
           )
         }
       }
-      hub.emit(runId, { event: 'thread.run.queued', data: getRun(threadId, runId) })
+      emit(runId, { event: 'thread.run.queued', data: getRun(threadId, runId) })
       void settle(drive(threadId, runId, toolOutputs, toolApprovals))
     })
     return queued
@@ -798,8 +805,8 @@ export function createRunEngine(options: EngineOptions) {
     start(run: RunObject) {
       controls.set(run.id, { abort: new AbortController(), losesCancelRace: false })
       queueMicrotask(() => {
-        hub.emit(run.id, { event: 'thread.run.created', data: run })
-        hub.emit(run.id, { event: 'thread.run.queued', data: run })
+        emit(run.id, { event: 'thread.run.created', data: run })
+        emit(run.id, { event: 'thread.run.queued', data: run })
         void settle(drive(run.thread_id, run.id, []))
       })
     },

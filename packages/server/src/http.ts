@@ -1,6 +1,8 @@
+import type { ErrorObject } from './types.ts'
+
 /** The body of every error response, as the spec's `ErrorResponse` states it. */
 export interface ErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null }
+  error: ErrorObject
 }
 
 /** What a listener knows about the connection a request came on; handlers outside a listener get none. */

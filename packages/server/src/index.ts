@@ -13,6 +13,7 @@ export type {
   SubmittedToolApproval,
   SubmittedToolOutput,
 } from './model.ts'
+export type { ListPage } from './pagination.ts'
 export { scriptedModel } from './scripted-model.ts'
 export type { RunsServer, RunsServerOptions } from './server.ts'
 export { createRunsServer } from './server.ts'
@@ -20,10 +21,14 @@ export type { Collection, RunsStore, ScopedCollection } from './store.ts'
 export { createMemoryStore } from './store.ts'
 export type {
   AssistantObject,
+  ErrorObject,
+  MessageDeltaObject,
   MessageObject,
   RunObject,
   RunStatus,
+  RunStepDeltaObject,
   RunStepObject,
+  RunStreamEventObject,
   StreamEvent,
   ThreadObject,
   Tool,

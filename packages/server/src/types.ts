@@ -10,7 +10,34 @@ export type Tool =
   | { type: 'file_search'; file_search?: { max_num_results?: number; ranking_options?: RankingOptions } }
   | {
       type: 'function'
-      function: { name: string; description?: string; parameters?: object; strict?: boolean | null }
+      function: {
+        name: string
+        description?: string
+        parameters?: Record<string, unknown>
+        strict?: boolean | null
+      }
+    }
+
+/** Which tool (if any) the model must call (the spec's AssistantsApiToolChoiceOption). */
+export type ToolChoice =
+  | 'none'
+  | 'auto'
+  | 'required'
+  | { type: 'function' | 'code_interpreter' | 'file_search'; function?: { name: string } }
+
+/** The format the model must answer in (the spec's AssistantsApiResponseFormatOption). */
+export type ResponseFormat =
+  | 'auto'
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema'
+      json_schema: {
+        name: string
+        description?: string
+        schema?: Record<string, unknown>
+        strict?: boolean | null
+      }
     }
 
 /** File-search ranking options. */
@@ -33,7 +60,7 @@ export interface AssistantObject {
   metadata: Metadata
   temperature: number | null
   top_p: number | null
-  response_format: unknown
+  response_format: ResponseFormat | null
 }
 
 /** A thread (`object: "thread"`). */
@@ -91,7 +118,7 @@ export interface MessageObject {
   content: MessageContent[]
   assistant_id: string | null
   run_id: string | null
-  attachments: { file_id: string; tools: { type: string }[] }[] | null
+  attachments: { file_id: string; tools: ({ type: 'code_interpreter' } | { type: 'file_search' })[] }[] | null
   metadata: Metadata
 }
 
@@ -116,9 +143,10 @@ export interface RunToolCall {
 
 /**
  * A call of a hosted MCP tool the run waits to have approved, as Azure AI Agents lists it in
- * `required_action.submit_tool_approval.tool_calls` (its `RequiredMcpToolCall`).
+ * `required_action.submit_tool_approval.tool_calls` (its `RequiredMcpToolCall`). A type, not an interface, so that
+ * it fits an open `{ [key: string]: unknown }` shape such as the client's.
  */
-export interface ApprovalToolCall {
+export type ApprovalToolCall = {
   id: string
   type: 'mcp'
   name: string
@@ -167,9 +195,9 @@ export interface RunObject {
   max_prompt_tokens: number | null
   max_completion_tokens: number | null
   truncation_strategy: { type: 'auto' | 'last_messages'; last_messages?: number | null } | null
-  tool_choice: unknown
+  tool_choice: ToolChoice | null
   parallel_tool_calls: boolean
-  response_format: unknown
+  response_format: ResponseFormat | null
 }
 
 /** A file-search result; `content` is sent only when `include[]` asks for it. */
@@ -194,7 +222,8 @@ export type OpenAiStepToolCall =
   | {
       id: string
       type: 'file_search'
-      file_search: { ranking_options?: RankingOptions; results?: FileSearchResult[] }
+      // The step's ranking options name their ranker (the spec's RunStepDetailsToolCallsFileSearchRankingOptionsObject).
+      file_search: { ranking_options?: Required<RankingOptions>; results?: FileSearchResult[] }
     }
 
 /** A tool call recorded in a run step: OpenAI's own types, or another host's (`HostedStepToolCall`). */
@@ -244,3 +273,98 @@ export interface StreamEvent {
   event: string
   data: unknown
 }
+
+/** A partial annotation of a `thread.message.delta`, merged into `text.annotations[index]`. */
+export type AnnotationDelta =
+  | {
+      index: number
+      type: 'file_citation'
+      text?: string
+      file_citation?: { file_id?: string; quote?: string }
+      start_index?: number
+      end_index?: number
+    }
+  | {
+      index: number
+      type: 'file_path'
+      text?: string
+      file_path?: { file_id?: string }
+      start_index?: number
+      end_index?: number
+    }
+
+/** A partial content part of a `thread.message.delta`, merged into `content[index]`. */
+export type MessageContentDelta =
+  | { index: number; type: 'text'; text?: { value?: string; annotations?: AnnotationDelta[] } }
+  | { index: number; type: 'image_file'; image_file?: { file_id?: string; detail?: 'auto' | 'low' | 'high' } }
+  | { index: number; type: 'image_url'; image_url?: { url?: string; detail?: 'auto' | 'low' | 'high' } }
+  | { index: number; type: 'refusal'; refusal?: string }
+
+/** The data of `thread.message.delta` (the spec's MessageDeltaObject; `id` is the message's). */
+export interface MessageDeltaObject {
+  id: string
+  object: 'thread.message.delta'
+  delta: { role?: 'user' | 'assistant'; content?: MessageContentDelta[] }
+}
+
+/** A partial tool call of a `thread.run.step.delta`, merged into `tool_calls[index]`. */
+export type StepToolCallDelta =
+  | {
+      index: number
+      id?: string
+      type: 'function'
+      function?: { name?: string; arguments?: string; output?: string | null }
+    }
+  | {
+      index: number
+      id?: string
+      type: 'code_interpreter'
+      code_interpreter?: {
+        input?: string
+        outputs?: (
+          | { index: number; type: 'logs'; logs?: string }
+          | { index: number; type: 'image'; image?: { file_id?: string } }
+        )[]
+      }
+    }
+  | { index: number; id?: string; type: 'file_search'; file_search: Record<string, never> }
+  | { index: number; id?: string; type: string; [key: string]: unknown }
+
+/** The data of `thread.run.step.delta` (the spec's RunStepDeltaObject; `id` is the step's). */
+export interface RunStepDeltaObject {
+  id: string
+  object: 'thread.run.step.delta'
+  delta: {
+    step_details?:
+      | { type: 'message_creation'; message_creation?: { message_id?: string } }
+      | { type: 'tool_calls'; tool_calls?: StepToolCallDelta[] }
+  }
+}
+
+/** The `error` object of an error response or of an `event: error` frame (the spec's Error). */
+export interface ErrorObject {
+  message: string
+  type: string
+  param: string | null
+  code: string | null
+}
+
+/** The events whose data is a whole run. */
+export type RunEventName = `thread.run.${'created' | RunStatus}`
+
+/** The events whose data is a whole run step. */
+export type RunStepEventName = `thread.run.step.${'created' | RunStepObject['status']}`
+
+/** The events whose data is a whole message. */
+export type MessageEventName = `thread.message.${'created' | MessageObject['status']}`
+
+/** Every event a run stream of this server sends, with its data. */
+export type RunStreamEventObject =
+  | { event: 'thread.created'; data: ThreadObject }
+  | { event: RunEventName; data: RunObject }
+  | { event: RunStepEventName; data: RunStepObject }
+  | { event: 'thread.run.step.delta'; data: RunStepDeltaObject }
+  | { event: MessageEventName; data: MessageObject }
+  | { event: 'thread.message.delta'; data: MessageDeltaObject }
+  | { event: 'error'; data: ErrorObject }
+  | { event: 'done'; data: '[DONE]' }
