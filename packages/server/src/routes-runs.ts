@@ -215,7 +215,11 @@ export const runRoutes: Route[] = [
       const body = await readJsonBody(context.request)
       const current = context.engine.refresh(run)
       if (current.status === 'requires_action' && current.required_action?.type === 'submit_tool_approval') {
-        if (body.tool_approvals === undefined && Array.isArray(body.tool_outputs) && body.tool_outputs.length) {
+        if (
+          body.tool_approvals === undefined &&
+          Array.isArray(body.tool_outputs) &&
+          body.tool_outputs.length
+        ) {
           context.engine.checkToolOutputs(run.thread_id, run.id, body.tool_outputs) // throws: the wrong answer
         }
         assertValid(toolApprovalsBody, body)
