@@ -18,7 +18,7 @@ export type BlockNode =
   | { type: 'heading'; level: 1 | 2 | 3 | 4 | 5 | 6; children: InlineNode[] }
   | { type: 'code'; lang: string; value: string; closed: boolean }
   | { type: 'blockquote'; children: BlockNode[] }
-  | { type: 'list'; ordered: boolean; start: number; items: BlockNode[][] }
+  | { type: 'list'; ordered: boolean; start: number; tight: boolean; items: BlockNode[][] }
   | { type: 'table'; head: InlineNode[][]; rows: InlineNode[][][] }
   | { type: 'rule' }
 
@@ -241,26 +241,152 @@ function isDelimiterRow(line: string): boolean {
   })
 }
 
-function startsBlock(line: string, depth: number): boolean {
+// `===` or `---` under a paragraph makes it a heading (setext).
+function setextOf(line: string): 1 | 2 | null {
+  scanned(line)
+  const indent = indentOf(line)
+  const char = line[indent]
+  if (indent > 3 || (char !== '=' && char !== '-')) {
+    return null
+  }
+  let end = indent
+  while (line[end] === char) {
+    end++
+  }
+  for (let i = end; i < line.length; i++) {
+    if (line[i] !== ' ' && line[i] !== '\t') {
+      return null
+    }
+  }
+  return char === '=' ? 1 : 2
+}
+
+// Whether a container whose last line is `line` ends in paragraph text, so that a following unmarked line is
+// its lazy continuation (quote and list markers stripped, at most MAX_DEPTH of them).
+function endsInParagraph(line: string | undefined, inFence: boolean): boolean {
+  if (line === undefined || inFence) {
+    return false
+  }
+  let rest = line
+  for (let level = 0; level <= MAX_DEPTH; level++) {
+    if (isQuote(rest)) {
+      rest = stripQuote(rest)
+      continue
+    }
+    const marker = listMarkerOf(rest)
+    if (marker) {
+      rest = rest.slice(Math.min(marker.contentIndent, rest.length))
+      continue
+    }
+    break
+  }
+  return !isBlank(rest) && indentOf(rest) < 4 && !headingOf(rest) && !isRule(rest) && !fenceOf(rest)
+}
+
+// A lazy line is paragraph text: a `===` or `--` there must not make the paragraph a heading (`\=` is an escape).
+function lazy(line: string): string {
+  return setextOf(line) !== null ? `\\${line.trimStart()}` : line
+}
+
+// Tracks whether lines seen so far leave a fence open (a fence after quote markers counts too).
+function fenceState(line: string, open: { char: string; length: number } | null) {
+  let rest = line
+  for (let level = 0; level <= MAX_DEPTH && isQuote(rest); level++) {
+    rest = stripQuote(rest)
+  }
+  const fence = fenceOf(rest)
+  if (!fence) {
+    return open
+  }
+  if (!open) {
+    return { char: fence.char, length: fence.length }
+  }
+  return fence.char === open.char && fence.length >= open.length && fence.info === '' ? null : open
+}
+
+// Only a list item with content starting at 1 can interrupt a paragraph (`The year\n1986. was…` stays text).
+function interruptsParagraph(line: string, depth: number): boolean {
+  if (startsBlock(line, depth, false)) {
+    return true
+  }
+  if (depth >= MAX_DEPTH) {
+    return false
+  }
+  const marker = listMarkerOf(line)
+  return (
+    marker !== null && (!marker.ordered || marker.start === 1) && !isBlank(line.slice(marker.contentIndent))
+  )
+}
+
+function startsBlock(line: string, depth: number, lists = true): boolean {
   return (
     fenceOf(line) !== null ||
     headingOf(line) !== null ||
     isRule(line) ||
-    (depth < MAX_DEPTH && (isQuote(line) || listMarkerOf(line) !== null))
+    (depth < MAX_DEPTH && (isQuote(line) || (lists && listMarkerOf(line) !== null)))
   )
 }
 
-function parseBlocks(lines: string[], depth: number, options: InlineOptions): BlockNode[] {
+// Whether a blank line separated two of the blocks parsed (a list item's blocks: the list is loose).
+type BlockStats = { blankBetween: boolean }
+
+// The first non-blank line at or after `from` (its index; `lines.length` if none).
+function nextNonBlank(lines: string[], from: number): number {
+  let at = from
+  while (at < lines.length && isBlank(lines[at]!)) {
+    at++
+  }
+  return at
+}
+
+function parseBlocks(
+  lines: string[],
+  depth: number,
+  options: InlineOptions,
+  stats?: BlockStats,
+): BlockNode[] {
   const blocks: BlockNode[] = []
+  let blankSeen = false
+  const push = (block: BlockNode) => {
+    if (blankSeen && blocks.length > 0 && stats) {
+      stats.blankBetween = true
+    }
+    blankSeen = false
+    blocks.push(block)
+  }
   let i = 0
   while (i < lines.length) {
     const line = lines[i]!
     if (isBlank(line)) {
+      blankSeen = true
       i++
+      continue
+    }
+    if (indentOf(line) >= 4) {
+      // Indented code: its lines and the blank lines between them, four spaces of indentation removed.
+      const body: string[] = []
+      let end = i
+      while (i < lines.length) {
+        const candidate = lines[i]!
+        const blank = isBlank(candidate)
+        if (!blank && indentOf(candidate) < 4) {
+          break
+        }
+        body.push(candidate.slice(4))
+        i++
+        if (!blank) {
+          end = i
+        }
+      }
+      body.length -= i - end // trailing blank lines are not part of it
+      i = end
+      push({ type: 'code', lang: '', value: body.join('\n'), closed: true })
       continue
     }
     const fence = fenceOf(line)
     if (fence) {
+      // Content lines lose as much indentation as the opening fence had.
+      const fenceIndent = indentOf(line)
       const body: string[] = []
       let closed = false
       i++
@@ -272,82 +398,111 @@ function parseBlocks(lines: string[], depth: number, options: InlineOptions): Bl
           i++
           break
         }
-        body.push(candidate)
+        body.push(candidate.slice(Math.min(fenceIndent, indentOf(candidate))))
         i++
       }
-      const lang = fence.info.split(/\s/, 1)[0] ?? ''
-      blocks.push({ type: 'code', lang, value: body.join('\n'), closed })
+      const lang = unescapeText(fence.info.split(/\s/, 1)[0] ?? '')
+      push({ type: 'code', lang, value: body.join('\n'), closed })
       continue
     }
     const heading = headingOf(line)
     if (heading) {
       const level = heading.level as 1 | 2 | 3 | 4 | 5 | 6
-      blocks.push({ type: 'heading', level, children: parseInline(heading.text, options) })
+      push({ type: 'heading', level, children: parseInline(heading.text, options) })
       i++
       continue
     }
     if (isRule(line)) {
-      blocks.push({ type: 'rule' })
+      push({ type: 'rule' })
       i++
       continue
     }
     if (depth < MAX_DEPTH && isQuote(line)) {
       const inner: string[] = []
-      while (i < lines.length && isQuote(lines[i]!)) {
-        inner.push(stripQuote(lines[i]!))
+      let open: { char: string; length: number } | null = null
+      while (i < lines.length) {
+        const next = lines[i]!
+        if (isQuote(next)) {
+          const stripped = stripQuote(next)
+          open = fenceState(stripped, open)
+          inner.push(stripped)
+        } else if (
+          !isBlank(next) &&
+          !startsBlock(next, depth) &&
+          endsInParagraph(inner[inner.length - 1], open !== null)
+        ) {
+          inner.push(lazy(next)) // lazy continuation of the quote's paragraph
+        } else {
+          break
+        }
         i++
       }
-      blocks.push({ type: 'blockquote', children: parseBlocks(inner, depth + 1, options) })
+      push({ type: 'blockquote', children: parseBlocks(inner, depth + 1, options) })
       continue
     }
     const marker = depth < MAX_DEPTH ? listMarkerOf(line) : null
     if (marker) {
       const items: BlockNode[][] = []
+      const itemStats: BlockStats = { blankBetween: false }
+      let tight = true
       while (i < lines.length) {
-        const itemMarker = listMarkerOf(lines[i]!)
-        if (
-          !itemMarker ||
-          itemMarker.ordered !== marker.ordered ||
-          itemMarker.bullet !== marker.bullet ||
-          itemMarker.indent !== marker.indent
-        ) {
+        // Siblings may sit at another indentation (less than the item's content; more is nested, consumed).
+        const itemMarker = isRule(lines[i]!) ? null : listMarkerOf(lines[i]!) // `- - -` is a rule
+        if (!itemMarker || itemMarker.ordered !== marker.ordered || itemMarker.bullet !== marker.bullet) {
           break
         }
-        const body = [lines[i]!.slice(Math.min(itemMarker.contentIndent, lines[i]!.length))]
+        const first = lines[i]!.slice(Math.min(itemMarker.contentIndent, lines[i]!.length))
+        const body = [first]
+        let open = fenceState(first, null)
         i++
         while (i < lines.length) {
           const next = lines[i]!
+          if (isBlank(next) && body.length === 1 && isBlank(first)) {
+            break // an item can begin with at most one blank line
+          }
           if (isBlank(next)) {
-            // A blank line continues the item only if indented content follows it.
-            const after = lines[i + 1]
-            if (after !== undefined && !isBlank(after) && indentOf(after) >= itemMarker.contentIndent) {
-              body.push('')
-              i++
+            // Blank lines continue the item only if indented content follows them.
+            const after = nextNonBlank(lines, i)
+            if (after < lines.length && indentOf(lines[after]!) >= itemMarker.contentIndent) {
+              while (i < after) {
+                body.push('')
+                i++
+              }
               continue
             }
             break
           }
           if (indentOf(next) >= itemMarker.contentIndent) {
-            body.push(next.slice(itemMarker.contentIndent))
+            const content = next.slice(itemMarker.contentIndent)
+            open = fenceState(content, open)
+            body.push(content)
             i++
             continue
           }
-          if (startsBlock(next, depth)) {
+          if (startsBlock(next, depth) || !endsInParagraph(body[body.length - 1], open !== null)) {
             break
           }
-          body.push(next) // lazy continuation of the item's paragraph
+          body.push(lazy(next)) // lazy continuation of the item's paragraph
           i++
         }
-        items.push(parseBlocks(body, depth + 1, options))
+        items.push(parseBlocks(body, depth + 1, options, itemStats))
         if (i < lines.length && isBlank(lines[i]!)) {
-          const after = lines[i + 1]
-          const afterMarker = after === undefined ? null : listMarkerOf(after)
-          if (afterMarker && afterMarker.bullet === marker.bullet && afterMarker.indent === marker.indent) {
-            i++
+          const after = nextNonBlank(lines, i)
+          const afterMarker = after < lines.length ? listMarkerOf(lines[after]!) : null
+          if (
+            afterMarker &&
+            !isRule(lines[after]!) &&
+            afterMarker.ordered === marker.ordered &&
+            afterMarker.bullet === marker.bullet &&
+            indentOf(lines[after]!) <= 3
+          ) {
+            tight = false // items separated by a blank line
+            i = after
           }
         }
       }
-      blocks.push({ type: 'list', ordered: marker.ordered, start: marker.start, items })
+      tight = tight && !itemStats.blankBetween
+      push({ type: 'list', ordered: marker.ordered, start: marker.start, tight, items })
       continue
     }
     const head = splitRow(line)
@@ -362,20 +517,33 @@ function parseBlocks(lines: string[], depth: number, options: InlineOptions): Bl
         rows.push(head.map((_, column) => parseInline(cells[column] ?? '', options)))
         i++
       }
-      blocks.push({ type: 'table', head: head.map((cell) => parseInline(cell, options)), rows })
+      push({ type: 'table', head: head.map((cell) => parseInline(cell, options)), rows })
       continue
     }
     const paragraph: string[] = [line]
+    let setext: 1 | 2 | null = null
     i++
-    while (i < lines.length && !isBlank(lines[i]!) && !startsBlock(lines[i]!, depth)) {
+    while (i < lines.length && !isBlank(lines[i]!)) {
+      setext = setextOf(lines[i]!)
+      if (setext !== null) {
+        i++
+        break
+      }
+      if (interruptsParagraph(lines[i]!, depth)) {
+        break
+      }
       paragraph.push(lines[i]!)
       i++
     }
     const text = paragraph.map((part) => part.trimStart()).join('\n')
     work += text.length
+    if (setext !== null) {
+      push({ type: 'heading', level: setext, children: parseInline(text.trimEnd(), options) })
+      continue
+    }
     // Only the very end of a streaming message can hold half-typed syntax.
     const atEnd = i >= lines.length
-    blocks.push({
+    push({
       type: 'paragraph',
       children: parseInline(text.trimEnd(), { ...options, streaming: options.streaming && atEnd }),
     })
@@ -387,6 +555,9 @@ function parseBlocks(lines: string[], depth: number, options: InlineOptions): Bl
 export function parseMarkdown(source: string, options: ParseOptions = {}): BlockNode[] {
   work += source.length
   const lines = source.replace(/\r\n?/g, '\n').split('\n')
+  if (lines.length > 1 && lines[lines.length - 1] === '') {
+    lines.pop() // the final line ending ends the last line; it does not start an empty one
+  }
   return parseBlocks(lines, 0, { links: true, streaming: options.streaming === true, labelDepth: 0 })
 }
 
@@ -417,22 +588,48 @@ function isPunctuation(c: string | undefined): boolean {
   return c !== undefined && (PUNCTUATION.has(c) || /\p{P}|\p{S}/u.test(c))
 }
 
-// Each `[` paired with its `]` in one stack pass (escapes respected): O(n).
-function matchBrackets(text: string): Map<number, number> {
+// Each `[` paired with its `]` in one stack pass (escapes respected, code spans skipped: they bind tighter): O(n).
+// Links cannot contain links: once a pair forms a link, the `[`s around it are `inactive` (plain text).
+function matchBrackets(
+  text: string,
+  backticks: Map<number, number>,
+): { pairs: Map<number, number>; inactive: Set<number> } {
   work += text.length
   const pairs = new Map<number, number>()
+  const inactive = new Set<number>()
   const stack: number[] = []
+  let floor = 0 // openers below this height on the stack enclose a link
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
     if (c === '\\') {
       i++
+    } else if (c === '`') {
+      let length = 1
+      while (text[i + length] === '`') {
+        length++
+      }
+      const close = backticks.get(i)
+      i = (close === undefined ? i : close) + length - 1
     } else if (c === '[') {
       stack.push(i)
     } else if (c === ']' && stack.length > 0) {
-      pairs.set(stack.pop()!, i)
+      const open = stack.pop()!
+      pairs.set(open, i)
+      const image = text[open - 1] === '!'
+      if (stack.length < floor) {
+        floor = stack.length
+        if (!image) {
+          inactive.add(open) // an image may hold a link; a link may not
+        }
+      } else if (!image) {
+        const destination = readDestination(text, i + 1)
+        if (destination !== null && destination !== 'partial') {
+          floor = stack.length
+        }
+      }
     }
   }
-  return pairs
+  return { pairs, inactive }
 }
 
 // For each backtick run, the start of the next run of the same length: O(n) with per-length cursors.
@@ -510,22 +707,31 @@ function readDestination(text: string, open: number): { href: string; end: numbe
   if (angled) {
     i++
   }
-  // An optional title: "…", '…' or (…), ignored.
+  // An optional title: "…", '…' or (…), ignored (escapes respected; brackets end the scan, as above).
+  const spaced = text[i] === ' '
   while (text[i] === ' ') {
     work++
     i++
   }
   const quote = text[i]
-  if (quote === '"' || quote === "'") {
+  if (spaced && (quote === '"' || quote === "'" || quote === '(')) {
+    const closing = quote === '(' ? ')' : quote
     let close = i + 1
-    while (close < text.length && text[close] !== quote && text[close] !== '[' && text[close] !== ']') {
+    while (
+      close < text.length &&
+      close - i <= MAX_DESTINATION &&
+      text[close] !== closing &&
+      text[close] !== '[' &&
+      text[close] !== ']' &&
+      !(quote === '(' && text[close] === '(')
+    ) {
       work++
-      close++
+      close += text[close] === '\\' ? 2 : 1
     }
     if (close >= text.length) {
       return 'partial'
     }
-    if (text[close] !== quote || close - i > MAX_DESTINATION) {
+    if (text[close] !== closing) {
       return null
     }
     i = close + 1
@@ -537,11 +743,178 @@ function readDestination(text: string, open: number): { href: string; end: numbe
   if (i >= text.length) {
     return 'partial'
   }
-  return text[i] === ')' ? { href, end: i + 1 } : null
+  return text[i] === ')' ? { href: unescapeText(href), end: i + 1 } : null
 }
+
+// Named character references: the common ones (the full HTML table is 2,000+ names; others stay as typed).
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  ensp: '\u2002',
+  emsp: '\u2003',
+  thinsp: '\u2009',
+  zwnj: '\u200c',
+  zwj: '\u200d',
+  shy: '\u00ad',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  minus: '−',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  sbquo: '‚',
+  bdquo: '„',
+  laquo: '«',
+  raquo: '»',
+  lsaquo: '‹',
+  rsaquo: '›',
+  bull: '•',
+  middot: '·',
+  deg: '°',
+  plusmn: '±',
+  times: '×',
+  divide: '÷',
+  frac12: '½',
+  frac14: '¼',
+  frac34: '¾',
+  sup2: '²',
+  sup3: '³',
+  micro: 'µ',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  sect: '§',
+  para: '¶',
+  dagger: '†',
+  Dagger: '‡',
+  prime: '′',
+  Prime: '″',
+  larr: '←',
+  rarr: '→',
+  uarr: '↑',
+  darr: '↓',
+  harr: '↔',
+  lArr: '⇐',
+  rArr: '⇒',
+  hArr: '⇔',
+  le: '≤',
+  ge: '≥',
+  ne: '≠',
+  asymp: '≈',
+  equiv: '≡',
+  infin: '∞',
+  sum: '∑',
+  radic: '√',
+  alpha: 'α',
+  beta: 'β',
+  gamma: 'γ',
+  delta: 'δ',
+  epsilon: 'ε',
+  lambda: 'λ',
+  mu: 'μ',
+  pi: 'π',
+  sigma: 'σ',
+  tau: 'τ',
+  phi: 'φ',
+  omega: 'ω',
+  Delta: 'Δ',
+  Sigma: 'Σ',
+  Omega: 'Ω',
+  check: '✓',
+  cross: '✗',
+  star: '☆',
+  hearts: '♥',
+}
+
+const ENTITY = /^&(?:#[xX]([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{0,31}));/
+
+// A numeric reference's character; U+FFFD for NUL, controls, surrogates, noncharacters, out-of-range code
+// points (as micromark), and the annotation placeholders (so an entity cannot forge one).
+function fromCodePoint(code: number): string {
+  if (
+    code < 9 ||
+    code === 11 ||
+    (code > 13 && code < 32) ||
+    (code > 126 && code < 160) ||
+    (code > 0xd7ff && code < 0xe000) ||
+    code === 0xe000 ||
+    code === 0xe001 ||
+    (code > 0xfdcf && code < 0xfdf0) ||
+    (code & 0xffff) === 0xffff ||
+    (code & 0xffff) === 0xfffe ||
+    code > 0x10ffff
+  ) {
+    return '\ufffd'
+  }
+  return String.fromCodePoint(code)
+}
+
+// `&name;`, `&#123;` or `&#x1F;` at `at`: the character(s) and the index after `;`. Looks at most 40 characters.
+function entityAt(text: string, at: number): { value: string; end: number } | null {
+  const match = ENTITY.exec(text.slice(at, at + 40))
+  work += 1 + (match ? match[0].length : 0)
+  if (!match) {
+    return null
+  }
+  const value =
+    match[1] !== undefined
+      ? fromCodePoint(Number.parseInt(match[1], 16))
+      : match[2] !== undefined
+        ? fromCodePoint(Number(match[2]))
+        : NAMED_ENTITIES[match[3]!]
+  return value === undefined ? null : { value, end: at + match[0].length }
+}
+
+// Backslash escapes and character references of a link destination or a fence's info string.
+function unescapeText(raw: string): string {
+  if (!raw.includes('\\') && !raw.includes('&')) {
+    return raw
+  }
+  work += raw.length
+  let out = ''
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!
+    if (c === '\\' && raw[i + 1] !== undefined && PUNCTUATION.has(raw[i + 1]!)) {
+      out += raw[i + 1]
+      i++
+    } else if (c === '&') {
+      const entity = entityAt(raw, i)
+      out += entity ? entity.value : c
+      i = entity ? entity.end - 1 : i
+    } else {
+      out += c
+    }
+  }
+  return out
+}
+
+// `<scheme:…>` and `<user@host>` autolinks.
+const AUTOLINK_URI = /^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\p{Cc} ]*$/u
+const AUTOLINK_EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
 
 const URL_START = /^https?:\/\//i
 const TRAILING_URL_PUNCTUATION = new Set(['.', ',', ':', ';', '!', '?', '"', "'", ')', '*', '_', '~'])
+
+// A bare URL needs a domain with a dot after its scheme (GFM): `http://` alone or `http://x` is text.
+const URL_WITH_DOMAIN = /^https?:\/\/[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)+/iu
+
+function hasDomain(text: string, start: number): boolean {
+  const match = URL_WITH_DOMAIN.exec(text.slice(start, start + 300))
+  work += match ? match[0].length : 8
+  // No underscore in the last two segments of the domain (GFM).
+  return match !== null && !/_[^.]*\.[^.]*$|_[^.]*$/.test(match[0].slice(match[0].indexOf('//') + 2))
+}
 
 function readBareUrl(text: string, start: number): number {
   let end = start
@@ -549,7 +922,18 @@ function readBareUrl(text: string, start: number): number {
     work++
     const c = text[end]!
     // Quotes and angle brackets end a bare URL (GFM stops at `<`; `">` is an HTML attribute's end, not a URL's).
-    if (isWhitespace(c) || c === '<' || c === '>' || c === '"' || c === '`' || c === ANNOTATION_OPEN) {
+    // A backslash (an escape, a hard break) and brackets (a link after the URL) end it too.
+    if (
+      isWhitespace(c) ||
+      c === '<' ||
+      c === '>' ||
+      c === '"' ||
+      c === '`' ||
+      c === '\\' ||
+      c === '[' ||
+      c === ']' ||
+      c === ANNOTATION_OPEN
+    ) {
       break
     }
     end++
@@ -583,8 +967,8 @@ export function inlineText(nodes: InlineNode[]): string {
 /** Parses one paragraph's text into inline nodes. */
 export function parseInline(text: string, options: InlineOptions): InlineNode[] {
   const tokens: Token[] = []
-  const brackets = matchBrackets(text)
   const backticks = matchBackticks(text)
+  const { pairs: brackets, inactive } = matchBrackets(text, backticks)
   let buffer = ''
   const flush = () => {
     if (buffer !== '') {
@@ -608,6 +992,7 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
       c !== '!' &&
       c !== '[' &&
       c !== '<' &&
+      c !== '&' &&
       c !== '*' &&
       c !== '_' &&
       c !== '~' &&
@@ -655,10 +1040,14 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
         buffer += text.slice(i, i + length)
         i += length
       }
-    } else if (c === '[' ? options.links : text[i + 1] === '[' && options.labelDepth < MAX_LABEL_DEPTH) {
+    } else if (
+      c === '[' ? options.links : c === '!' && text[i + 1] === '[' && options.labelDepth < MAX_LABEL_DEPTH
+    ) {
       const open = c === '!' ? i + 1 : i
       const close = brackets.get(open)
-      const destination = close === undefined ? null : readDestination(text, close + 1)
+      // An inactive `[` encloses a link: it is text (its link is parsed as the scan goes on).
+      const active = !inactive.has(open)
+      const destination = close === undefined || !active ? null : readDestination(text, close + 1)
       const labelDepth = options.labelDepth + 1
       if (close !== undefined && destination !== null && destination !== 'partial') {
         flush()
@@ -677,7 +1066,7 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
           })
         }
         i = destination.end
-      } else if (options.streaming && (close === undefined || destination === 'partial')) {
+      } else if (active && options.streaming && (close === undefined || destination === 'partial')) {
         // Half-typed `[label` or `[label](http…` at the end of a stream: show the label only (R4).
         flush()
         const label = close === undefined ? text.slice(open + 1) : text.slice(open + 1, close)
@@ -689,8 +1078,12 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
         buffer += c
         i++
       }
+    } else if (c === '&') {
+      const entity = entityAt(text, i)
+      buffer += entity ? entity.value : c
+      i = entity ? entity.end : i + 1
     } else if (c === '<') {
-      // `<https://…>`: the scan stops at the next `<` or whitespace, so scans never overlap.
+      // `<https://…>`, `<user@host>`: the scan stops at the next `<` or whitespace, so scans never overlap.
       let end = i + 1
       while (
         end < text.length &&
@@ -703,9 +1096,16 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
         end++
       }
       const candidate = text[end] === '>' ? text.slice(i + 1, end) : ''
-      if (options.links && URL_START.test(candidate)) {
+      const email = AUTOLINK_EMAIL.test(candidate)
+      if (email || AUTOLINK_URI.test(candidate)) {
+        // In link text (no links in links) an autolink is its text.
         flush()
-        tokens.push({ type: 'link', href: candidate, children: [{ type: 'text', value: candidate }] })
+        const href = email ? `mailto:${candidate}` : candidate
+        tokens.push(
+          options.links
+            ? { type: 'link', href, children: [{ type: 'text', value: candidate }] }
+            : { type: 'text', value: candidate },
+        )
         i = end + 1
       } else {
         buffer += c // raw HTML is text, never markup (R2)
@@ -740,7 +1140,7 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
       }
     } else if (c === '\n') {
       if (buffer.endsWith('  ')) {
-        buffer = buffer.trimEnd()
+        buffer = buffer.replace(/ +$/, '')
         flush()
         tokens.push({ type: 'break' })
       } else {
@@ -764,7 +1164,8 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
     } else if (
       (c === 'h' || c === 'H') &&
       options.links &&
-      (i === 0 || !/[\p{L}\p{N}]/u.test(text[i - 1]!))
+      (i === 0 || !/[\p{L}\p{N}]/u.test(text[i - 1]!)) &&
+      hasDomain(text, i)
     ) {
       const end = readBareUrl(text, i)
       const href = text.slice(i, end)
@@ -784,11 +1185,12 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
   return buildTree(tokens)
 }
 
-// CommonMark's delimiter algorithm with a per-character floor (`bottom`), so every opener is scanned O(1)
-// times in total: no quadratic blow-up on `*a*a*a…` or `**********…` (R7).
+// CommonMark's delimiter algorithm with a floor (`bottom`) per closer kind (character, whether it can open, its
+// length mod 3), so every opener is scanned O(1) times in total: no quadratic blow-up on `*a*a*a…` or
+// `**********…` (R7).
 function processEmphasis(tokens: Token[], streaming: boolean): void {
   const stack: Delimiter[] = []
-  const bottom: Record<string, number> = { '*': 0, _: 0, '~': 0 }
+  const bottom = new Map<string, number>()
   let nextId = 0
   work += tokens.length
   for (const token of tokens) {
@@ -797,17 +1199,25 @@ function processEmphasis(tokens: Token[], streaming: boolean): void {
     }
     if (token.canClose) {
       while (token.count > 0) {
+        const key = `${token.char}${token.canOpen ? 1 : 0}${token.count % 3}`
         let found = -1
-        for (let s = stack.length - 1; s >= (bottom[token.char] ?? 0); s--) {
+        for (let s = stack.length - 1; s >= (bottom.get(key) ?? 0); s--) {
           work++
           const candidate = stack[s]!
-          if (candidate.char === token.char && candidate.count > 0) {
+          // The rule of 3 (on what is left of both runs, as micromark): a run that can both open and close
+          // cannot pair with one when their lengths add up to a multiple of 3, unless both are multiples of 3.
+          const oddMatch =
+            token.char !== '~' &&
+            (token.canOpen || candidate.canClose) &&
+            (candidate.count + token.count) % 3 === 0 &&
+            !(candidate.count % 3 === 0 && token.count % 3 === 0)
+          if (candidate.char === token.char && candidate.count > 0 && !oddMatch) {
             found = s
             break
           }
         }
         if (found < 0) {
-          bottom[token.char] = stack.length
+          bottom.set(key, stack.length)
           break
         }
         const opener = stack[found]!
@@ -819,8 +1229,8 @@ function processEmphasis(tokens: Token[], streaming: boolean): void {
         opener.count -= use
         token.count -= use
         stack.length = opener.count > 0 ? found + 1 : found
-        for (const key of Object.keys(bottom)) {
-          bottom[key] = Math.min(bottom[key]!, stack.length)
+        for (const [name, floor] of bottom) {
+          bottom.set(name, Math.min(floor, stack.length))
         }
       }
     }

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noArrayIndexKey: AST nodes have no identity but their position; streaming only appends.
 // AST → React elements. Text is always a React text child, so nothing the model writes becomes markup (R2).
 import type { Annotation } from '@oai-runs/client'
-import type { ReactNode } from 'react'
+import { Fragment, type ReactNode } from 'react'
 import { type BlockNode, type InlineNode, inlineText } from './markdown.ts'
 import type { MessageContentOptions } from './options.ts'
 import { RemoteImage } from './RemoteImage.tsx'
@@ -163,11 +163,16 @@ export function renderBlocks(blocks: BlockNode[], context: RenderContext): React
     seen.set(base, count + 1)
     return `${context.idPrefix}${base}${count ? `-${count}` : ''}`
   }
-  const render = (nodes: BlockNode[]): ReactNode[] =>
+  // `tight`: the blocks of a tight list's item, whose paragraphs are bare text (CommonMark's tight lists).
+  const render = (nodes: BlockNode[], tight = false): ReactNode[] =>
     nodes.map((block, key) => {
       switch (block.type) {
         case 'paragraph': {
-          return <p key={key}>{renderInline(block.children, context)}</p>
+          return tight ? (
+            <Fragment key={key}>{renderInline(block.children, context)}</Fragment>
+          ) : (
+            <p key={key}>{renderInline(block.children, context)}</p>
+          )
         }
         case 'heading': {
           if (
@@ -202,7 +207,7 @@ export function renderBlocks(blocks: BlockNode[], context: RenderContext): React
           return <blockquote key={key}>{render(block.children)}</blockquote>
         }
         case 'list': {
-          const items = block.items.map((item, index) => <li key={index}>{render(item)}</li>)
+          const items = block.items.map((item, index) => <li key={index}>{render(item, block.tight)}</li>)
           return block.ordered ? (
             <ol key={key} start={block.start === 1 ? undefined : block.start}>
               {items}
