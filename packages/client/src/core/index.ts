@@ -50,7 +50,7 @@ export type {
   RunSnapshotWarningCode,
 } from './run-snapshot.ts'
 export { emptyRunSnapshot, listEntities, reduceRunEvent } from './run-snapshot.ts'
-export type { AnyRunStreamEvent, RunStream, RunStreamOptions } from './run-stream.ts'
+export type { AnyRunStreamEvent, RunStream, RunStreamOptions, StreamCallOptions } from './run-stream.ts'
 export { createRunStream } from './run-stream.ts'
 export type { RunStreamHandlers } from './run-stream-handlers.ts'
 export type { StreamWithToolsOptions, ToolHandlerFunction, ToolRunStream } from './run-tools.ts'
@@ -60,7 +60,7 @@ export { iterateSse } from './sse.ts'
 export type { ListStepsQuery, RetrieveStepQuery, StepIds, StepsResource } from './steps.ts'
 export type { ThreadsResource } from './threads.ts'
 export { toolApproval, toolOutput } from './tool-output.ts'
-export type { ApiResult, CallOptions, HeaderRequest, HeadersInput, StreamCallOptions } from './transport.ts'
+export type { ApiResult, CallOptions, HeaderRequest, HeadersInput } from './transport.ts'
 
 // WIRE TYPES
 export type {

@@ -1,8 +1,9 @@
 // Poll helpers: GET the run until it stops (`requires_action` or terminal), honouring the server's
 // `openai-poll-after-ms` (clamped) and backing off on unknown statuses (checklist C7).
+
+import type { RunIds, ThreadIds } from './ids.ts'
 import type { ApiPromise } from './pagination.ts'
 import { apiPromise } from './pagination.ts'
-import type { RunIds, RunsResource, ThreadIds } from './runs.ts'
 import { type ApiResult, type CallOptions, callFields, type Transport } from './transport.ts'
 import type { CreateRunParams, CreateThreadAndRunParams, Run, SubmitToolOutputsParams } from './types.ts'
 import { isActiveRunStatus, isTerminalRunStatus } from './types.ts'
@@ -64,7 +65,15 @@ export function pollDelayMs(response: Response, intervalMs: number | undefined):
     : DEFAULT_POLL_MS
 }
 
-type RunCalls = Pick<RunsResource, 'create' | 'createThreadAndRun' | 'submitToolOutputs'>
+/** A body without `stream: true`. */
+type Plain<P> = P & { stream?: false | null | undefined }
+
+/** The plain (never streamed) run-starting calls of `client.runs` that the poll helpers build on. */
+type RunCalls = {
+  create(ids: ThreadIds, body: Plain<CreateRunParams>, options?: CallOptions): Promise<Run>
+  createThreadAndRun(body: Plain<CreateThreadAndRunParams>, options?: CallOptions): Promise<Run>
+  submitToolOutputs(ids: RunIds, body: Plain<SubmitToolOutputsParams>, options?: CallOptions): Promise<Run>
+}
 
 /** Creates the poll helpers over a transport and the run-starting calls. */
 export function createRunPolling(transport: Transport, runs: RunCalls): RunPolling {

@@ -2,8 +2,15 @@
 // out, after the stream's one fold, with the folded entity (never a second fold, never an emitter).
 
 import type { RunSnapshot } from './run-snapshot.ts'
-import type { AnyRunStreamEvent } from './run-stream.ts'
-import type { Message, Run, RunStep, ToolCall, ToolCallDelta } from './types.ts'
+import type {
+  Message,
+  Run,
+  RunStep,
+  RunStreamEvent,
+  ToolCall,
+  ToolCallDelta,
+  UnknownStreamEvent,
+} from './types.ts'
 import { isTerminalRunStatus } from './types.ts'
 
 /**
@@ -14,7 +21,7 @@ import { isTerminalRunStatus } from './types.ts'
  */
 export type RunStreamHandlers = {
   /** Every event, after it was folded (also `done`). */
-  event?: ((event: AnyRunStreamEvent) => void) | undefined
+  event?: ((event: RunStreamEvent | UnknownStreamEvent) => void) | undefined
   /** Each piece of message text, with the message as folded so far. */
   textDelta?: ((delta: string, message: Message) => void) | undefined
   /** A message reached `completed` or `incomplete`. */
@@ -43,7 +50,7 @@ const toolCallsOf = (step: RunStep | undefined): ToolCall[] =>
 export function createHandlerDispatch(
   handlers: RunStreamHandlers,
   snapshot: () => RunSnapshot,
-): (event: AnyRunStreamEvent) => void {
+): (event: RunStreamEvent | UnknownStreamEvent) => void {
   const seenCalls = new Set<string>()
   let runStatus: string | undefined
   const { event: onEvent, textDelta, messageDone, toolCallCreated, toolCallDelta, stepDone } = handlers

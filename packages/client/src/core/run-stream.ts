@@ -14,6 +14,7 @@ import {
 import { createRunFold, emptyRunSnapshot, type RunSnapshot, type RunSnapshotWarning } from './run-snapshot.ts'
 import { createHandlerDispatch, type RunStreamHandlers } from './run-stream-handlers.ts'
 import { openSse, type SseSource } from './sse.ts'
+import type { CallOptions } from './transport.ts'
 import type { Run, RunStreamEvent, UnknownStreamEvent } from './types.ts'
 import { isTerminalRunStatus, RUN_STREAM_EVENT_NAMES } from './types.ts'
 
@@ -32,6 +33,16 @@ export type RunStreamOptions = {
   /** Called for each event the reducer ignored or patched up. */
   onWarning?: ((warning: RunSnapshotWarning) => void) | undefined
   /** Per-entity callbacks, called as the events are consumed (see `RunStreamHandlers`). */
+  on?: RunStreamHandlers | undefined
+}
+
+/** Options of a streaming call: `CallOptions` plus the stream's idle timeout and starting snapshot. */
+export type StreamCallOptions = CallOptions & {
+  /** Fail the stream with `StreamIdleTimeoutError` when no byte arrives for this long (0 disables). */
+  idleTimeoutMs?: number | undefined
+  /** The snapshot the stream folds into, e.g. the one a `requires_action` stream ended with. @defaultValue empty */
+  initialSnapshot?: RunSnapshot | undefined
+  /** Per-entity callbacks of the returned RunStream, called as its events are consumed. */
   on?: RunStreamHandlers | undefined
 }
 

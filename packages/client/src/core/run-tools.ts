@@ -3,10 +3,9 @@
 // answered throws `ToolCallError` before anything is sent (checklist F10). Never re-POSTs a create.
 import { OaiRunsError, ToolCallError, UserAbortError } from './errors.ts'
 import { emptyRunSnapshot, type RunSnapshot } from './run-snapshot.ts'
-import type { AnyRunStreamEvent, RunStream } from './run-stream.ts'
+import type { AnyRunStreamEvent, RunStream, StreamCallOptions } from './run-stream.ts'
 import { isStoppedRun } from './run-stream-handlers.ts'
 import { toolOutput } from './tool-output.ts'
-import type { StreamCallOptions } from './transport.ts'
 import { type Run, type RunToolCall, requiredToolCalls, type ToolOutput } from './types.ts'
 
 /** A client tool: gets the call's parsed JSON arguments and returns its output (a string, or any JSON value). */

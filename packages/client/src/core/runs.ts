@@ -7,16 +7,16 @@ import {
   RunExpiredError,
   RunNotAwaitingOutputsError,
 } from './errors.ts'
+import type { RunIds, ThreadIds } from './ids.ts'
 import { type ApiPromise, apiPromise, type PagePromise, pagePromise } from './pagination.ts'
 import { createRunPolling, type RunPolling } from './polling.ts'
-import { createRunStream, type RunStream } from './run-stream.ts'
+import { createRunStream, type RunStream, type StreamCallOptions } from './run-stream.ts'
 import { createToolLoop, type StreamWithToolsOptions, type ToolRunStream } from './run-tools.ts'
 import {
   type ApiResult,
   type CallOptions,
   callFields,
   type RequestOptions,
-  type StreamCallOptions,
   type Transport,
 } from './transport.ts'
 import type {
@@ -31,11 +31,7 @@ import type {
 import { isActiveRunStatus } from './types.ts'
 import { pathId, validateParams } from './validate.ts'
 
-/** Identifies a thread. */
-export type ThreadIds = { threadId: string }
-
-/** Identifies a run of a thread. */
-export type RunIds = { threadId: string; runId: string }
+export type { RunIds, ThreadIds } from './ids.ts'
 
 /** A body with `stream: true`: the call returns a `RunStream`. */
 export type Streaming<P> = P & { stream: true }

@@ -8,8 +8,6 @@ import {
   redactSecrets,
   UserAbortError,
 } from './errors.ts'
-import type { RunSnapshot } from './run-snapshot.ts'
-import type { RunStreamHandlers } from './run-stream-handlers.ts'
 
 /** Header values; `null` removes a default header (e.g. `{ Authorization: null }`), `undefined` is ignored. */
 export type HeadersInput = Record<string, string | null | undefined>
@@ -85,16 +83,6 @@ export function callFields(options: CallOptions | undefined): CallOptions {
     timeout: options?.timeout,
     maxRetries: options?.maxRetries,
   }
-}
-
-/** Options of a streaming call: `CallOptions` plus the stream's idle timeout and starting snapshot. */
-export type StreamCallOptions = CallOptions & {
-  /** Fail the stream with `StreamIdleTimeoutError` when no byte arrives for this long (0 disables). */
-  idleTimeoutMs?: number | undefined
-  /** The snapshot the stream folds into, e.g. the one a `requires_action` stream ended with. @defaultValue empty */
-  initialSnapshot?: RunSnapshot | undefined
-  /** Per-entity callbacks of the returned RunStream, called as its events are consumed. */
-  on?: RunStreamHandlers | undefined
 }
 
 /** The transport returned by `createTransport`. */
