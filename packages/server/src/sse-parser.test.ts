@@ -90,11 +90,18 @@ function oracle(chunks: Uint8Array[]): Observed {
     onComment: (comment) => observed.comments.push(comment),
     onRetry: (retry) => observed.retries.push(retry),
   })
-  // The oracle does not drop a decoded BOM itself: the decoder drops one, as the standard's UTF-8 decode does.
-  const decoder = new TextDecoder()
+  // The oracle does not drop a BOM itself; the standard's UTF-8 decode drops exactly one leading BOM. Drop it here
+  // rather than through TextDecoder's own BOM handling, which differs between Node versions when the BOM's bytes
+  // are split across chunks is not the same on Node 20 and Node 24.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
   let last = ''
+  let started = false
   for (const chunk of chunks) {
-    const text = decoder.decode(chunk, { stream: true })
+    let text = decoder.decode(chunk, { stream: true })
+    if (!started && text !== '') {
+      started = true
+      text = text.startsWith('\uFEFF') ? text.slice(1) : text
+    }
     last = text === '' ? last : text
     parser.feed(text)
   }
