@@ -1,6 +1,7 @@
-// Wire types of the Assistants Runs API, hand-written from the spec (shared/spec/openai-openapi.yaml).
-// Field names stay snake_case as on the wire. Response types are lenient where real servers deviate from
-// the schema (runs-api-contract.md §2.11); request types follow the schema strictly.
+// Wire types of the Assistants Runs API, hand-written from OpenAI's OpenAPI spec (its Runs part is kept in
+// packages/server/spec/runs-api.schema.json). Field names stay snake_case as on the wire. Response types are
+// lenient where real servers deviate from the schema (fields they omit are optional); request types follow
+// the schema strictly.
 
 // SHARED
 
@@ -116,7 +117,6 @@ export type SubmitToolOutputsAction = {
   submit_tool_outputs: { tool_calls: RunToolCall[] }
 }
 
-/** A run (`object: "thread.run"`), lenient about fields compatible servers omit. */
 /**
  * Azure AI Agents' action: approve or reject each of these calls before the host runs them (answered with
  * `tool_approvals` on the same `submit_tool_outputs` endpoint). Not part of OpenAI's API.
@@ -150,6 +150,7 @@ export function requiredApprovals(run: Pick<Run, 'required_action'> | null | und
   return Array.isArray(details?.tool_calls) ? details.tool_calls : []
 }
 
+/** A run (`object: "thread.run"`), lenient about fields compatible servers omit. */
 export type Run = {
   id: string
   object: 'thread.run'
@@ -444,9 +445,9 @@ export type ToolCallDelta =
       code_interpreter?: { input?: string; outputs?: CodeInterpreterOutputDelta[] }
     }
   | { index: number; id?: string; type: 'file_search'; file_search: Record<string, unknown> }
-
   /** A partial call of a type this library does not know; merged field by field like the others. */
   | { index: number; id?: string; type: string; [key: string]: unknown }
+
 /** The payload of `thread.run.step.delta` (`id` is the step id). */
 export type RunStepDelta = {
   id: string

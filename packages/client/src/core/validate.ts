@@ -1,5 +1,6 @@
-// Client-side request validation, only where the spec states a rule (runs-api-contract.md §2.3, §2.4, §2.8).
-// A failed rule throws ValidationError naming the field; responses are never validated (§2.11).
+// Client-side request validation, only where the spec states a rule (ranges, tool and metadata limits, list
+// `limit`, tool outputs). A failed rule throws ValidationError naming the field; responses are never
+// validated (real servers deviate from the schema).
 import { ValidationError } from './errors.ts'
 
 type Problem = string | { param: string; problem: string } | undefined
@@ -73,7 +74,6 @@ const checkToolOutputs: Check = (value, param) => {
       }
 }
 
-// The whole rule table: field name → check. Applied at any depth listed in NESTED.
 const checkToolApprovals: Check = (value, param) => {
   if (!Array.isArray(value)) {
     return 'must be an array of { tool_call_id, approve }'
@@ -92,6 +92,7 @@ const checkToolApprovals: Check = (value, param) => {
   return undefined
 }
 
+// The whole rule table: field name → check. Applied at any depth listed in NESTED.
 const RULES: Record<string, Check> = {
   temperature: range(0, 2),
   top_p: range(0, 1),
@@ -101,8 +102,8 @@ const RULES: Record<string, Check> = {
   metadata: checkMetadata,
   limit: integerRange(1, 100),
   tool_outputs: checkToolOutputs,
-}
   tool_approvals: checkToolApprovals,
+}
 const NESTED = new Set(['thread', 'messages', 'additional_messages'])
 
 /** Throws ValidationError for the first field (searched depth-first) that breaks a rule of the spec. */

@@ -1,12 +1,13 @@
-// Mutation option factories (house style §3). Each writes the run it gets back into `useRun`'s cache entry;
-// modify and cancel are optimistic with rollback (checklist C2, F11). `context.client` is the QueryClient.
+// Mutation option factories, as TanStack Query's mutationOptions: one object serves useMutation and hooks.
+// Each writes the run it gets back into `useRun`'s cache entry; modify and cancel are optimistic with
+// rollback (checklist C2, F11). `context.client` is the QueryClient.
 import { hashKey, mutationOptions, type QueryClient } from '@tanstack/react-query'
 import type {
   CreateRunParams,
   CreateThreadAndRunParams,
   Metadata,
-  OaiRunsError,
   NonStreaming,
+  OaiRunsError,
   Run,
   RunIds,
   SubmitToolOutputsParams,
