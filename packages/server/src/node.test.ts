@@ -340,11 +340,12 @@ async function newThread(listener: Listener, content: string) {
   return ((await response.json()) as { id: string }).id
 }
 
-test('a slow reader is served with backpressure: bounded buffering, the run completes, nothing lost', async () => {
+test('a slow reader is served with backpressure: the server holds a bounded amount for it, the run completes, and a reader that falls too far behind gets an error event after an unbroken prefix', async () => {
   const server = createRunsServer({ tokenDelayMs: 0, model: wideModel })
   server.seedAssistant(demoAssistant)
   const { handler, pulled } = countingPulls(server)
   const listener = await serve(handler)
+  // 10,000 tokens of 1,000 characters: a 20 MB stream, produced much faster than this reader takes it.
   const threadId = await newThread(listener, '/wide 10000')
   const body = JSON.stringify({ assistant_id: demoAssistant.id, stream: true })
   const socket = connect(listener.port, '127.0.0.1')
@@ -372,21 +373,30 @@ test('a slow reader is served with backpressure: bounded buffering, the run comp
   const total = pulled[0]!
   // What the listener read while nobody took it can only sit in the socket's buffers (the kernel's, about
   // 4 MiB on loopback, and Node's high-water mark): without 'drain' it reads the whole stream at once.
-  expect(total).toBeGreaterThan(20 * 1024 * 1024)
   expect(whilePaused).toBeLessThan(8 * 1024 * 1024)
+  // The rest waited in the stream's queue, at most 1 MiB; past that the stream was dropped: after the reader
+  // resumed, only the error event was left to read, not the 20 MB the run sent (its deltas and its completed message).
+  expect(total - whilePaused).toBeLessThan(4096)
+  expect(total).toBeLessThan(10_000 * 1000)
   expect(Buffer.byteLength(response.body)).toBeGreaterThanOrEqual(total)
 
   const events = response.body.split('\n\n').filter(Boolean)
   const deltas = events.filter((event) => event.startsWith('event: thread.message.delta'))
-  expect(deltas).toHaveLength(10_000)
-  expect(events.at(-2)).toMatch(/^event: thread\.run\.completed/)
-  expect(events.at(-1)).toBe('event: done\ndata: [DONE]')
+  expect(deltas.length).toBeGreaterThan(0)
+  expect(deltas.length).toBeLessThan(10_000)
   const values = deltas.map(
     (event) =>
       (JSON.parse(event.split('data: ')[1]!) as { delta: { content: { text: { value: string } }[] } }).delta
         .content[0]!.text.value,
   )
-  expect(values.map((value) => Number(value.slice(0, 6)))).toEqual([...Array(10_000).keys()])
+  // An unbroken prefix of the run's tokens, then a clear end: an error event, no `done`.
+  expect(values.map((value) => Number(value.slice(0, 6)))).toEqual([...Array(deltas.length).keys()])
+  expect(events.at(-1)).toMatch(/^event: error\ndata: \{/)
+  expect(JSON.parse(events.at(-1)!.split('data: ')[1]!)).toMatchObject({
+    type: 'server_error',
+    code: 'stream_too_far_behind',
+  })
+  expect(events.some((event) => event.startsWith('event: done'))).toBe(false)
 }, 60_000)
 
 test('fuzz: 10,000 random and malformed requests always get an HTTP answer in the error shape; the server serves on', async () => {

@@ -30,8 +30,32 @@ const runEnds = new Set([
 ])
 
 /**
+ * Bytes of encoded events a stream holds for its client by default (beyond what the socket itself buffers) before
+ * the client counts as too far behind. 1 MiB is about 5,000 text deltas.
+ */
+export const defaultMaxBufferedBytes = 1024 * 1024
+
+/** The `error` event that ends a stream whose client fell more than `limit` bytes behind its run. */
+export function tooFarBehindEvent(limit: number): StreamEvent {
+  return {
+    event: 'error',
+    data: {
+      message:
+        `This stream fell more than ${limit} bytes behind its run (the client reads slower than the run produces ` +
+        'events), so the server stopped sending it. The run goes on: retrieve the run and list its messages to ' +
+        'catch up.',
+      type: 'server_error',
+      param: null,
+      code: 'stream_too_far_behind',
+    },
+  }
+}
+
+/**
  * Streams one run's events as SSE until the run stops (`requires_action` or a terminal event), then sends
- * `event: done`. A client that goes away only unsubscribes: the run goes on.
+ * `event: done`. A client that goes away only unsubscribes: the run goes on. Events wait for the client in a queue
+ * of at most `maxBufferedBytes` encoded bytes; a client that falls further behind gets an `error` event
+ * ({@link tooFarBehindEvent}) after what it already has, and the stream ends (the run goes on).
  */
 export function streamRun(options: {
   hub: EventHub
@@ -43,14 +67,26 @@ export function streamRun(options: {
   fault?: StreamFault
   /** Called right after subscribing, so the run starts only once nothing can be missed. */
   start: () => void
+  /** The queue's bound, in encoded bytes. @defaultValue {@link defaultMaxBufferedBytes} */
+  maxBufferedBytes?: number
+  /** Called with the queue's size in bytes whenever it grows (for tests and measurements). */
+  onBuffered?: (bytes: number) => void
 }): ReadableStream<Uint8Array> {
   const { hub, runId, fault = {} } = options
+  const limit = options.maxBufferedBytes ?? defaultMaxBufferedBytes
   let unsubscribe = () => {}
   let sent = 0
   let closed = false
-  // Events queue here and a single writer drains them, so a stall can hold later events back in order.
-  const queue: StreamEvent[] = []
+  // Events queue here, encoded, and a single writer hands them on as the reader asks for them (so the queue is
+  // the only place they wait, and a stall can hold later events back in order).
+  const queue: { event: StreamEvent; frame: Uint8Array }[] = []
+  let queuedBytes = 0
   let wake: (() => void) | null = null
+  let demand: (() => void) | null = null
+  const wakeUp = () => {
+    wake?.()
+    wake = null
+  }
 
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -58,21 +94,57 @@ export function streamRun(options: {
         if (!closed) {
           closed = true
           unsubscribe()
+          queue.length = 0
+          queuedBytes = 0
           controller.close()
+          wakeUp()
+          demand?.()
         }
       }
-      const write = (event: StreamEvent) => controller.enqueue(encoder.encode(encodeEvent(event)))
+      const enqueue = (frame: Uint8Array) => {
+        if (!closed) {
+          controller.enqueue(frame)
+        }
+      }
+      const write = (event: StreamEvent) => enqueue(encoder.encode(encodeEvent(event)))
+      const push = (event: StreamEvent) => {
+        if (closed) {
+          return
+        }
+        const frame = encoder.encode(encodeEvent(options.present ? options.present(event) : event))
+        if (queue.length > 0 && queuedBytes + frame.byteLength > limit) {
+          // Too far behind: what is queued is dropped; the client gets what it already has, then the error.
+          queue.length = 0
+          queuedBytes = 0
+          write(tooFarBehindEvent(limit))
+          close()
+          return
+        }
+        queue.push({ event, frame })
+        queuedBytes += frame.byteLength
+        options.onBuffered?.(queuedBytes)
+        wakeUp()
+      }
       const pump = async () => {
         while (!closed) {
-          const event = queue.shift()
-          if (!event) {
+          if ((controller.desiredSize ?? 1) <= 0) {
+            await new Promise<void>((resolve) => {
+              demand = resolve
+            })
+            demand = null
+            continue
+          }
+          const item = queue.shift()
+          if (!item) {
             await new Promise<void>((resolve) => {
               wake = resolve
             })
             continue
           }
+          queuedBytes -= item.frame.byteLength
+          const { event, frame } = item
           if (fault.cutAfterEvents !== undefined && sent >= fault.cutAfterEvents) {
-            controller.enqueue(
+            enqueue(
               encoder.encode(
                 `event: ${event.event}\ndata: ${encodeEvent(event).split('data: ')[1]?.slice(0, 12) ?? ''}`,
               ),
@@ -93,7 +165,7 @@ export function streamRun(options: {
             close()
             return
           }
-          write(options.present ? options.present(event) : event)
+          enqueue(frame)
           sent++
           if (fault.stallAfterEvents !== undefined && sent === fault.stallAfterEvents) {
             await sleep(fault.stallMs ?? 30_000)
@@ -108,20 +180,24 @@ export function streamRun(options: {
         }
       }
       for (const event of options.prelude ?? []) {
-        queue.push(event)
+        push(event)
       }
-      unsubscribe = hub.subscribe(runId, (event) => {
-        queue.push(event)
-        wake?.()
-        wake = null
-      })
+      if (!closed) {
+        unsubscribe = hub.subscribe(runId, push)
+      }
       void pump()
       options.start()
+    },
+    pull() {
+      demand?.()
     },
     cancel() {
       closed = true
       unsubscribe()
-      wake?.()
+      queue.length = 0
+      queuedBytes = 0
+      wakeUp()
+      demand?.()
     },
   })
 }
