@@ -1,8 +1,9 @@
 // `pnpm bench`: size and speed of @oai-runs against the openai SDK and the physical floor, in one process, with
 // interleaved repetitions. Prints one line per figure (ratio last) and writes results/latest.json and latest.md.
 //   pnpm bench                  everything (about 2 minutes on a 2-core machine)
-//   pnpm bench --only=size,parse   some sections (size, parse, accumulate, server, react)
+//   pnpm bench --only=size,parse   some sections (size, parse, accumulate, server, react, soak)
 //   pnpm bench --quick          fewer events and repetitions, for a smoke run (its figures are not written)
+//   pnpm bench --soak-seconds 10   a shorter soak (default 60 s; 10 s with --quick; not written unless 60 s)
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -12,9 +13,10 @@ import { benchReact } from './react'
 import { benchAccumulate } from './reducer'
 import { benchServer } from './server'
 import { benchSize } from './size'
+import { benchSoak, DEFAULT_SOAK_SECONDS, soakOptions, soakSecondsFrom } from './soak'
 import { type Figure, formatFigure, formatNumber, formatRatio } from './stats'
 
-const SECTIONS = ['size', 'parse', 'accumulate', 'server', 'react'] as const
+const SECTIONS = ['size', 'parse', 'accumulate', 'server', 'react', 'soak'] as const
 type Section = (typeof SECTIONS)[number]
 
 const args = process.argv.slice(2)
@@ -24,6 +26,8 @@ const only = args
   ?.slice('--only='.length)
   .split(',') as Section[] | undefined
 const wanted = (section: Section) => !only || only.includes(section)
+const soakSeconds = soakSecondsFrom(args) ?? (quick ? 10 : DEFAULT_SOAK_SECONDS)
+const shortSoak = soakSeconds !== DEFAULT_SOAK_SECONDS
 
 const settings = quick
   ? {
@@ -34,6 +38,7 @@ const settings = quick
       eventsPerLevel: 20_000,
       idleStreams: 200,
       reactRounds: 1,
+      soakSeconds,
     }
   : {
       parseEvents: 200_000,
@@ -43,6 +48,7 @@ const settings = quick
       eventsPerLevel: 150_000,
       idleStreams: 1000,
       reactRounds: 3,
+      soakSeconds,
     }
 
 const figures: Figure[] = []
@@ -120,13 +126,18 @@ async function main() {
     print(react.figures)
     notes.push(...react.notes)
   }
+  if (wanted('soak')) {
+    const soak = await benchSoak(soakOptions(soakSeconds))
+    print(soak.figures)
+    notes.push(...soak.notes)
+  }
   for (const note of notes) {
     console.log(`note: ${note}`)
   }
   const seconds = (performance.now() - started) / 1000
   console.log(`done in ${seconds.toFixed(0)} s`)
-  if (quick || only) {
-    console.log('(--quick / --only: results/latest.* left unchanged)')
+  if (quick || only || shortSoak) {
+    console.log('(--quick / --only / a shortened soak: results/latest.* left unchanged)')
     return
   }
   const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results')

@@ -2,7 +2,7 @@
 
 /** One measured figure, printed as one line with its ratio last and stored in results/latest.json. */
 export type Figure = {
-  section: 'size' | 'parse' | 'accumulate' | 'server' | 'react'
+  section: 'size' | 'parse' | 'accumulate' | 'server' | 'react' | 'soak'
   name: string
   value: number
   unit: string
