@@ -1,3 +1,4 @@
+'use client'
 // ToolApprovalForm: answers a run whose `required_action` is `submit_tool_approval` (Azure AI Agents' hosted tools,
 // e.g. MCP): approve or reject each call, then one submit of every decision (`tool_approvals`). Nothing runs here.
 import type { ApprovalToolCall, RunStatus, ToolApproval } from '@oai-runs/client'
