@@ -1,10 +1,10 @@
 export type { Clock, ManualClock } from './clock.ts'
 export { createManualClock, systemClock } from './clock.ts'
 export { demoAssistant } from './demo.ts'
-export type { LifecycleTexts } from './engine.ts'
-export { defaultLifecycleTexts } from './engine.ts'
 export type { FaultInjector, FaultRule, StreamFault } from './faults.ts'
 export type { ErrorBody } from './http.ts'
+export type { LifecycleTexts } from './lifecycle-errors.ts'
+export { defaultLifecycleTexts } from './lifecycle-errors.ts'
 export type {
   ModelContext,
   ModelOutput,
