@@ -1,4 +1,4 @@
-// The Chat Completions model: each turn of a run streams a request, runs the hosted tools it calls, and ends in outputs.
+// The Chat Completions model: each turn of a run streams a request, runs the hosted tools it calls, ends in outputs.
 import type { ModelContext, ModelOutput, RunModel } from '../model.ts'
 import { createRedactor } from '../redact.ts'
 import { errorOutput } from './errors.ts'
