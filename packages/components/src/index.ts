@@ -227,6 +227,7 @@ export type {
   ToolApprovalFormSubmitProps,
   ToolApprovalValues,
   ToolHandler,
+  ToolOutputFieldState,
   ToolOutputFormArgumentsProps,
   ToolOutputFormCopyProps,
   ToolOutputFormCountdownProps,
@@ -244,7 +245,10 @@ export type {
   ToolOutputFormState,
   ToolOutputFormSubmitProps,
   ToolOutputMode,
+  ToolOutputNotice,
   ToolOutputValues,
+  UseToolOutputFormProps,
+  UseToolOutputFormResult,
 } from './tool-output-form/index.ts'
 export {
   approvalCallName,
@@ -272,4 +276,5 @@ export {
   ToolOutputFormRoot,
   ToolOutputFormRunTools,
   ToolOutputFormSubmit,
+  useToolOutputForm,
 } from './tool-output-form/index.ts'

@@ -25,7 +25,6 @@ export {
   ToolApprovalFormSubmit,
 } from './ToolApprovalForm.tsx'
 export type {
-  ToolHandler,
   ToolOutputFormArgumentsProps,
   ToolOutputFormCopyProps,
   ToolOutputFormCountdownProps,
@@ -62,3 +61,11 @@ export {
   ToolOutputFormRunTools,
   ToolOutputFormSubmit,
 } from './ToolOutputForm.tsx'
+export type {
+  ToolHandler,
+  ToolOutputFieldState,
+  ToolOutputNotice,
+  UseToolOutputFormProps,
+  UseToolOutputFormResult,
+} from './types.ts'
+export { useToolOutputForm } from './use-tool-output-form.ts'
