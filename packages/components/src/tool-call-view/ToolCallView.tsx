@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noArrayIndexKey: outputs, results and content parts are identified by their index on the wire.
-// ToolCallView: one tool call of a run step: function, code interpreter or file search.
+// ToolCallView: one tool call of a run step: function, code interpreter or file search (other hosts' types:
+// details.tsx).
 import type {
   CodeInterpreterToolCall,
   FileSearchResult,
@@ -15,7 +16,16 @@ import { parseArguments } from '../internal/format.ts'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
 import type { MessageContentOptions } from '../message-content/options.ts'
 import { safeResolvedUrl } from '../message-content/render.tsx'
+import {
+  MAX_DETAILS_LENGTH,
+  ToolCallViewDetails,
+  type ToolCallViewDetailsProps,
+  toolCallDetailsText,
+} from './details.tsx'
 import { highlight } from './highlight.tsx'
+
+export type { ToolCallViewDetailsProps }
+export { MAX_DETAILS_LENGTH, ToolCallViewDetails, toolCallDetailsText }
 
 /** A tool call's progress: `pending` until a function has its output, `in_progress` while a step runs. */
 export type ToolCallState = 'in_progress' | 'pending' | 'completed' | 'failed' | 'cancelled' | 'expired'
@@ -263,66 +273,6 @@ export const ToolCallViewResults = forwardRef<HTMLOListElement, ToolCallViewResu
   ),
 )
 ToolCallViewResults.displayName = 'ToolCallView.Results'
-
-// OTHER HOSTS
-
-/** The most characters of pretty JSON `ToolCallView.Details` shows; the rest is cut with a note. */
-export const MAX_DETAILS_LENGTH = 20_000
-
-// Bidi controls inside JSON strings would reorder the text around them; shown as JSON escapes, the value is the same.
-const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
-
-/** A tool call's fields besides `id` and `type`, as pretty JSON text (never markup), bidi controls escaped. */
-export function toolCallDetailsText(toolCall: ToolCall): string {
-  const { id: _id, type: _type, ...details } = toolCall as UnknownToolCall
-  let text: string
-  try {
-    text = JSON.stringify(details, null, 2) ?? '{}'
-  } catch {
-    text = '(These details cannot be shown as JSON.)'
-  }
-  return text.replace(BIDI_CONTROLS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-/** Props of `ToolCallView.Details`. */
-export type ToolCallViewDetailsProps = PrimitiveProps<'details'> & {
-  toolCall: ToolCall
-  /** The summary line. @defaultValue "Details" */
-  summary?: string | undefined
-}
-
-/**
- * A call of a type this library does not know (other hosts' `mcp`, `bing_grounding`, `openapi`, …): its fields as
- * pretty JSON in a collapsible `<details>`, closed unless `open`. Text only; long details are cut.
- */
-export const ToolCallViewDetails = forwardRef<HTMLDetailsElement, ToolCallViewDetailsProps>(
-  ({ toolCall, summary = 'Details', children, ...props }, ref) => {
-    const text = toolCallDetailsText(toolCall)
-    const cut = text.length > MAX_DETAILS_LENGTH
-    return (
-      <Primitive.details
-        data-oai-tool-details=""
-        data-state={cut ? 'truncated' : 'complete'}
-        {...props}
-        ref={ref}
-      >
-        <summary>{summary}</summary>
-        {children ?? (
-          <>
-            <pre data-oai-details-json="">{cut ? text.slice(0, MAX_DETAILS_LENGTH) : text}</pre>
-            {cut ? (
-              <p data-oai-note="">
-                Cut at {MAX_DETAILS_LENGTH.toLocaleString('en-US')} of {text.length.toLocaleString('en-US')}{' '}
-                characters.
-              </p>
-            ) : null}
-          </>
-        )}
-      </Primitive.details>
-    )
-  },
-)
-ToolCallViewDetails.displayName = 'ToolCallView.Details'
 
 // COMPOSITE
 
