@@ -2,12 +2,29 @@
 // RunsDevtools: a toggle and a non-modal panel that show what the react-query cache holds for oai-runs: backends →
 // threads → runs (status, creation time, live stream), the selected run's timeline and raw JSON, and a capped log
 // of cache activity. It only reads the cache (never fetches), so it works with or without a RunsClientProvider.
-// The cache subscription is use-cache-activity.ts, the panel's sections sections.tsx, the cache reading cache-model.ts.
-import { type QueryClient, QueryClientContext } from '@tanstack/react-query'
-import { type KeyboardEvent, useContext, useEffect, useId, useMemo, useRef, useState } from 'react'
-import { type CachedRun, type CacheSnapshot, collectRuns, isThreadHeld } from './cache-model.ts'
+// The panel's sections are in sections.tsx, the reading of the cache in cache-model.ts.
+import { notifyManager, type QueryClient, QueryClientContext } from '@tanstack/react-query'
+import {
+  type KeyboardEvent,
+  useCallback,
+  useContext,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from 'react'
+import {
+  type CacheActivity,
+  type CachedRun,
+  type CacheSnapshot,
+  collectRuns,
+  isThreadHeld,
+  type LogEntry,
+  mutationLogEntry,
+  queryLogEntry,
+} from './cache-model.ts'
 import { LogSection, RunsSection, SelectedRunSection } from './sections.tsx'
-import { type CacheActivity, useCacheActivity } from './use-cache-activity.ts'
 
 /** Props of `RunsDevtools`. */
 export type RunsDevtoolsProps = {
@@ -21,6 +38,84 @@ export type RunsDevtoolsProps = {
   queryClient?: QueryClient | undefined
   /** Forces the light or dark palette of the default theme; otherwise it follows the OS or a `data-oai-theme` ancestor. */
   theme?: 'light' | 'dark' | undefined
+}
+
+/** Subscribes to the query and mutation caches: the capped log of oai-runs events and a version for re-reading. */
+function useCacheActivity(queryClient: QueryClient | null, limit: number): CacheActivity {
+  const [log, setLog] = useState<LogEntry[]>([])
+  const [version, setVersion] = useState(0)
+  const [paused, setPaused] = useState(false)
+  const pausedRef = useRef(paused)
+  pausedRef.current = paused
+  // Log ids stay unique when the subscription is made again (another client or limit): they key the list items.
+  const nextIdRef = useRef(0)
+
+  useEffect(() => {
+    if (!queryClient) {
+      return
+    }
+    let pending: LogEntry[] = []
+    let changed = false
+    let scheduled = false
+    let active = true
+    // Events arrive synchronously, even while another component renders (a query is built in its render):
+    // they are recorded at once and handed to React in one update, when react-query notifies its own observers.
+    const flush = () => {
+      scheduled = false
+      if (!active) {
+        return
+      }
+      const entries = pending
+      pending = []
+      if (entries.length > 0) {
+        setLog((previous) => {
+          const next = previous.concat(entries)
+          return next.length > limit ? next.slice(next.length - limit) : next
+        })
+      }
+      if (changed) {
+        changed = false
+        setVersion((value) => value + 1)
+      }
+    }
+    const schedule = () => {
+      changed = true
+      if (!scheduled) {
+        scheduled = true
+        notifyManager.schedule(flush)
+      }
+    }
+    /** Records the entry (if any; its id is then used up); false when there was none. */
+    const record = (entry: LogEntry | null) => {
+      if (!entry) {
+        return false
+      }
+      nextIdRef.current++
+      if (!pausedRef.current) {
+        pending.push(entry)
+      }
+      schedule()
+      return true
+    }
+    const stopQueries = queryClient.getQueryCache().subscribe((event) => {
+      if (
+        !record(queryLogEntry(event, nextIdRef.current, Date.now())) &&
+        (event.type === 'added' || event.type === 'removed')
+      ) {
+        schedule() // someone else's query: not logged, only counted
+      }
+    })
+    const stopMutations = queryClient
+      .getMutationCache()
+      .subscribe((event) => record(mutationLogEntry(event, nextIdRef.current, Date.now())))
+    return () => {
+      active = false
+      stopQueries()
+      stopMutations()
+    }
+  }, [queryClient, limit])
+
+  return { log, version, paused, setPaused, clear: useCallback(() => setLog([]), []) }
 }
 
 /**

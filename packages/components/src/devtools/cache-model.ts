@@ -254,6 +254,16 @@ export function runContents(
 // LOG
 
 /** One line of the cache log. */
+/** What RunsDevtools' cache subscription gives its panel: the capped log, a version that says when to re-read the
+ * cache, and the log's pause and clear. */
+export type CacheActivity = {
+  log: LogEntry[]
+  version: number
+  paused: boolean
+  setPaused: (paused: boolean) => void
+  clear: () => void
+}
+
 export type LogEntry = {
   id: number
   /** `Date.now()` when it happened. */

@@ -10,8 +10,7 @@ import type { MessageContentOptions } from '../message-content/MessageContent.ts
 import { RunListTrigger } from '../run-list/RunList.tsx'
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
 import { RunTimeline } from '../run-timeline/RunTimeline.tsx'
-import { type CachedRun, type CacheSnapshot, runContents } from './cache-model.ts'
-import type { CacheActivity } from './use-cache-activity.ts'
+import { type CacheActivity, type CachedRun, type CacheSnapshot, runContents } from './cache-model.ts'
 
 // Message headings of the model render below the panel's own outline (h2 panel, h3 sections, h4 backends).
 const CONTENT_OPTIONS: MessageContentOptions = { headingOffset: 3 }

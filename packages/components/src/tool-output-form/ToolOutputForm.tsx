@@ -3,47 +3,43 @@
 // Checklist F1–F11 (UI side): all calls listed, exactly one submit, per-field server errors, values kept on
 // every error, expiry countdown and an expired state that keeps the values for copying. This module holds the
 // Root (a <form> around `useToolOutputForm`, use-tool-output-form.ts) and the composite; the parts live in
-// field-parts.tsx and form-parts.tsx.
+// parts.tsx.
 import { forwardRef } from 'react'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
-import { FormContext } from './context.ts'
 import {
+  FormContext,
   ToolOutputFormArguments,
+  ToolOutputFormCopy,
+  ToolOutputFormCountdown,
   ToolOutputFormError,
   ToolOutputFormField,
   ToolOutputFormInput,
   ToolOutputFormLabel,
   ToolOutputFormLegend,
   ToolOutputFormMode,
-} from './field-parts.tsx'
-import {
-  ToolOutputFormCopy,
-  ToolOutputFormCountdown,
   ToolOutputFormNotice,
   ToolOutputFormRestart,
   ToolOutputFormRunTools,
   ToolOutputFormSubmit,
-} from './form-parts.tsx'
+} from './parts.tsx'
 import type { UseToolOutputFormProps } from './types.ts'
 import { useToolOutputForm } from './use-tool-output-form.ts'
 
 export type {
   ToolOutputFormArgumentsProps,
+  ToolOutputFormCopyProps,
+  ToolOutputFormCountdownProps,
   ToolOutputFormErrorProps,
   ToolOutputFormFieldProps,
   ToolOutputFormInputProps,
   ToolOutputFormLabelProps,
   ToolOutputFormLegendProps,
   ToolOutputFormModeProps,
-} from './field-parts.tsx'
-export type {
-  ToolOutputFormCopyProps,
-  ToolOutputFormCountdownProps,
   ToolOutputFormNoticeProps,
   ToolOutputFormRestartProps,
   ToolOutputFormRunToolsProps,
   ToolOutputFormSubmitProps,
-} from './form-parts.tsx'
+} from './parts.tsx'
 export type { ToolHandler, ToolOutputFormState, ToolOutputMode, ToolOutputValues } from './types.ts'
 export {
   ToolOutputFormArguments,

@@ -1,13 +1,47 @@
 'use client'
-// The tool-output form's per-call parts: Field (the fieldset) and what sits in it — Legend, Arguments, Mode,
-// Label, Input, Error. They read the form's state from context (ToolOutputForm.Root, use-tool-output-form.ts).
+// The tool-output form's parts, reading the `useToolOutputForm` result that ToolOutputForm.Root puts in context:
+// per call, Field (the fieldset) with Legend, Arguments, Mode, Label, Input, Error; per form, Countdown, Notice,
+// Submit, RunTools, Copy, Restart.
 import type { RunToolCall } from '@oai-runs/client'
-import { forwardRef, useEffect, useMemo, useState } from 'react'
+import { createContext, type ForwardedRef, forwardRef, useContext, useEffect, useMemo, useState } from 'react'
 import { parseArguments } from '../internal/format.ts'
 import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
-import { assignRef, FieldContext, useFieldContext, useFormContext } from './context.ts'
 import { checkSchemaIfLoaded, preloadSchemaValidator, type SchemaProblem } from './json-schema.ts'
 import { SchemaProblems } from './messages.tsx'
+import type { UseToolOutputFormResult } from './types.ts'
+
+// CONTEXT
+
+export const FormContext = createContext<UseToolOutputFormResult | null>(null)
+
+export function useFormContext(part: string): UseToolOutputFormResult {
+  const context = useContext(FormContext)
+  if (!context) {
+    throw new Error(`\`ToolOutputForm.${part}\` must be used within \`ToolOutputForm.Root\`.`)
+  }
+  return context
+}
+
+export const FieldContext = createContext<RunToolCall | null>(null)
+
+export function useFieldContext(part: string): RunToolCall {
+  const toolCall = useContext(FieldContext)
+  if (!toolCall) {
+    throw new Error(`\`ToolOutputForm.${part}\` must be used within \`ToolOutputForm.Field\`.`)
+  }
+  return toolCall
+}
+
+/** Hands `element` to a forwarded ref, whichever kind it is. */
+export function assignRef<T>(ref: ForwardedRef<T>, element: T | null): void {
+  if (typeof ref === 'function') {
+    ref(element)
+  } else if (ref) {
+    ref.current = element
+  }
+}
+
+// FIELD PARTS
 
 /** The problems of a call's arguments against its function's parameters: `null` while the validator loads. */
 function useArgumentProblems(text: string, schema: unknown): readonly SchemaProblem[] | null {
@@ -206,3 +240,137 @@ export const ToolOutputFormError = forwardRef<HTMLParagraphElement, ToolOutputFo
   },
 )
 ToolOutputFormError.displayName = 'ToolOutputForm.Error'
+
+// FORM-LEVEL PARTS
+
+/** Props of `ToolOutputForm.Countdown`. */
+export type ToolOutputFormCountdownProps = PrimitiveProps<'p'>
+
+/** Time left until `expires_at` (a `timer`, not announced every second); "Expired" afterwards. */
+export const ToolOutputFormCountdown = forwardRef<HTMLParagraphElement, ToolOutputFormCountdownProps>(
+  (props, ref) => {
+    const { secondsLeft, getCountdownProps } = useFormContext('Countdown')
+    if (secondsLeft === null) {
+      return null
+    }
+    const { children, ...timer } = getCountdownProps()
+    return (
+      <Primitive.p {...timer} {...props} ref={ref}>
+        {children}
+      </Primitive.p>
+    )
+  },
+)
+ToolOutputFormCountdown.displayName = 'ToolOutputForm.Countdown'
+
+/** Props of `ToolOutputForm.Notice`. */
+export type ToolOutputFormNoticeProps = PrimitiveProps<'div'>
+
+/**
+ * The form's status messages in a live region (errors assertive, progress polite); focused after a failed
+ * submit so keyboard and screen-reader users land on the explanation.
+ */
+export const ToolOutputFormNotice = forwardRef<HTMLDivElement, ToolOutputFormNoticeProps>((props, ref) => {
+  const { getNoticeProps } = useFormContext('Notice')
+  const { children, ref: noticeRef, ...notice } = getNoticeProps()
+  return (
+    <Primitive.div
+      {...notice}
+      {...props}
+      ref={(element: HTMLDivElement | null) => {
+        noticeRef.current = element
+        assignRef(ref, element)
+      }}
+    >
+      {children}
+    </Primitive.div>
+  )
+})
+ToolOutputFormNotice.displayName = 'ToolOutputForm.Notice'
+
+/** Props of `ToolOutputForm.Submit`. */
+export type ToolOutputFormSubmitProps = PrimitiveProps<'button'>
+
+/** Submits every output in one request; stays focusable (`aria-disabled`) while submitting. */
+export const ToolOutputFormSubmit = forwardRef<HTMLButtonElement, ToolOutputFormSubmitProps>(
+  ({ children, ...props }, ref) => {
+    const { getSubmitButtonProps } = useFormContext('Submit')
+    const { children: label, ...button } = getSubmitButtonProps()
+    return (
+      <Primitive.button {...button} {...props} ref={ref}>
+        {children ?? label}
+      </Primitive.button>
+    )
+  },
+)
+ToolOutputFormSubmit.displayName = 'ToolOutputForm.Submit'
+
+/** Props of `ToolOutputForm.RunTools`. */
+export type ToolOutputFormRunToolsProps = PrimitiveProps<'button'>
+
+/** Fills the outputs by running `handlers`; renders nothing without handlers. */
+export const ToolOutputFormRunTools = forwardRef<HTMLButtonElement, ToolOutputFormRunToolsProps>(
+  ({ children, ...props }, ref) => {
+    const { runHandlers, state } = useFormContext('RunTools')
+    if (!runHandlers || state === 'expired' || state === 'closed' || state === 'submitted') {
+      return null
+    }
+    return (
+      <Primitive.button
+        type="button"
+        data-oai-run-tools=""
+        onClick={() => void runHandlers()}
+        {...props}
+        ref={ref}
+      >
+        {children ?? 'Run tools'}
+      </Primitive.button>
+    )
+  },
+)
+ToolOutputFormRunTools.displayName = 'ToolOutputForm.RunTools'
+
+/** Props of `ToolOutputForm.Copy`. */
+export type ToolOutputFormCopyProps = PrimitiveProps<'button'>
+
+/** Copies every output as JSON; shown once the form can no longer submit (expired or closed). */
+export const ToolOutputFormCopy = forwardRef<HTMLButtonElement, ToolOutputFormCopyProps>(
+  ({ children, ...props }, ref) => {
+    const { copyValues, copied, state } = useFormContext('Copy')
+    if (state !== 'expired' && state !== 'closed') {
+      return null
+    }
+    return (
+      <Primitive.button
+        type="button"
+        data-oai-copy=""
+        data-state={copied ? 'copied' : 'idle'}
+        onClick={() => void copyValues()}
+        {...props}
+        ref={ref}
+      >
+        {children ?? (copied ? 'Copied' : 'Copy outputs')}
+      </Primitive.button>
+    )
+  },
+)
+ToolOutputFormCopy.displayName = 'ToolOutputForm.Copy'
+
+/** Props of `ToolOutputForm.Restart`. */
+export type ToolOutputFormRestartProps = PrimitiveProps<'button'>
+
+/** "Start a new run", offered when expired and `onRestart` is given. */
+export const ToolOutputFormRestart = forwardRef<HTMLButtonElement, ToolOutputFormRestartProps>(
+  ({ children, ...props }, ref) => {
+    const { onRestart, state } = useFormContext('Restart')
+    if (!onRestart || state !== 'expired') {
+      return null
+    }
+    return (
+      <Primitive.button type="button" data-oai-restart="" onClick={onRestart} {...props} ref={ref}>
+        {children ?? 'Start a new run'}
+      </Primitive.button>
+    )
+  },
+)
+ToolOutputFormRestart.displayName = 'ToolOutputForm.Restart'
