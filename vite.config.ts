@@ -28,7 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'client',
-          include: ['packages/client/src/core/**/*.test.ts'],
+          include: ['packages/client/src/core/**/*.test.ts', 'packages/client/src/query/**/*.test.ts'],
           environment: 'node',
           // Type tests of the core's public surface (`*.test-d.ts`, expectTypeOf).
           typecheck: {

@@ -2,7 +2,7 @@
 // Puts a Runs API client in context for the hooks; the QueryClient stays the app's own (QueryClientProvider).
 import { createContext, type ReactNode, useContext } from 'react'
 import type { Client } from '../core/index.ts'
-import type { RunsClient } from './runs-client.ts'
+import type { RunsClient } from '../query/runs-client.ts'
 
 const RunsClientContext = createContext<RunsClient | null>(null)
 

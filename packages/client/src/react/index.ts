@@ -1,52 +1,52 @@
-// @oai-runs/client/react: keys, query and mutation factories, the client provider and the hooks.
+// @oai-runs/client/react: the client provider and the hooks, thin over the query layer (@oai-runs/client/query),
+// whose keys, factories, stream types and errors are re-exported here unchanged.
 // Explicit named exports only (no export *); factories carry no directive so servers can prefetch with them.
 
-// FOLLOW-UPS (useRunStream's `ifBusy`: creates made while a run is active)
-export type {
-  IfBusy,
-  QueuedRun,
-  QueuedRunDropReason,
-  RunStreamCreateBody,
-  UnsentRun,
-} from './follow-up-queue.ts'
-export { QueuedRunDroppedError } from './follow-up-queue.ts'
-// KEYS AND FACTORIES
-export { isHeld } from './holds.ts'
-export type { KeyScope } from './keys.ts'
-export { runKeys, runMutationKeys } from './keys.ts'
+// THE QUERY LAYER (follow-ups, keys and factories, streaming state, tool calls and errors)
 export type {
   CreateRunVariables,
   CreateThreadAndRunVariables,
+  IfBusy,
+  KeyScope,
+  ListData,
+  ListPage,
   ModifyRunVariables,
   OptimisticContext,
-  SubmitToolOutputsVariables,
-} from './mutations.ts'
-export { runMutations } from './mutations.ts'
-export type { ListData, ListPage } from './queries.ts'
-export { runQueries } from './queries.ts'
-// CLIENT
-export type { RunsClientProviderProps } from './RunsClientProvider.tsx'
-export { RunsClientProvider, useRunsClient } from './RunsClientProvider.tsx'
-// STREAMING
-export type {
+  QueuedRun,
+  QueuedRunDropReason,
   RunFinishReason,
   RunStorage,
   RunStreamConfig,
   RunStreamConnection,
+  RunStreamCreateBody,
   RunStreamState,
   RunStreamStatus,
-} from './run-stream-state.ts'
-export { StreamBusyError } from './run-stream-state.ts'
-export type { RunsClient } from './runs-client.ts'
-export type { ToolApprovalDecision, ToolApprovalState, ToolApprovalsInput } from './tool-approvals.ts'
-export type {
+  RunsClient,
+  SubmitToolOutputsVariables,
+  ToolApprovalDecision,
+  ToolApprovalState,
+  ToolApprovalsInput,
   ToolCallState,
   ToolCallStatus,
   ToolContext,
   ToolHandler,
   ToolOutputsInput,
-} from './tool-calls.ts'
-export { ToolArgumentsError, ToolCallsError } from './tool-calls.ts'
+  UnsentRun,
+} from '../query/index.ts'
+export {
+  isHeld,
+  QueuedRunDroppedError,
+  runKeys,
+  runMutationKeys,
+  runMutations,
+  runQueries,
+  StreamBusyError,
+  ToolArgumentsError,
+  ToolCallsError,
+} from '../query/index.ts'
+// CLIENT
+export type { RunsClientProviderProps } from './RunsClientProvider.tsx'
+export { RunsClientProvider, useRunsClient } from './RunsClientProvider.tsx'
 // MUTATIONS
 export { useCancelRun } from './useCancelRun.ts'
 export { useCreateRun } from './useCreateRun.ts'

@@ -2,8 +2,8 @@ import { act, waitFor } from '@testing-library/react'
 import { describe, expect, test } from 'vitest'
 import type { Run } from '../core/index.ts'
 import { ActiveRunError } from '../core/index.ts'
-import { runKeys } from './keys.ts'
-import { runQueries } from './queries.ts'
+import { runKeys } from '../query/keys.ts'
+import { runQueries } from '../query/queries.ts'
 import {
   createTestBackend,
   createTestQueryClient,

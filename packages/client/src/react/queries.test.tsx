@@ -2,8 +2,8 @@ import { QueryClient } from '@tanstack/react-query'
 import { waitFor } from '@testing-library/react'
 import { describe, expect, test, vi } from 'vitest'
 import { createClient, type FileSearchToolCall } from '../core/index.ts'
-import { runKeys } from './keys.ts'
-import { runQueries } from './queries.ts'
+import { runKeys } from '../query/keys.ts'
+import { runQueries } from '../query/queries.ts'
 import {
   BASE_URL,
   createTestBackend,

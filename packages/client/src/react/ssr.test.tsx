@@ -14,7 +14,7 @@ import { Component, type ReactNode, Suspense } from 'react'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, test, vi } from 'vitest'
 import { type Client, createClient, type RunIds } from '../core/index.ts'
-import { runQueries } from './queries.ts'
+import { runQueries } from '../query/queries.ts'
 import { RunsClientProvider } from './RunsClientProvider.tsx'
 import {
   createTestBackend,

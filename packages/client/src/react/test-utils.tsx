@@ -1,70 +1,22 @@
-// Test helpers of the React layer: the in-process server as the network, a counting fetch, a fresh QueryClient
-// per test and a render-count probe. Not exported from the package.
-import { createRunsServer, demoAssistant, type RunsServer, type RunsServerOptions } from '@oai-runs/server'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+// Test helpers of the React layer: the query layer's (the in-process server as the network, a counting fetch, a
+// fresh QueryClient per test) plus providers and render helpers. Not exported from the package.
+import type { QueryClient } from '@tanstack/react-query'
+import { QueryClientProvider } from '@tanstack/react-query'
 import { type RenderResult, render, renderHook } from '@testing-library/react'
 import type { ReactNode } from 'react'
-import { createClient } from '../core/index.ts'
+import type { RunsClient } from '../query/runs-client.ts'
 import { RunsClientProvider } from './RunsClientProvider.tsx'
-import type { RunsClient } from './runs-client.ts'
 
-/** The base URL of the test client. */
-export const BASE_URL = 'http://runs.test/v1'
-
-/** One request the client sent: method, path (without the base) and whether it was aborted later. */
-export type RecordedRequest = { method: string; path: string; signal: AbortSignal | null }
-
-/** A scripted server, a client over it and the log of every request. */
-export type TestBackend = {
-  server: RunsServer
-  client: RunsClient
-  requests: RecordedRequest[]
-  /** Requests matching a method and a path pattern. */
-  count(method: string, path?: RegExp): number
-}
-
-/** Options of `createTestBackend`: the server's, plus a hook that may replace a response (a "future server"). */
-export type TestBackendOptions = RunsServerOptions & {
-  rewrite?: (response: Response, request: Request) => Response | Promise<Response>
-}
-
-/** A scripted in-process server (tokens without delay, 5 ms poll hint), a client over it and its request log. */
-export function createTestBackend({ rewrite, ...options }: TestBackendOptions = {}): TestBackend {
-  const server = createRunsServer({ tokenDelayMs: 0, pollAfterMs: 5, ...options })
-  server.seedAssistant(demoAssistant)
-  const requests: RecordedRequest[] = []
-  const client = createClient({
-    baseURL: BASE_URL,
-    maxRetries: 0,
-    fetch: (input, init) => {
-      const request = new Request(input, init)
-      requests.push({
-        method: request.method,
-        path: new URL(request.url).pathname.replace('/v1', ''),
-        signal: init?.signal ?? null,
-      })
-      const response = server.fetch(request)
-      return rewrite ? response.then((value) => rewrite(value, request)) : response
-    },
-  })
-  return {
-    server,
-    client,
-    requests,
-    count: (method, path) =>
-      requests.filter((request) => request.method === method && (!path || path.test(request.path))).length,
-  }
-}
-
-/** A fresh QueryClient for one test: no retries, nothing garbage-collected mid-test. */
-export function createTestQueryClient(): QueryClient {
-  return new QueryClient({
-    defaultOptions: {
-      queries: { retry: false, gcTime: Number.POSITIVE_INFINITY },
-      mutations: { retry: false },
-    },
-  })
-}
+export {
+  BASE_URL,
+  createTestBackend,
+  createTestQueryClient,
+  createThread,
+  type RecordedRequest,
+  type TestBackend,
+  type TestBackendOptions,
+  textOf,
+} from '../query/test-utils.tsx'
 
 function Providers({
   queryClient,
@@ -104,18 +56,4 @@ export function renderHookWithClient<Result, Props>(
   options: { initialProps?: Props } = {},
 ) {
   return renderHook(hook, { wrapper: createWrapper(queryClient, client), ...options })
-}
-
-/** A thread with one user message and its id, made directly through the client. */
-export async function createThread(backend: TestBackend, content = 'Hello'): Promise<string> {
-  const thread = await backend.client.threads.create({ messages: [{ role: 'user', content }] })
-  return thread.id
-}
-
-/** Text of a message's first text part. */
-export function textOf(
-  message: { content: ReadonlyArray<{ type: string; text?: { value: string } }> } | undefined,
-) {
-  const part = message?.content[0]
-  return part?.type === 'text' ? (part.text?.value ?? '') : ''
 }

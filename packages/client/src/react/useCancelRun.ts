@@ -1,6 +1,6 @@
 'use client'
 import { useMutation } from '@tanstack/react-query'
-import { runMutations } from './mutations.ts'
+import { runMutations } from '../query/mutations.ts'
 import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Cancels a run, showing `cancelling` at once; a run that already ended is refetched and shown as it is, other failures roll back. */

@@ -1,7 +1,7 @@
 'use client'
 import { useMutation } from '@tanstack/react-query'
 import type { ThreadIds } from '../core/index.ts'
-import { runMutations } from './mutations.ts'
+import { runMutations } from '../query/mutations.ts'
 import { useRunsClient } from './RunsClientProvider.tsx'
 
 /**

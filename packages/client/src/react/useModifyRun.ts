@@ -1,6 +1,6 @@
 'use client'
 import { useMutation } from '@tanstack/react-query'
-import { runMutations } from './mutations.ts'
+import { runMutations } from '../query/mutations.ts'
 import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Replaces a run's metadata optimistically, rolling back if the request fails. */

@@ -1,7 +1,7 @@
 'use client'
 import { useQuery } from '@tanstack/react-query'
 import type { RunIds } from '../core/index.ts'
-import { runQueries } from './queries.ts'
+import { runQueries } from '../query/queries.ts'
 import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Reads one run and polls it while it works (stops at `requires_action` or a terminal status; C7 backs off). */

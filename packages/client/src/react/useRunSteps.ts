@@ -1,7 +1,7 @@
 'use client'
 import { useInfiniteQuery } from '@tanstack/react-query'
 import type { ListStepsQuery, RunIds } from '../core/index.ts'
-import { runQueries } from './queries.ts'
+import { runQueries } from '../query/queries.ts'
 import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Pages through the steps of a run (with `include[]`); a live `useRunStream` fills the same cache entry. */

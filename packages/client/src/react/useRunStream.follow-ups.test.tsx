@@ -4,8 +4,8 @@
 import { act, waitFor } from '@testing-library/react'
 import { describe, expect, test, vi } from 'vitest'
 import { InternalServerError, type Run } from '../core/index.ts'
-import { QueuedRunDroppedError } from './follow-up-queue.ts'
-import { StreamBusyError } from './run-stream-state.ts'
+import { QueuedRunDroppedError } from '../query/follow-up-queue.ts'
+import { StreamBusyError } from '../query/run-stream-state.ts'
 import {
   createTestBackend,
   createTestQueryClient,

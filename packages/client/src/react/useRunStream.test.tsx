@@ -4,11 +4,12 @@ import { act, renderHook, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { Message, Run, RunStep } from '../core/index.ts'
 import { RunExpiredError, ToolOutputsMismatchError } from '../core/index.ts'
-import { isHeld } from './holds.ts'
-import { runKeys } from './keys.ts'
-import type { ListData } from './queries.ts'
-import { runQueries } from './queries.ts'
-import { activeRunKey, type RunStorage, StreamBusyError } from './run-stream-state.ts'
+import { isHeld } from '../query/holds.ts'
+import { runKeys } from '../query/keys.ts'
+import type { ListData } from '../query/queries.ts'
+import { runQueries } from '../query/queries.ts'
+import { activeRunKey, type RunStorage, StreamBusyError } from '../query/run-stream-state.ts'
+import { ToolCallsError } from '../query/tool-calls.ts'
 import {
   BASE_URL,
   createTestBackend,
@@ -19,7 +20,6 @@ import {
   renderWithClient,
   textOf,
 } from './test-utils.tsx'
-import { ToolCallsError } from './tool-calls.ts'
 import { useRun } from './useRun.ts'
 import { useRunSteps } from './useRunSteps.ts'
 import { type UseRunStreamOptions, useRunStream } from './useRunStream.ts'

@@ -1,12 +1,11 @@
 'use client'
 import { useQueryClient } from '@tanstack/react-query'
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import { useEffect, useState, useSyncExternalStore } from 'react'
 import type { RunIds } from '../core/index.ts'
-import { isActiveRunStatus } from '../core/index.ts'
-import type { IfBusy, RunStreamCreateBody } from './follow-up-queue.ts'
+import type { IfBusy, RunStreamCreateBody } from '../query/follow-up-queue.ts'
+import { createRunStreamController } from '../query/run-stream-controller.ts'
+import type { RunStreamConfig } from '../query/run-stream-state.ts'
 import { useRunsClient } from './RunsClientProvider.tsx'
-import { createRunStreamController } from './run-stream-controller.ts'
-import type { RunStreamConfig } from './run-stream-state.ts'
 
 /** Options of one `useRunStream().create` call: its thread (else the hook's) and what to do while a run is active. */
 export type RunStreamCreateOptions = {
@@ -39,20 +38,20 @@ export type UseRunStreamOptions = RunStreamConfig & {
 export function useRunStream(options: UseRunStreamOptions = {}) {
   const client = useRunsClient()
   const queryClient = useQueryClient()
-  const latest = useRef(options)
-  latest.current = options
   const [controller] = useState(() =>
-    createRunStreamController({
-      client,
-      queryClient,
-      config: () => latest.current,
-      coalesce: options.coalesce,
-    }),
+    createRunStreamController({ client, queryClient, config: options, coalesce: options.coalesce }),
   )
+  // As react-query's useBaseQuery with its observer: the controller is an external store.
   const state = useSyncExternalStore(controller.subscribe, controller.getState, controller.getState)
   const threadId = options.threadId ?? null
   const resume = options.resume ?? true
   const resumeKey = typeof resume === 'object' ? `${resume.threadId}/${resume.runId}` : String(resume)
+
+  // The latest options and callbacks, handed over after each commit (never during render); declared first, so the
+  // effects below and every later event read them.
+  useEffect(() => {
+    controller.setConfig(options)
+  })
 
   useEffect(() => () => controller.dispose(), [controller])
 
@@ -60,34 +59,9 @@ export function useRunStream(options: UseRunStreamOptions = {}) {
     controller.switchThread(threadId)
   }, [controller, threadId])
 
-  // Reload-resume: the API has no stream resume, so an active run is followed by polling (and backfilled).
+  // Reload-resume (the controller chooses the run); `resumeKey` stands for `resume`.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `resumeKey` stands for `resume`
-  useEffect(() => {
-    const target = latest.current.resume ?? true
-    if (typeof target === 'object') {
-      controller.resume(target)
-      return
-    }
-    if (!target || !threadId) {
-      return
-    }
-    const stored = controller.storedRunId(threadId)
-    if (stored) {
-      controller.resume({ threadId, runId: stored })
-      return
-    }
-    const abort = new AbortController()
-    client.runs
-      .list({ threadId }, { limit: 1 }, { signal: abort.signal })
-      .then((page) => {
-        const run = page.data[0]
-        if (run && isActiveRunStatus(run.status) && !abort.signal.aborted) {
-          controller.resume({ threadId, runId: run.id })
-        }
-      })
-      .catch(() => undefined) // resuming is best effort; the queries report errors
-    return () => abort.abort()
-  }, [controller, client, threadId, resumeKey])
+  useEffect(() => controller.resumeThread(threadId, resume), [controller, threadId, resumeKey])
 
   return {
     ...state,

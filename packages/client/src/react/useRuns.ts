@@ -1,7 +1,7 @@
 'use client'
 import { useInfiniteQuery } from '@tanstack/react-query'
 import type { ListParams, ThreadIds } from '../core/index.ts'
-import { runQueries } from './queries.ts'
+import { runQueries } from '../query/queries.ts'
 import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Pages through the runs of a thread (newest first by default; `fetchNextPage` follows the `after` cursor). */

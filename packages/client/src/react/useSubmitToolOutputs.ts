@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useCallback } from 'react'
 import { OaiRunsError } from '../core/index.ts'
-import { runMutations, type SubmitToolOutputsVariables } from './mutations.ts'
+import { runMutations, type SubmitToolOutputsVariables } from '../query/mutations.ts'
 import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Thrown by `mutateAsync` (and ignored by `mutate`) when the same run's outputs are already being submitted. */

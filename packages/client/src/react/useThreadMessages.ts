@@ -1,7 +1,7 @@
 'use client'
 import { useInfiniteQuery } from '@tanstack/react-query'
 import type { ListMessagesQuery, ThreadIds } from '../core/index.ts'
-import { runQueries } from './queries.ts'
+import { runQueries } from '../query/queries.ts'
 import { useRunsClient } from './RunsClientProvider.tsx'
 
 /** Pages through the messages of a thread (newest first by default); a live `useRunStream` fills the same entry. */

@@ -1,7 +1,8 @@
-// Mutation option factories, as TanStack Query's mutationOptions: one object serves useMutation and hooks.
-// Each writes the run it gets back into `useRun`'s cache entry; modify and cancel are optimistic with
-// rollback (checklist C2, F11). `context.client` is the QueryClient.
-import { hashKey, mutationOptions, type QueryClient } from '@tanstack/react-query'
+// Owns the mutation option factories (`runMutations`), with their optimistic writes and rollbacks.
+// One object serves a MutationObserver or any adapter's mutation hook. Each writes the run it gets back into
+// `useRun`'s cache entry; modify and cancel are optimistic with rollback (checklist C2, F11). `context.client` is
+// the QueryClient. Typed as query-core's `MutationOptions` with a required key (as react-query's `mutationOptions`).
+import { hashKey, type MutationOptions, type QueryClient } from '@tanstack/query-core'
 import type {
   CreateRunParams,
   CreateThreadAndRunParams,
@@ -33,6 +34,17 @@ export type ModifyRunVariables = RunIds & { body: { metadata: Metadata } }
 
 /** What an optimistic mutation remembers to roll back. */
 export type OptimisticContext = { previous: Run | undefined; release: () => void }
+
+/**
+ * What every `runMutations` factory returns: query-core's mutation options resolving to the `Run`, failing with the
+ * client's errors, with its `mutationKey` always set (for `isMutating` and mutation defaults).
+ */
+export type RunMutationOptions<TVariables, TOnMutateResult = unknown> = MutationOptions<
+  Run,
+  OaiRunsError,
+  TVariables,
+  TOnMutateResult
+> & { mutationKey: ReturnType<typeof runMutationKeys.kind> }
 
 // C2: stop in-flight reads of the run and hold its polling, then apply the optimistic change.
 async function applyOptimistic(
@@ -71,8 +83,8 @@ function rollback(
 }
 
 /** `runMutations.cancel`, standalone so that the stream controller bundles only this factory. */
-export function cancelRunMutation(client: RunsClient) {
-  return mutationOptions<Run, OaiRunsError, RunIds, OptimisticContext>({
+export function cancelRunMutation(client: RunsClient): RunMutationOptions<RunIds, OptimisticContext> {
+  return {
     mutationKey: runMutationKeys.kind(client, 'cancel'),
     mutationFn: async ({ threadId, runId }) => {
       try {
@@ -95,7 +107,7 @@ export function cancelRunMutation(client: RunsClient) {
       optimistic.release()
       writeRun(context.client, client, run)
     },
-  })
+  }
 }
 
 /**
@@ -109,64 +121,63 @@ export const runMutations = {
    * Starts a run on a thread (no stream) and caches it. With `ids`, creates on that thread run one after another
    * (mutation scope = the thread, checklist C4), so a second send waits and meets the server's active-run rule.
    */
-  create: (client: RunsClient, ids?: ThreadIds) =>
-    mutationOptions<Run, OaiRunsError, CreateRunVariables, { release: () => void }>({
-      mutationKey: runMutationKeys.kind(client, 'create'),
-      ...(ids ? { scope: { id: hashKey(runKeys.thread(client, ids)) } } : {}),
-      mutationFn: ({ threadId, body }) => client.runs.create({ threadId }, { ...body, stream: false }),
-      // C2: no refresh of the thread's run lists may start (or stay in flight) while the create is out.
-      onMutate: async ({ threadId }, context) => {
-        const queryKey = runKeys.runLists(client, { threadId })
-        const release = holdQueries(queryKey)
-        await context.client.cancelQueries({ queryKey })
-        return { release }
-      },
-      onSuccess: (run, _variables, _result, context) => writeCreatedRun(context.client, client, run),
-      onSettled: (_run, _error, _variables, held) => {
-        held?.release()
-      },
-    }),
+  create: (
+    client: RunsClient,
+    ids?: ThreadIds,
+  ): RunMutationOptions<CreateRunVariables, { release: () => void }> => ({
+    mutationKey: runMutationKeys.kind(client, 'create'),
+    ...(ids ? { scope: { id: hashKey(runKeys.thread(client, ids)) } } : {}),
+    mutationFn: ({ threadId, body }) => client.runs.create({ threadId }, { ...body, stream: false }),
+    // C2: no refresh of the thread's run lists may start (or stay in flight) while the create is out.
+    onMutate: async ({ threadId }, context) => {
+      const queryKey = runKeys.runLists(client, { threadId })
+      const release = holdQueries(queryKey)
+      await context.client.cancelQueries({ queryKey })
+      return { release }
+    },
+    onSuccess: (run, _variables, _result, context) => writeCreatedRun(context.client, client, run),
+    onSettled: (_run, _error, _variables, held) => {
+      held?.release()
+    },
+  }),
 
   /** Creates a thread and starts a run on it (no stream), and caches the run. */
-  createThreadAndRun: (client: RunsClient) =>
-    mutationOptions<Run, OaiRunsError, CreateThreadAndRunVariables>({
-      mutationKey: runMutationKeys.kind(client, 'createThreadAndRun'),
-      mutationFn: ({ body }) => client.runs.createThreadAndRun({ ...body, stream: false }),
-      onSuccess: (run, _variables, _result, context) => writeCreatedRun(context.client, client, run),
-    }),
+  createThreadAndRun: (client: RunsClient): RunMutationOptions<CreateThreadAndRunVariables> => ({
+    mutationKey: runMutationKeys.kind(client, 'createThreadAndRun'),
+    mutationFn: ({ body }) => client.runs.createThreadAndRun({ ...body, stream: false }),
+    onSuccess: (run, _variables, _result, context) => writeCreatedRun(context.client, client, run),
+  }),
 
   /** Submits every tool output of a run in one request (no stream) and caches the run. */
-  submitToolOutputs: (client: RunsClient) =>
-    mutationOptions<Run, OaiRunsError, SubmitToolOutputsVariables>({
-      mutationKey: runMutationKeys.kind(client, 'submitToolOutputs'),
-      mutationFn: ({ threadId, runId, body }) =>
-        client.runs.submitToolOutputs({ threadId, runId }, {
-          ...body,
-          stream: false,
-        } as NonStreaming<SubmitToolOutputsParams>),
-      onSuccess: (run, _variables, _result, context) => {
-        writeRun(context.client, client, run)
-      },
-    }),
+  submitToolOutputs: (client: RunsClient): RunMutationOptions<SubmitToolOutputsVariables> => ({
+    mutationKey: runMutationKeys.kind(client, 'submitToolOutputs'),
+    mutationFn: ({ threadId, runId, body }) =>
+      client.runs.submitToolOutputs({ threadId, runId }, {
+        ...body,
+        stream: false,
+      } as NonStreaming<SubmitToolOutputsParams>),
+    onSuccess: (run, _variables, _result, context) => {
+      writeRun(context.client, client, run)
+    },
+  }),
 
   /** Replaces a run's metadata, showing it at once and rolling back if the request fails. */
-  modify: (client: RunsClient) =>
-    mutationOptions<Run, OaiRunsError, ModifyRunVariables, OptimisticContext>({
-      mutationKey: runMutationKeys.kind(client, 'modify'),
-      mutationFn: ({ threadId, runId, body }) => client.runs.update({ threadId, runId }, body),
-      onMutate: ({ threadId, runId, body }, context) =>
-        applyOptimistic(context.client, client, { threadId, runId }, (run) => ({
-          ...run,
-          metadata: body.metadata,
-        })),
-      onError: (_error, { threadId, runId }, optimistic, context) => {
-        rollback(context.client, client, { threadId, runId }, optimistic)
-      },
-      onSuccess: (run, _variables, optimistic, context) => {
-        optimistic.release()
-        writeRun(context.client, client, run)
-      },
-    }),
+  modify: (client: RunsClient): RunMutationOptions<ModifyRunVariables, OptimisticContext> => ({
+    mutationKey: runMutationKeys.kind(client, 'modify'),
+    mutationFn: ({ threadId, runId, body }) => client.runs.update({ threadId, runId }, body),
+    onMutate: ({ threadId, runId, body }, context) =>
+      applyOptimistic(context.client, client, { threadId, runId }, (run) => ({
+        ...run,
+        metadata: body.metadata,
+      })),
+    onError: (_error, { threadId, runId }, optimistic, context) => {
+      rollback(context.client, client, { threadId, runId }, optimistic)
+    },
+    onSuccess: (run, _variables, optimistic, context) => {
+      optimistic.release()
+      writeRun(context.client, client, run)
+    },
+  }),
 
   /**
    * Cancels a run, showing `cancelling` at once; a run that already ended ("Cannot cancel run with status X")

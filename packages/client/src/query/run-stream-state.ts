@@ -1,3 +1,4 @@
+// Owns the run stream's state: the public state and config types, the session shape and the view of a session.
 import type {
   AnyRunStreamEvent,
   CreateMessageParams,
@@ -14,13 +15,13 @@ import type { FollowUp, IfBusy, QueuedRun, UnsentRun } from './follow-up-queue.t
 import type { ToolApprovalState } from './tool-approvals.ts'
 import type { ToolCallState, ToolHandler } from './tool-calls.ts'
 
-/** Where a `useRunStream` stands; the run's own status is `runStatus`. */
+/** Where a run stream (`useRunStream`, or its controller) stands; the run's own status is `runStatus`. */
 export type RunStreamStatus = 'idle' | 'streaming' | 'requires_action' | 'done' | 'error'
 
 /** How the run is being followed: an open stream, polling (after a drop or a reload), or not at all. */
 export type RunStreamConnection = 'none' | 'stream' | 'poll'
 
-/** What `useRunStream` shows: lifecycle, the live snapshot, the run's tool calls and the last error. */
+/** What `useRunStream` (the controller's `getState()`) shows: lifecycle, live snapshot, tool calls, last error. */
 export type RunStreamState = {
   status: RunStreamStatus
   /** The run's own status (`cancelling` at once after `cancel()`), or null before the run exists. */
@@ -51,7 +52,7 @@ export type RunFinishReason = TerminalRunStatus
 /** Where a run id survives a reload; `sessionStorage` by default. */
 export type RunStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
-/** Options and callbacks of `useRunStream` (read fresh on every event). */
+/** Options and callbacks of `useRunStream` and of the controller (read fresh on every event). */
 export type RunStreamConfig = {
   /** Client tools by function name; their outputs are submitted in one streamed request once all are ready. */
   tools?: Readonly<Record<string, ToolHandler>> | undefined

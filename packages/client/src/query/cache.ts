@@ -1,6 +1,7 @@
+// Owns the cache writes: runs, steps and messages into the entries the queries read (detail and list pages).
 // Writes into the cache entries the queries read: the run detail, and every loaded page of run, step and
 // message lists (checklist C5, C8). Unchanged entities keep their identity; nothing is ever duplicated.
-import type { QueryClient, QueryKey } from '@tanstack/react-query'
+import type { QueryClient, QueryKey } from '@tanstack/query-core'
 import type { Message, Run, RunSnapshot, RunStep } from '../core/index.ts'
 import { isTerminalRunStatus, listEntities } from '../core/index.ts'
 import { runKeys } from './keys.ts'

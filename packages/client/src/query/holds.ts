@@ -1,8 +1,9 @@
+// Owns the holds: key prefixes a live stream or an optimistic mutation keeps from refetching on their own.
 // Holds: key prefixes whose queries must not refetch on their own for a while, because a live stream or an
 // optimistic mutation owns them (checklist C2, C3). Queries read this from `staleTime` and `refetchInterval`.
 // Module-level on purpose: `staleTime(query)` sees only the query, and keys carry the base URL, thread and run,
 // so two QueryClients in one process only share a hold for the very same run.
-import { hashKey, type QueryKey } from '@tanstack/react-query'
+import { hashKey, type QueryKey } from '@tanstack/query-core'
 
 const holds = new Map<string, number>()
 

@@ -1,3 +1,4 @@
+// Owns the query and mutation keys (`runKeys`, `runMutationKeys`), scoped by the client's cache scope.
 // Query keys: generic to specific (backend → thread → run → steps), so invalidating a prefix reaches
 // everything under it; only serializable ids, as TanStack Query hashes keys as JSON.
 // Every key starts with the client's cache scope (its base URL unless set) so two backends never share an entry.

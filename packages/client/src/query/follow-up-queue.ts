@@ -1,3 +1,4 @@
+// Owns the follow-up queue: creates made while a run is active, kept in order until the controller sends them.
 // The follow-ups of `useRunStream`: creates made with `ifBusy: 'queue' | 'cancel'`, kept in order (FIFO) while a
 // run is active and sent one after another as each run ends. Every promise settles: once sent it settles as a
 // direct create does, else it rejects with the API error (the body kept in `unsent`) or with a

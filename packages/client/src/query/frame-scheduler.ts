@@ -1,3 +1,4 @@
+// Owns the frame scheduler: cache writes and notifications coalesced to at most one per animation frame.
 // Coalesces work to at most one run per animation frame (checklist C8). Hidden tabs get no frames, so a timer
 // backs the frame up; `flushNow` runs pending work at once (terminal events must not wait for a frame).
 

@@ -1,16 +1,19 @@
-// The engine behind `useRunStream`, free of React: opens a streamed run (or continues one), reads the snapshot the
-// RunStream folds (one fold per event, `reduceRunEvent` rules), writes run/steps/messages into the cache entries the queries read (at most once per frame,
-// at once on final events), falls back to polling when the stream drops, runs client tools and reports one
-// lifecycle. A session is replaced (never mutated back to life) when it stops, so late events of an old stream
-// or of an old thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1, F3, F10, F11). Follow-ups
-// (`ifBusy: 'queue' | 'cancel'`) wait in `follow-up-queue.ts` and are sent here, one whenever no run is active.
+// Owns the run stream controller: the engine behind `useRunStream` (or any adapter's), free of any UI framework.
+// Over 400 lines because it is one closure over one session: the split by concern (stream session, cache sync,
+// polling fallback, tool runner) is its own change. It opens a streamed run (or continues one), reads the snapshot
+// the RunStream folds (one fold per event, `reduceRunEvent` rules), writes run/steps/messages into the cache entries
+// the queries read (at most once per frame, at once on final events), falls back to polling when the stream drops,
+// runs client tools and reports one lifecycle. A session is replaced (never mutated back to life) when it stops, so
+// late events of an old stream or of an old thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1,
+// F3, F10, F11). Follow-ups (`ifBusy: 'queue' | 'cancel'`) wait in `follow-up-queue.ts` and are sent here, one
+// whenever no run is active. An adapter subscribes with `subscribe`/`getState` (React: useSyncExternalStore).
 import {
   MutationObserver,
   notifyManager,
   type QueryClient,
   type QueryKey,
   QueryObserver,
-} from '@tanstack/react-query'
+} from '@tanstack/query-core'
 import type {
   AnyRunStreamEvent,
   CreateThreadAndRunParams,
@@ -24,6 +27,7 @@ import type {
 import {
   ActiveRunError,
   emptyRunSnapshot,
+  isActiveRunStatus,
   isTerminalRunStatus,
   listEntities,
   OaiRunsError,
@@ -79,8 +83,24 @@ import {
   type ToolOutputsInput,
 } from './tool-calls.ts'
 
-/** The controller of one `useRunStream`. */
+/** The controller of one `useRunStream` (or of one stream in another adapter); see `createRunStreamController`. */
 export type RunStreamController = ReturnType<typeof createRunStreamController>
+
+/** What `createRunStreamController` needs: the client, the QueryClient it writes into and the options. */
+export type RunStreamControllerOptions = {
+  client: RunsClient
+  queryClient: QueryClient
+  /** The options and callbacks, or a function returning the latest (read at each use); see also `setConfig`. */
+  config?: RunStreamConfig | (() => RunStreamConfig) | undefined
+  /** Coalesce cache writes and notifications to one per animation frame. @defaultValue true */
+  coalesce?: boolean | undefined
+}
+
+/**
+ * Which run `resumeThread` follows: a run's ids, `true` to look for one of the thread (the id kept in `storage`,
+ * else the thread's newest run if it is still active; one GET), or `false` for none.
+ */
+export type RunStreamResume = boolean | RunIds
 
 // Expiry of a run waiting for tool outputs (see watchExpiry).
 const EXPIRY_SLACK_MS = 1000
@@ -88,20 +108,23 @@ const EXPIRY_RECHECK_MS = 5000
 const MAX_EXPIRY_CHECKS = 6
 const MAX_TIMER_MS = 2 ** 31 - 1
 
-/** Creates the engine of `useRunStream`; `config()` returns the latest options and callbacks. */
-export function createRunStreamController(deps: {
-  client: RunsClient
-  queryClient: QueryClient
-  config: () => RunStreamConfig
-  coalesce?: boolean | undefined
-}) {
+/**
+ * Creates the engine of `useRunStream` for one QueryClient: it streams runs into the entries `runQueries` read and
+ * notifies `subscribe`rs of its state. Framework-free: a Vue, Solid or Svelte adapter subscribes as a React hook does.
+ * @example
+ * const controller = createRunStreamController({ client, queryClient, config: { tools } })
+ * const unsubscribe = controller.subscribe(() => render(controller.getState()))
+ * await controller.create(threadId, { assistant_id: 'asst_demo' })
+ */
+export function createRunStreamController(deps: RunStreamControllerOptions) {
   const { client, queryClient } = deps
+  let configured = deps.config ?? {}
   const listeners = new Set<() => void>()
   let session: Session | null = null
   let state: RunStreamState = IDLE_STATE
   const queue = createFollowUpQueue()
   const scheduler = createFrameScheduler(flush, deps.coalesce ?? true)
-  const config = () => deps.config()
+  const config = (): RunStreamConfig => (typeof configured === 'function' ? configured() : configured)
   const streamOptions = (signal: AbortSignal): StreamCallOptions => ({
     signal,
     idleTimeoutMs: config().idleTimeoutMs,
@@ -788,6 +811,22 @@ export function createRunStreamController(deps: {
     )
   }
 
+  function resume(ids: RunIds): void {
+    // A disposed session (unmounted, e.g. by StrictMode's test unmount) follows nothing any more.
+    if (session && !session.disposed && (session.connection !== 'none' || session.runId === ids.runId)) {
+      return
+    }
+    watch(replace({ threadId: ids.threadId, runId: ids.runId }), ids)
+  }
+
+  function storedRunId(threadId: string): string | null {
+    try {
+      return storageOf(config())?.getItem(activeRunKey(client.baseURL, threadId)) ?? null
+    } catch {
+      return null
+    }
+  }
+
   // PUBLIC
 
   return {
@@ -800,6 +839,11 @@ export function createRunStreamController(deps: {
     },
     /** The current state (a new object only when something changed). */
     getState: (): RunStreamState => state,
+
+    /** Replaces the options and callbacks (an adapter passes its latest after each render). */
+    setConfig(next: RunStreamConfig | (() => RunStreamConfig)): void {
+      configured = next
+    },
 
     /**
      * Starts a streamed run on a thread; `additional_messages` show at once in loaded message lists (C1). While a
@@ -915,13 +959,7 @@ export function createRunStreamController(deps: {
     },
 
     /** Follows an existing run by polling (reload-resume); ignored while a stream is open. */
-    resume(ids: RunIds): void {
-      // A disposed session (unmounted, e.g. by StrictMode's test unmount) follows nothing any more.
-      if (session && !session.disposed && (session.connection !== 'none' || session.runId === ids.runId)) {
-        return
-      }
-      watch(replace({ threadId: ids.threadId, runId: ids.runId }), ids)
-    },
+    resume,
 
     /**
      * Stops following the run (closes the stream, stops polling) without cancelling it on the server (S14); the
@@ -993,12 +1031,37 @@ export function createRunStreamController(deps: {
     },
 
     /** The run id kept in storage for reload-resume of a thread, or null. */
-    storedRunId(threadId: string): string | null {
-      try {
-        return storageOf(config())?.getItem(activeRunKey(client.baseURL, threadId)) ?? null
-      } catch {
-        return null
+    storedRunId,
+
+    /**
+     * Reload-resume: the API has no stream resume, so an active run is followed by polling (and backfilled). With
+     * `true`, the run is the one kept in storage for `threadId`, else the thread's newest run if it is still active
+     * (one GET). Returns a function that stops looking (a lookup still in flight then follows nothing).
+     */
+    resumeThread(threadId: string | null, target: RunStreamResume = true): () => void {
+      if (typeof target === 'object') {
+        resume(target)
+        return () => undefined
       }
+      if (!target || !threadId) {
+        return () => undefined
+      }
+      const stored = storedRunId(threadId)
+      if (stored) {
+        resume({ threadId, runId: stored })
+        return () => undefined
+      }
+      const abort = new AbortController()
+      client.runs
+        .list({ threadId }, { limit: 1 }, { signal: abort.signal })
+        .then((page) => {
+          const run = page.data[0]
+          if (run && isActiveRunStatus(run.status) && !abort.signal.aborted) {
+            resume({ threadId, runId: run.id })
+          }
+        })
+        .catch(() => undefined) // resuming is best effort; the queries report errors
+      return () => abort.abort()
     },
   }
 }

@@ -1,7 +1,16 @@
-// Query option factories, as TanStack Query's queryOptions: one object serves useQuery, prefetchQuery,
-// getQueryData and invalidation. Hooks are one-liners over these. Errors are typed as the client's error
-// family.
-import { hashKey, type InfiniteData, infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
+// Owns the query option factories (`runQueries`) and run polling (the server's poll hint, clamped).
+// One object serves any adapter's query hook, prefetchQuery, getQueryData and invalidation.
+// Typed as query-core's observer options with a `DataTag`ged key (what react-query's `queryOptions` returns), so
+// data and error types flow into useQuery, getQueryData and prefetchQuery. Errors are the client's error family.
+import {
+  type DataTag,
+  hashKey,
+  type InfiniteData,
+  type InfiniteQueryObserverOptions,
+  type QueryFunction,
+  type QueryKey,
+  type QueryObserverOptions,
+} from '@tanstack/query-core'
 import type {
   ListMessagesQuery,
   ListParams,
@@ -27,6 +36,35 @@ export type ListPage<T> = ListResponse<T>
 
 /** The cached data of an infinite list: pages fetched so far, each keyed by its `after` cursor. */
 export type ListData<T> = InfiniteData<ListPage<T>, string | undefined>
+
+/**
+ * What `runQueries.run` and `runQueries.step` return: query-core's observer options, the key tagged with the data
+ * and error types (as react-query's `queryOptions` does), so `getQueryData(options.queryKey)` is typed.
+ */
+export type RunQueryOptions<TData, TQueryKey extends QueryKey> = Omit<
+  QueryObserverOptions<TData, OaiRunsError, TData, TData, TQueryKey>,
+  'queryFn'
+> & {
+  queryKey: DataTag<TQueryKey, TData, OaiRunsError>
+  // Never `skipToken`, so the suspense hooks accept the options too.
+  queryFn: QueryFunction<TData, TQueryKey>
+}
+
+/**
+ * What the list factories (`runQueries.runs`, `.steps`, `.messages`) return: infinite observer options paged by the
+ * `after` cursor, the key tagged with the cached data and error types (as react-query's `infiniteQueryOptions`).
+ */
+export type RunListQueryOptions<T, TQueryKey extends QueryKey> = Omit<
+  InfiniteQueryObserverOptions<ListPage<T>, OaiRunsError, ListData<T>, TQueryKey, string | undefined>,
+  'queryFn'
+> & {
+  queryKey: DataTag<TQueryKey, InfiniteData<ListPage<T>>, OaiRunsError>
+  queryFn: QueryFunction<ListPage<T>, TQueryKey, string | undefined>
+}
+
+// The typed identity react-query's option helpers apply: the key carries its data and error types.
+const tagged = <TData, TQueryKey extends QueryKey>(queryKey: TQueryKey) =>
+  queryKey as DataTag<TQueryKey, TData, OaiRunsError>
 
 // RUN POLLING (the server's openai-poll-after-ms hint, clamped; checklist C7)
 
@@ -88,9 +126,12 @@ function nextCursor<T extends { id: string }>(page: ListPage<T>): string | undef
 type CursorQuery = Omit<ListParams, 'before'>
 
 /** `runQueries.run`, standalone so that the stream controller bundles only this factory. */
-export function runQuery(client: RunsClient, ids: RunIds) {
-  return queryOptions<Run, OaiRunsError, Run, ReturnType<typeof runKeys.run>>({
-    queryKey: runKeys.run(client, ids),
+export function runQuery(
+  client: RunsClient,
+  ids: RunIds,
+): RunQueryOptions<Run, ReturnType<typeof runKeys.run>> {
+  return {
+    queryKey: tagged<Run, ReturnType<typeof runKeys.run>>(runKeys.run(client, ids)),
     queryFn: async ({ signal, queryKey, client: queryClient }) => {
       const previous = queryClient.getQueryData<Run>(queryKey)?.status
       const { data, response } = await client.runs.retrieve(ids, { signal }).withResponse()
@@ -112,7 +153,7 @@ export function runQuery(client: RunsClient, ids: RunIds) {
     staleTime: heldStaleTime,
     refetchInterval: runPollInterval,
     retry: retryOnce,
-  })
+  }
 }
 
 /**
@@ -126,65 +167,65 @@ export const runQueries = {
   run: runQuery,
 
   /** The runs of a thread, newest first by default, paged with the `after` cursor. */
-  runs: (client: RunsClient, ids: ThreadIds, query: CursorQuery = {}) =>
-    infiniteQueryOptions<
-      ListPage<Run>,
-      OaiRunsError,
-      ListData<Run>,
-      ReturnType<typeof runKeys.runList>,
-      string | undefined
-    >({
-      queryKey: runKeys.runList(client, ids, query),
-      queryFn: async ({ pageParam, signal }) =>
-        toListPage(await client.runs.list(ids, { ...query, after: pageParam }, { signal })),
-      initialPageParam: query.after,
-      getNextPageParam: nextCursor,
-      staleTime: heldStaleTime,
-      retry: retryOnce,
-    }),
+  runs: (
+    client: RunsClient,
+    ids: ThreadIds,
+    query: CursorQuery = {},
+  ): RunListQueryOptions<Run, ReturnType<typeof runKeys.runList>> => ({
+    queryKey: tagged<InfiniteData<ListPage<Run>>, ReturnType<typeof runKeys.runList>>(
+      runKeys.runList(client, ids, query),
+    ),
+    queryFn: async ({ pageParam, signal }) =>
+      toListPage(await client.runs.list(ids, { ...query, after: pageParam }, { signal })),
+    initialPageParam: query.after,
+    getNextPageParam: nextCursor,
+    staleTime: heldStaleTime,
+    retry: retryOnce,
+  }),
 
   /** The steps of a run (with `include[]`), newest first by default, paged with the `after` cursor. */
-  steps: (client: RunsClient, ids: RunIds, query: Omit<ListStepsQuery, 'before'> = {}) =>
-    infiniteQueryOptions<
-      ListPage<RunStep>,
-      OaiRunsError,
-      ListData<RunStep>,
-      ReturnType<typeof runKeys.stepList>,
-      string | undefined
-    >({
-      queryKey: runKeys.stepList(client, ids, query),
-      queryFn: async ({ pageParam, signal }) =>
-        toListPage(await client.steps.list(ids, { ...query, after: pageParam }, { signal })),
-      initialPageParam: query.after,
-      getNextPageParam: nextCursor,
-      staleTime: heldStaleTime,
-      retry: retryOnce,
-    }),
+  steps: (
+    client: RunsClient,
+    ids: RunIds,
+    query: Omit<ListStepsQuery, 'before'> = {},
+  ): RunListQueryOptions<RunStep, ReturnType<typeof runKeys.stepList>> => ({
+    queryKey: tagged<InfiniteData<ListPage<RunStep>>, ReturnType<typeof runKeys.stepList>>(
+      runKeys.stepList(client, ids, query),
+    ),
+    queryFn: async ({ pageParam, signal }) =>
+      toListPage(await client.steps.list(ids, { ...query, after: pageParam }, { signal })),
+    initialPageParam: query.after,
+    getNextPageParam: nextCursor,
+    staleTime: heldStaleTime,
+    retry: retryOnce,
+  }),
 
   /** One step of a run; `include` asks for file search result content. */
-  step: (client: RunsClient, ids: StepIds, query: RetrieveStepQuery = {}) =>
-    queryOptions<RunStep, OaiRunsError, RunStep, ReturnType<typeof runKeys.step>>({
-      queryKey: runKeys.step(client, ids, query),
-      queryFn: ({ signal }) => client.steps.retrieve(ids, query, { signal }),
-      staleTime: heldStaleTime,
-      retry: retryOnce,
-    }),
+  step: (
+    client: RunsClient,
+    ids: StepIds,
+    query: RetrieveStepQuery = {},
+  ): RunQueryOptions<RunStep, ReturnType<typeof runKeys.step>> => ({
+    queryKey: tagged<RunStep, ReturnType<typeof runKeys.step>>(runKeys.step(client, ids, query)),
+    queryFn: ({ signal }) => client.steps.retrieve(ids, query, { signal }),
+    staleTime: heldStaleTime,
+    retry: retryOnce,
+  }),
 
   /** The messages of a thread (optionally of one run), newest first by default, paged with `after`. */
-  messages: (client: RunsClient, ids: ThreadIds, query: Omit<ListMessagesQuery, 'before'> = {}) =>
-    infiniteQueryOptions<
-      ListPage<Message>,
-      OaiRunsError,
-      ListData<Message>,
-      ReturnType<typeof runKeys.messageList>,
-      string | undefined
-    >({
-      queryKey: runKeys.messageList(client, ids, query),
-      queryFn: async ({ pageParam, signal }) =>
-        toListPage(await client.messages.list(ids, { ...query, after: pageParam }, { signal })),
-      initialPageParam: query.after,
-      getNextPageParam: nextCursor,
-      staleTime: heldStaleTime,
-      retry: retryOnce,
-    }),
+  messages: (
+    client: RunsClient,
+    ids: ThreadIds,
+    query: Omit<ListMessagesQuery, 'before'> = {},
+  ): RunListQueryOptions<Message, ReturnType<typeof runKeys.messageList>> => ({
+    queryKey: tagged<InfiniteData<ListPage<Message>>, ReturnType<typeof runKeys.messageList>>(
+      runKeys.messageList(client, ids, query),
+    ),
+    queryFn: async ({ pageParam, signal }) =>
+      toListPage(await client.messages.list(ids, { ...query, after: pageParam }, { signal })),
+    initialPageParam: query.after,
+    getNextPageParam: nextCursor,
+    staleTime: heldStaleTime,
+    retry: retryOnce,
+  }),
 }

@@ -1,3 +1,4 @@
+// Owns tool approvals: the decisions on a `submit_tool_approval` run's calls and the body that answers them.
 // Tool approvals: a run in `requires_action` whose `required_action` is `submit_tool_approval` (Azure AI Agents)
 // waits for a yes or no on each call the host itself would run; the answer is `tool_approvals` on the
 // submit_tool_outputs endpoint. Unlike client tools (`toolCalls`), nothing runs here: the host runs what is approved.

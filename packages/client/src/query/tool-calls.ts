@@ -1,3 +1,4 @@
+// Owns client tools: each required function call's state, its handler's run and the outputs body.
 // Client tools: the state of each function call a run waits on, handler execution with validated
 // JSON arguments, approval (human in the loop) and the one body that submits every output (checklist F1, F7–F10).
 import type { Run, RunToolCall, ToolOutput } from '../core/index.ts'
