@@ -188,6 +188,8 @@ export async function measureSize(entry: SizeEntry): Promise<SizeResult> {
       'react-dom',
       'react-dom/*',
       '@tanstack/react-query',
+      // react-query's own core (the query layer imports it directly): the app has it through react-query.
+      '@tanstack/query-core',
       // Loaded with import() on a form's first schema check: a chunk of its own, measured in its own row.
       ...(entry.name === LAZY_SCHEMA_VALIDATOR ? [] : ['@cfworker/json-schema']),
       ...(entry.external ?? []),
