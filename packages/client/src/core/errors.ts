@@ -523,7 +523,7 @@ export class RunStreamTruncatedError extends StreamTruncatedError {
 // Client tools
 
 /** Why `streamWithTools` could not answer a tool call. */
-export type ToolCallErrorReason = 'unknown_tool' | 'invalid_arguments' | 'handler_failed'
+export type ToolCallErrorReason = 'unknown_tool' | 'invalid_arguments' | 'handler_failed' | 'not_tool_outputs'
 
 /**
  * A tool call of a run in `requires_action` could not be answered: no handler for its name, arguments that are not
@@ -543,6 +543,9 @@ export class ToolCallError extends OaiRunsError {
       unknown_tool: 'has no handler',
       invalid_arguments: 'has arguments that are not a JSON object',
       handler_failed: `failed: ${init.cause instanceof Error ? init.cause.message : String(init.cause)}`,
+      not_tool_outputs:
+        'waits for an answer other than tool outputs (e.g. an approval): answer it with ' +
+        'runs.submitToolOutputs(ids, { tool_approvals }) or useRunStream().approve/reject',
     }[init.reason]
     super(`Tool call ${init.callId} (${init.toolName}) ${what}. Nothing was submitted.`, {
       cause: init.cause,

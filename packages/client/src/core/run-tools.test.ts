@@ -143,6 +143,25 @@ describe('streamWithTools', () => {
     expect(invalid).toMatchObject({ reason: 'invalid_arguments', toolName: 'get_weather' })
     expect(submits()).toBe(0)
   })
+
+  test('a run that waits for an approval stops the loop with a ToolCallError, nothing submitted', async () => {
+    const { client, thread, submits } = setup()
+    const { id: threadId } = await thread('/approve get_weather {"city":"Paris"}')
+    const stopped = await client.runs
+      .streamWithTools(
+        { threadId },
+        { assistant_id: 'asst_demo' },
+        { tools: { get_weather: async () => 'never called' } },
+      )
+      .finalRun()
+      .catch((caught: unknown) => caught)
+    expect(stopped).toBeInstanceOf(ToolCallError)
+    expect(stopped).toMatchObject({ reason: 'not_tool_outputs', toolName: 'get_weather' })
+    expect((stopped as Error).message).toMatch(/tool_approvals/)
+    expect(submits()).toBe(0)
+    const [run] = (await client.runs.list({ threadId })).data
+    expect(run?.status).toBe('requires_action')
+  })
 })
 
 describe('waitForRun and reconcile', () => {

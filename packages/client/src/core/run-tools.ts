@@ -6,7 +6,7 @@ import { emptyRunSnapshot, type RunSnapshot } from './run-snapshot.ts'
 import type { AnyRunStreamEvent, RunStream, StreamCallOptions } from './run-stream.ts'
 import { isStoppedRun } from './run-stream-handlers.ts'
 import { toolOutput } from './tool-output.ts'
-import { type Run, type RunToolCall, requiredToolCalls, type ToolOutput } from './types.ts'
+import { type Run, type RunToolCall, requiredApprovals, requiredToolCalls, type ToolOutput } from './types.ts'
 
 /** A client tool: gets the call's parsed JSON arguments and returns its output (a string, or any JSON value). */
 export type ToolHandlerFunction = (
@@ -56,6 +56,19 @@ async function answerCalls(
   tools: StreamWithToolsOptions['tools'],
   signal: AbortSignal,
 ): Promise<ToolOutput[]> {
+  const action = run.required_action
+  if (action && action.type !== 'submit_tool_outputs') {
+    // An approval (or another host's action) is the user's to give: the loop stops before sending anything.
+    const first = requiredApprovals(run)[0]
+    const named = first as { name?: unknown; function?: { name?: unknown } } | undefined
+    const name =
+      typeof named?.name === 'string'
+        ? named.name
+        : typeof named?.function?.name === 'string'
+          ? named.function.name
+          : (first?.type ?? action.type)
+    throw new ToolCallError({ reason: 'not_tool_outputs', callId: first?.id ?? '', toolName: name })
+  }
   const calls = requiredToolCalls(run)
   const prepared = calls.map((call) => {
     const handler = Object.hasOwn(tools, call.function.name) ? tools[call.function.name] : undefined
