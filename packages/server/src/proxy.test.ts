@@ -159,6 +159,19 @@ test('P4: cross-site origins → 403; a missing server key → 503 (fail closed)
   expect((await harness.call('/threads', { method: 'POST', body: '{}', headers: { origin } })).status).toBe(
     200,
   )
+  // A framework that builds request.url from its own host name (Next.js: localhost) while the browser used another
+  // (127.0.0.1): the Origin matches the Host the browser sent, so it is same-origin; a foreign Origin still is not.
+  const framed = (headers: Record<string, string>) =>
+    harness.proxy.fetch(
+      new Request('http://localhost:3000/api/runs/threads', {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json', 'x-user': 'alice', ...headers },
+      }),
+    )
+  expect((await framed({ host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' })).status).toBe(200)
+  expect((await framed({ host: '127.0.0.1:3000', origin: 'http://evil.example' })).status).toBe(403)
+  expect((await framed({ host: '127.0.0.1:3000', origin: 'https://127.0.0.1:3000' })).status).toBe(403)
   const keyless = setup({ apiKey: undefined })
   const response = await keyless.call('/threads', { method: 'POST', body: '{}' })
   expect(response.status).toBe(503)

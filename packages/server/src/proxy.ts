@@ -49,9 +49,15 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
     if (!options.apiKey) {
       return errorResponse(503, 'The assistant is not configured on the server (no upstream API key).')
     }
-    // P4: only same-origin (or allowed) browsers.
+    // P4: only same-origin (or allowed) browsers. "Same origin" is the request URL's origin or, as a framework may
+    // build request.url from its own configured host (Next.js: `localhost`), the origin of the Host the browser
+    // sent; a cross-site page cannot choose Host and Origin both, so it still fails.
     const origin = request.headers.get('origin')
+    const host = request.headers.get('host')
     const allowed = new Set([url.origin, ...(options.allowedOrigins ?? [])])
+    if (host) {
+      allowed.add(`${url.protocol}//${host}`)
+    }
     if ((origin && !allowed.has(origin)) || request.headers.get('sec-fetch-site') === 'cross-site') {
       return errorResponse(403, 'Cross-site requests are not allowed.')
     }

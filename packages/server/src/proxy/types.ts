@@ -67,7 +67,7 @@ export interface RunsProxyOptions {
   betaHeader?: string | null
   /** Query added upstream, e.g. `{ 'api-version': '2024-05-01-preview' }` for Azure. */
   defaultQuery?: Record<string, string>
-  /** Origins allowed besides the request's own. */
+  /** Origins allowed besides the request's own (its URL's origin, or the origin of its `Host` header). */
   allowedOrigins?: string[]
   /** Largest request body, in bytes. @defaultValue 1 MiB */
   maxBodyBytes?: number
