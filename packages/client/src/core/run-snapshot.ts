@@ -1,130 +1,46 @@
 // The pure run-stream reducer: folds RunStreamEvents into one RunSnapshot. Same input, same output; no I/O.
+// The snapshot's shape and shared pieces are in run-snapshot/state.ts, the text-delta fast path in
+// run-snapshot/text-delta.ts; this module holds the general fold of each event and the folds that use both.
 import {
   assertSafePayload,
   DeltaRejectedError,
-  type DeltaRejectionCode,
   isPlainObject,
   isUnsafeKey,
-  MAX_DELTA_INDEX,
   mergeDelta,
 } from './delta-merge.ts'
+import {
+  getEntity,
+  type ReduceOptions,
+  type RunSnapshot,
+  type RunSnapshotWarningCode,
+  runStatus,
+  streaming,
+  TERMINAL_MESSAGE_STATUSES,
+  TERMINAL_STEP_STATUSES,
+  withMessage,
+  withStep,
+} from './run-snapshot/state.ts'
+import { appendText, NOTHING_OWNED, type Owned } from './run-snapshot/text-delta.ts'
 import type {
   ErrorObject,
   Message,
   MessageDelta,
-  Run,
   RunStep,
   RunStepDelta,
   RunStreamEvent,
-  Thread,
   UnknownStreamEvent,
 } from './types.ts'
-import { isKnownStreamEvent, isTerminalRunStatus } from './types.ts'
+import { isKnownStreamEvent } from './types.ts'
 
-/**
- * Where the stream stands: `idle` before any event, `streaming` while the run works, `requires_action` when it
- * waits for tool outputs, `done` after a terminal run event, `error` after an `event: error` frame, and
- * `truncated` when the stream ended early (set by RunStream, never by an event).
- */
-export type RunSnapshotStatus = 'idle' | 'streaming' | 'requires_action' | 'done' | 'error' | 'truncated'
-
-/** Entities in arrival order: `ids` keeps the order, `byId` the (immutable) objects. */
-export type EntityCollection<T> = { ids: readonly string[]; byId: Readonly<Record<string, T>> }
-
-/**
- * Everything a run stream has said so far. Immutable: each change makes a new snapshot, and every step,
- * message, `ids` array and `byId` record that did not change keeps its identity (checklist C8).
- */
-export type RunSnapshot = {
-  thread: Thread | null
-  run: Run | null
-  steps: EntityCollection<RunStep>
-  messages: EntityCollection<Message>
-  status: RunSnapshotStatus
-  /** The data of the `event: error` frame, once one arrived. */
-  error: ErrorObject | null
-}
-
-/** Why the reducer ignored (part of) an event. */
-export type RunSnapshotWarningCode =
-  | DeltaRejectionCode
-  | 'delta_before_created'
-  | 'delta_after_completed'
-  | 'stale_event'
-
-/** A note about an event the reducer ignored or had to patch up (checklist S12, S13). */
-export type RunSnapshotWarning = {
-  code: RunSnapshotWarningCode
-  event: string
-  id: string | null
-  message: string
-}
-
-/** Options of `reduceRunEvent`. */
-export type ReduceOptions = {
-  /** Called for each ignored or patched-up event; the reducer never throws on bad server data. */
-  onWarning?: ((warning: RunSnapshotWarning) => void) | undefined
-}
-
-const EMPTY_COLLECTION: EntityCollection<never> = { ids: [], byId: {} }
-
-/** A snapshot with nothing in it, or seeded with `init` (e.g. the snapshot a requires_action stream ended with). */
-export function emptyRunSnapshot(init: Partial<RunSnapshot> = {}): RunSnapshot {
-  return {
-    thread: null,
-    run: null,
-    steps: EMPTY_COLLECTION,
-    messages: EMPTY_COLLECTION,
-    status: 'idle',
-    error: null,
-    ...init,
-  }
-}
-
-/** The entities of a collection in arrival order. */
-export function listEntities<T>(collection: EntityCollection<T>): T[] {
-  return collection.ids.map((id) => collection.byId[id]!)
-}
-
-function getEntity<T>(collection: EntityCollection<T>, id: string): T | undefined {
-  return Object.hasOwn(collection.byId, id) ? collection.byId[id] : undefined
-}
-
-// The hot path of a text delta. A plain `{ ...object }` hits V8's fast clone; a spread with extra keys does not,
-// so objects are cloned first and then assigned (ids are checked against unsafe keys before they get here).
-function putEntity<T>(collection: EntityCollection<T>, id: string, entity: T): EntityCollection<T> {
-  const byId: Record<string, T> = { ...collection.byId }
-  byId[id] = entity
-  return { ids: Object.hasOwn(collection.byId, id) ? collection.ids : [...collection.ids, id], byId }
-}
-
-function withMessage(snapshot: RunSnapshot, id: string, message: Message): RunSnapshot {
-  const next = { ...snapshot }
-  next.messages = putEntity(snapshot.messages, id, message)
-  next.status = streaming(snapshot)
-  return next
-}
-
-function withStep(snapshot: RunSnapshot, id: string, step: RunStep): RunSnapshot {
-  const next = { ...snapshot }
-  next.steps = putEntity(snapshot.steps, id, step)
-  next.status = streaming(snapshot)
-  return next
-}
-
-const TERMINAL_MESSAGE_STATUSES: ReadonlySet<string> = new Set(['completed', 'incomplete'])
-const TERMINAL_STEP_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled', 'expired'])
-
-function streaming(snapshot: RunSnapshot): RunSnapshotStatus {
-  return snapshot.status === 'idle' ? 'streaming' : snapshot.status
-}
-
-function runStatus(run: Run): RunSnapshotStatus {
-  if (run.status === 'requires_action') {
-    return 'requires_action'
-  }
-  return isTerminalRunStatus(run.status) ? 'done' : 'streaming'
-}
+export type {
+  EntityCollection,
+  ReduceOptions,
+  RunSnapshot,
+  RunSnapshotStatus,
+  RunSnapshotWarning,
+  RunSnapshotWarningCode,
+} from './run-snapshot/state.ts'
+export { emptyRunSnapshot, listEntities } from './run-snapshot/state.ts'
 
 function placeholderMessage(snapshot: RunSnapshot, delta: MessageDelta): Message {
   return {
@@ -346,149 +262,6 @@ function reduceKnownEvent(snapshot: RunSnapshot, event: RunStreamEvent, options:
       return event satisfies never
     }
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The text-delta fast path. ~98% of a real stream is `thread.message.delta` events that append one piece of text to
-// an existing text part. `appendText` recognises exactly that case (anything else returns `undefined` and goes the
-// general way) and applies it without the generic merge: the checks below are those the general path would make for
-// this shape, so the result is the same, warnings included (the fast path never warns).
-
-/**
- * The objects a fold made since its snapshot was last read, along the path of the last text delta: nobody else
- * can see them, so they may change in place. Empty for the pure reducer.
- */
-type Owned = {
-  id?: string
-  index?: number
-  snapshot?: RunSnapshot
-  byId?: Record<string, Message>
-  message?: Message
-  content?: unknown[]
-  part?: Record<string, unknown>
-  text?: Record<string, unknown>
-}
-
-// What the pure reducer passes: it owns nothing, so it copies everything it changes (and records nothing).
-const NOTHING_OWNED: Owned = Object.freeze({})
-
-// True when the enumerable keys of `value` (inherited ones included, as for-in lists them) are `count` of `a`, `b`,
-// `c`. Whether a key the fast path reads must be the object's own is checked where it matters.
-function hasExactKeys(value: Record<string, unknown>, count: number, a: string, b = a, c = a): boolean {
-  let seen = 0
-  for (const key in value) {
-    if (key !== a && key !== b && key !== c) {
-      return false
-    }
-    seen++
-  }
-  return seen === count
-}
-
-function ownPlainObject(value: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
-  const inner = Object.hasOwn(value, key) ? value[key] : undefined
-  return isPlainObject(inner) ? inner : undefined
-}
-
-/**
- * Folds a message delta that only appends text to an existing text part of an existing, unfinished message;
- * returns `undefined` (nothing done) for any other delta. What `owned` holds changes in place; every other object
- * on the path is copied (and then owned).
- */
-function appendText(snapshot: RunSnapshot, data: unknown, owned: Owned): RunSnapshot | undefined {
-  // The delta: {id, delta: {content: [{index, type: 'text', text: {value}}]}}, nothing more, no unsafe key.
-  if (!isPlainObject(data)) {
-    return undefined
-  }
-  const id = data.id
-  const delta = data.delta
-  if (typeof id !== 'string' || id === '' || isUnsafeKey(id) || !isPlainObject(delta)) {
-    return undefined
-  }
-  for (const key in data) {
-    if (isUnsafeKey(key)) {
-      return undefined
-    }
-  }
-  const content = delta.content
-  if (
-    !hasExactKeys(delta, 1, 'content') ||
-    delta.role !== undefined ||
-    delta.step_details !== undefined ||
-    !Array.isArray(content) ||
-    content.length !== 1
-  ) {
-    return undefined
-  }
-  const partDelta = content[0]
-  if (!isPlainObject(partDelta) || !hasExactKeys(partDelta, 3, 'index', 'type', 'text')) {
-    return undefined
-  }
-  const index = partDelta.index
-  const textDelta = ownPlainObject(partDelta, 'text')
-  const piece = textDelta !== undefined && Object.hasOwn(textDelta, 'value') ? textDelta.value : undefined
-  if (
-    typeof index !== 'number' ||
-    !Number.isInteger(index) ||
-    index < 0 ||
-    partDelta.type !== 'text' ||
-    typeof piece !== 'string' ||
-    !hasExactKeys(textDelta as Record<string, unknown>, 1, 'value')
-  ) {
-    return undefined
-  }
-  if (owned.snapshot === snapshot && owned.id === id && owned.index === index && owned.text) {
-    // The text the last delta went to, on a path the fold made and nothing changed since (any other event would
-    // have made a new snapshot): no need to look it up and check it again.
-    owned.text.value += piece
-    return snapshot
-  }
-  // The target: an unfinished message whose part `index` is a text part with a string value.
-  const { ids, byId } = snapshot.messages
-  const message = Object.hasOwn(byId, id) ? byId[id] : undefined
-  if (!isPlainObject(message) || TERMINAL_MESSAGE_STATUSES.has(message.status)) {
-    return undefined
-  }
-  const parts: unknown = message.content
-  const part: unknown = Array.isArray(parts) && index < MAX_DELTA_INDEX ? parts[index] : undefined
-  const text =
-    isPlainObject(part) && part.type === 'text' && Object.hasOwn(part, 'type') && ownPlainObject(part, 'text')
-  const value = text && Object.hasOwn(text, 'value') ? text.value : undefined
-  if (!text || typeof value !== 'string') {
-    return undefined
-  }
-  if (piece === '') {
-    return snapshot // the general path changes nothing either, not even the status
-  }
-  // Copy on write, from the leaf up.
-  const nextText = owned.text === text ? text : { ...text }
-  nextText.value = value + piece
-  const nextPart = owned.part === part ? part : { ...(part as Record<string, unknown>) }
-  nextPart.text = nextText
-  const nextParts = owned.content === parts ? (parts as unknown[]) : (parts as unknown[]).slice()
-  nextParts[index] = nextPart
-  const nextMessage = owned.message === message ? message : { ...message }
-  nextMessage.content = nextParts as Message['content']
-  nextMessage.role = message.role
-  const nextById: Record<string, Message> = owned.byId === byId ? owned.byId : { ...byId }
-  nextById[id] = nextMessage
-  const next = owned.snapshot === snapshot ? snapshot : { ...snapshot }
-  next.messages = nextById === byId ? snapshot.messages : { ids, byId: nextById }
-  next.status = streaming(snapshot)
-  if (owned === NOTHING_OWNED) {
-    return next
-  }
-  Object.assign(owned, {
-    id,
-    index,
-    snapshot: next,
-    byId: nextById,
-    message: nextMessage,
-    content: nextParts,
-    part: nextPart,
-    text: nextText,
-  })
-  return next
 }
 
 /**
