@@ -1,26 +1,72 @@
-// Owns the run stream controller: the engine behind `useRunStream` (or any adapter's), free of any UI framework,
-// composed of the stream session (stream-session.ts), cache sync (cache-sync.ts), the polling fallback
-// (polling-fallback.ts), the tool runner (tool-runner.ts) and the follow-ups (follow-up-sender.ts), which share one
-// `RunStreamRuntime`; this module wires them and holds the public API (checklist C5, C6, C8, S7, S8, S14, F1, F3,
-// F10, F11). An adapter subscribes with `subscribe`/`getState` (React: useSyncExternalStore).
-import type { QueryClient } from '@tanstack/query-core'
-import type { CreateThreadAndRunParams, RunIds } from '../core/index.ts'
-import { isActiveRunStatus, ValidationError } from '../core/index.ts'
+// Owns the run stream controller: the engine behind `useRunStream` (or any adapter's), free of any UI framework.
+// Over 400 lines because it is one closure over one session: the stream session, polling fallback, tool runner and
+// follow-ups call each other back at every turn, and split into modules over a shared runtime they cost ~700 B gz
+// (object properties do not minify); only cache sync, which calls nothing back, lives apart (cache-sync.ts). It
+// opens a streamed run (or continues one), reads the snapshot the RunStream folds (one fold per event,
+// `reduceRunEvent` rules), writes it into the cache entries the queries read (at most once per frame, at once on
+// final events), falls back to polling when the stream drops, runs client tools and reports one lifecycle. A
+// session is replaced (never mutated back to life) when it stops, so late events of an old stream or of an old
+// thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1, F3, F10, F11). Follow-ups (`ifBusy:
+// 'queue' | 'cancel'`) wait in `follow-up-queue.ts` and are sent here, one whenever no run is active. An adapter
+// subscribes with `subscribe`/`getState` (React: useSyncExternalStore).
+import { MutationObserver, notifyManager, type QueryClient, QueryObserver } from '@tanstack/query-core'
+import type {
+  AnyRunStreamEvent,
+  CreateThreadAndRunParams,
+  Run,
+  RunIds,
+  RunStream,
+  StreamCallOptions,
+  Streaming,
+  SubmitToolOutputsParams,
+} from '../core/index.ts'
+import {
+  ActiveRunError,
+  emptyRunSnapshot,
+  isActiveRunStatus,
+  isTerminalRunStatus,
+  OaiRunsError,
+  requiredApprovals,
+  requiredToolCalls,
+  StreamIdleTimeoutError,
+  StreamTruncatedError,
+  ValidationError,
+} from '../core/index.ts'
 import { createCacheSync } from './cache-sync.ts'
-import { createFollowUpQueue, type IfBusy, type RunStreamCreateBody } from './follow-up-queue.ts'
-import { createFollowUpSender } from './follow-up-sender.ts'
-import { createPollingFallback } from './polling-fallback.ts'
+import {
+  createFollowUpQueue,
+  type FollowUp,
+  type IfBusy,
+  type QueuedRun,
+  type QueuedRunDropReason,
+  type RunStreamCreateBody,
+} from './follow-up-queue.ts'
+import { createFrameScheduler } from './frame-scheduler.ts'
+import { runKeys } from './keys.ts'
+import { cancelRunMutation } from './mutations.ts'
+import { runQuery } from './queries.ts'
 import {
   activeRunKey,
   IDLE_STATE,
+  isFinalEvent,
+  isRunEvent,
   type RunStreamConfig,
   type RunStreamState,
+  type RunStreamStatus,
+  type Session,
+  StreamBusyError,
   storageOf,
   viewOf,
 } from './run-stream-state.ts'
 import type { RunsClient } from './runs-client.ts'
-import { createStreamSession, type RunStreamRuntime } from './stream-session.ts'
-import { createToolRunner } from './tool-runner.ts'
+import { collectApprovals, initialApprovals, type ToolApprovalsInput } from './tool-approvals.ts'
+import {
+  collectOutputs,
+  failedCalls,
+  initialToolCalls,
+  type ToolCallState,
+  type ToolOutputsInput,
+} from './tool-calls.ts'
 
 /** The controller of one `useRunStream` (or of one stream in another adapter); see `createRunStreamController`. */
 export type RunStreamController = ReturnType<typeof createRunStreamController>
@@ -41,6 +87,12 @@ export type RunStreamControllerOptions = {
  */
 export type RunStreamResume = boolean | RunIds
 
+// Expiry of a run waiting for tool outputs (see watchExpiry).
+const EXPIRY_SLACK_MS = 1000
+const EXPIRY_RECHECK_MS = 5000
+const MAX_EXPIRY_CHECKS = 6
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 /**
  * Creates the engine of `useRunStream` for one QueryClient: it streams runs into the entries `runQueries` read and
  * notifies `subscribe`rs of its state. Framework-free: a Vue, Solid or Svelte adapter subscribes as a React hook does.
@@ -53,27 +105,621 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
   const { client, queryClient } = deps
   let configured = deps.config ?? {}
   const listeners = new Set<() => void>()
-  const config = (): RunStreamConfig => (typeof configured === 'function' ? configured() : configured)
+  let session: Session | null = null
+  let state: RunStreamState = IDLE_STATE
   const queue = createFollowUpQueue()
-  // Each module adds its functions; they call each other through `rt` (wired before anything runs).
-  const rt = { client, config, queue, session: null, state: IDLE_STATE } as unknown as RunStreamRuntime
-  Object.assign(rt, createStreamSession(rt))
-  const { scheduler, start, ...sync } = createCacheSync(rt, queryClient, listeners, deps.coalesce ?? true)
-  Object.assign(rt, sync, createPollingFallback(rt, queryClient))
-  const tools = createToolRunner(rt)
-  const followUps = createFollowUpSender(rt, start)
-  rt.requireAction = tools.requireAction
-  rt.next = followUps.next
-  const { publish, invalidateThread, cancel, next, stop } = rt
-  const { dropFollowUps } = followUps
+  const scheduler = createFrameScheduler(flush, deps.coalesce ?? true)
+  const config = (): RunStreamConfig => (typeof configured === 'function' ? configured() : configured)
+  const streamOptions = (signal: AbortSignal): StreamCallOptions => ({
+    signal,
+    idleTimeoutMs: config().idleTimeoutMs,
+  })
+
+  // CACHE AND VIEW
+
+  const { writeCache, invalidateThread, cancelThreadLists, hold, refreshLists, writeOptimistic } =
+    createCacheSync(queryClient, client)
+
+  // One flush: the cache writes and the view change notify together, so each frame renders once.
+  function flush(): void {
+    notifyManager.batch(() => {
+      if (session) {
+        syncSnapshot(session)
+        writeCache(session)
+      }
+      state = viewOf(session, queue)
+      notifyManager.schedule(() => {
+        for (const listener of listeners) {
+          listener()
+        }
+      })
+    })
+  }
+
+  // A6: the RunStream already folds each event; its snapshot is read (copied on write) at most once per flush.
+  function syncSnapshot(s: Session): void {
+    if (s.stream) {
+      s.snapshot = s.stream.snapshot()
+    }
+  }
+
+  function publish(): void {
+    scheduler.cancel()
+    flush()
+  }
+
+  // SESSIONS
+
+  // Lets the thread's queries refresh on their own again.
+  function unhold(s: Session): void {
+    s.release?.()
+    s.release = null
+  }
+
+  function unwatch(s: Session): void {
+    s.stopWatch?.()
+    s.stopWatch = null
+  }
+
+  // Stops everything a session owns (fetch, polling, hold); the caller replaces `session`.
+  function stop(s: Session): void {
+    s.abort.abort()
+    unwatch(s)
+    unhold(s)
+  }
+
+  // The session stopped following the run, with `status`.
+  function settle(s: Session, status: RunStreamStatus): void {
+    s.status = status
+    s.connection = 'none'
+    s.cancelling = false
+  }
+
+  // The session's run ids, once both are known.
+  function idsOf(s: Session): RunIds | null {
+    return s.threadId && s.runId ? { threadId: s.threadId, runId: s.runId } : null
+  }
+
+  function persist(s: Session): void {
+    if (s.threadId && s.runId) {
+      try {
+        storageOf(config())?.setItem(activeRunKey(client.baseURL, s.threadId), s.runId)
+      } catch {
+        // a full or blocked storage only costs reload-resume
+      }
+    }
+  }
+
+  function forget(threadId: string | null): void {
+    if (threadId) {
+      try {
+        storageOf(config())?.removeItem(activeRunKey(client.baseURL, threadId))
+      } catch {
+        // see persist
+      }
+    }
+  }
+
+  // `reading`: called on the terminal event of a stream still being read; the `done` frame closes it.
+  function finish(s: Session, run: Run, reading = false): void {
+    if (reading) {
+      unhold(s)
+    } else {
+      stop(s)
+    }
+    s.snapshot = s.snapshot.run === run ? s.snapshot : { ...s.snapshot, run }
+    settle(s, 'done')
+    forget(s.threadId)
+    publish()
+    // Whatever the run's end (completed, failed, cancelled…), the thread is free: the next follow-up goes.
+    void refreshLists(s, run).then(next)
+    if (isTerminalRunStatus(run.status)) {
+      config().onFinish?.({ run, reason: run.status })
+    }
+  }
+
+  function fail(s: Session, error: Error): void {
+    stop(s)
+    settle(s, 'error')
+    s.error = error
+    publish()
+    if (s.snapshot.run) {
+      invalidateThread(s.threadId)
+    }
+    config().onError?.(error)
+    next() // if the run still goes on, the server says so (ActiveRunError) and the follow-up waits for it
+  }
+
+  function onEvent(s: Session, event: AnyRunStreamEvent): void {
+    const data = event.data as { id?: string } | null
+    if (event.event === 'thread.created' && data?.id) {
+      s.threadId ??= data.id
+      hold(s, data.id)
+    } else if (isRunEvent(event)) {
+      const run = s.snapshot.run
+      if (run) {
+        const isNew = s.runId !== run.id
+        s.runId = run.id
+        s.threadId = run.thread_id
+        hold(s, run.thread_id)
+        if (isNew) {
+          persist(s)
+          if (s.cancelling) {
+            void cancel() // asked for while the run was being created (`ifBusy: 'cancel'`)
+          }
+          // C2: the run is written into the thread's run lists at the next flush; an older refresh must not
+          // land after it (the cancel reverts synchronously, before that write).
+          void cancelThreadLists(run.thread_id)
+        }
+        if (run.status === 'cancelling' || isTerminalRunStatus(run.status)) {
+          s.cancelling = false
+        }
+      }
+    }
+    const { onEvent: onAnyEvent, onTextDelta } = config()
+    onAnyEvent?.(event)
+    if (onTextDelta && event.event === 'thread.message.delta' && !('unknown' in event)) {
+      for (const part of event.data.delta?.content ?? []) {
+        if (part.type === 'text' && typeof part.text?.value === 'string' && part.text.value !== '') {
+          onTextDelta(part.text.value, { messageId: event.data.id })
+        }
+      }
+    }
+  }
+
+  // Reads a stream into the session. Failures go to state and onError; with `rethrow` (submitToolOutputs) the
+  // returned promise also rejects with the typed error, so a form can show it per field (F2, F4).
+  async function consume(
+    s: Session,
+    open: (signal: AbortSignal) => Promise<RunStream>,
+    options: {
+      before?: Promise<unknown>
+      rollback?: () => void
+      rethrow?: boolean
+      /** Handles a refused request instead of failing the session (true when handled). */
+      refused?: ((error: Error) => boolean) | undefined
+    } = {},
+  ): Promise<void> {
+    publish()
+    const failWith = (error: Error) => {
+      if (s === session) {
+        fail(s, error)
+      }
+      if (options.rethrow) {
+        throw error
+      }
+    }
+    let stream: RunStream
+    try {
+      await options.before
+      stream = await open(s.abort.signal)
+    } catch (error) {
+      options.rollback?.()
+      if (s === session && options.refused?.(error as Error)) {
+        return
+      }
+      return failWith(error as Error)
+    }
+    s.stream = stream
+    try {
+      for await (const event of stream) {
+        if (s !== session) {
+          return // superseded: `return` closes the connection
+        }
+        if (isRunEvent(event) || isFinalEvent(event)) {
+          syncSnapshot(s) // the run's ids and status are needed now
+        }
+        onEvent(s, event)
+        const run = s.snapshot.run
+        if (run && isTerminalRunStatus(run.status) && s.status === 'streaming' && isRunEvent(event)) {
+          finish(s, run, true) // A5: `done` at once; the frame after it only closes the stream
+        } else if (isFinalEvent(event)) {
+          publish()
+        } else {
+          scheduler.schedule()
+        }
+      }
+    } catch (error) {
+      syncSnapshot(s)
+      s.stream = null
+      if (s !== session || s.abort.signal.aborted) {
+        return
+      }
+      // S7, S8: the run may well go on; follow it by polling and backfill what the stream missed.
+      const ids = idsOf(s)
+      if ((error instanceof StreamTruncatedError || error instanceof StreamIdleTimeoutError) && ids) {
+        watch(s, ids)
+        return
+      }
+      return failWith(error as Error)
+    }
+    syncSnapshot(s)
+    s.stream = null
+    if (s !== session || s.status === 'done') {
+      return
+    }
+    const run = s.snapshot.run
+    const ids = idsOf(s)
+    if (run?.status === 'requires_action') {
+      requireAction(s, run)
+    } else if (run && isTerminalRunStatus(run.status)) {
+      finish(s, run)
+    } else if (ids) {
+      watch(s, ids)
+    } else {
+      failWith(new OaiRunsError('The stream ended before the run was created.'))
+    }
+  }
+
+  function assertIdle(): void {
+    if (session && session.connection === 'stream') {
+      throw new StreamBusyError('A run is already streaming here; abort() or cancel() it first.')
+    }
+  }
+
+  function replace(init: Partial<Session>): Session {
+    if (session) {
+      stop(session)
+    }
+    const s: Session = {
+      abort: new AbortController(),
+      threadId: null,
+      runId: null,
+      snapshot: emptyRunSnapshot(),
+      written: emptyRunSnapshot(),
+      ownsRun: false,
+      status: 'streaming',
+      connection: 'stream',
+      toolCalls: [],
+      approvals: [],
+      error: null,
+      cancelling: false,
+      reported: '',
+      release: null,
+      stopWatch: null,
+      stream: null,
+      followUp: null,
+      disposed: false,
+      ...init,
+    }
+    s.written = init.written ?? s.snapshot
+    session = s
+    return s
+  }
+
+  // POLLING (after a dropped stream, or to resume a run after a reload)
+
+  function watch(s: Session, ids: RunIds): void {
+    unwatch(s) // e.g. the expiry timer of a run in requires_action that is cancelled
+    unhold(s)
+    s.connection = 'poll'
+    s.status = 'streaming'
+    s.ownsRun = false // the stream (if any) missed events: its step list is no longer complete
+    s.threadId = ids.threadId
+    s.runId = ids.runId
+    persist(s)
+    publish()
+    invalidateThread(ids.threadId) // backfill steps and messages the stream did not deliver
+    const observer = new QueryObserver(queryClient, runQuery(client, ids))
+    let polledAt = observer.getCurrentResult().dataUpdatedAt
+    const onResult = (result: ReturnType<typeof observer.getCurrentResult>) => {
+      if (s !== session || s.connection !== 'poll') {
+        return
+      }
+      const run = result.data
+      if (result.isError && result.fetchStatus === 'idle') {
+        fail(s, result.error)
+        return
+      }
+      if (!run || result.isFetching) {
+        return
+      }
+      if (run !== s.snapshot.run) {
+        s.snapshot = { ...s.snapshot, run }
+      }
+      if (run.status === 'requires_action') {
+        requireAction(s, run)
+      } else if (isTerminalRunStatus(run.status)) {
+        finish(s, run)
+      } else {
+        // A5: nothing streams the text while polling, so each poll of a working run refreshes what is shown.
+        if (result.dataUpdatedAt !== polledAt) {
+          polledAt = result.dataUpdatedAt
+          for (const queryKey of [runKeys.messageLists(client, ids), runKeys.stepLists(client, ids)]) {
+            void queryClient.invalidateQueries({ queryKey, refetchType: 'active' })
+          }
+        }
+        scheduler.schedule()
+      }
+    }
+    s.stopWatch = observer.subscribe(onResult)
+    // Fresh data (another hook follows the same run) fetches nothing, so look at what is there now.
+    const current = observer.getCurrentResult()
+    if (current.data && !current.isFetching && !current.isStale) {
+      onResult(current)
+    }
+  }
+
+  // CLIENT TOOLS
+
+  function requireAction(s: Session, run: Run): void {
+    unwatch(s)
+    unhold(s)
+    settle(s, 'requires_action')
+    if (run.required_action?.type === 'submit_tool_approval') {
+      // The host runs these calls itself once approved: nothing runs here, the user decides (approve/reject).
+      s.toolCalls = []
+      s.approvals = initialApprovals(requiredApprovals(run))
+      s.error = null
+      publish()
+      config().onRequiresAction?.({ run, toolCalls: s.toolCalls, approvals: s.approvals })
+      watchExpiry(s, run, 0)
+      return
+    }
+    const { tools, approve } = config()
+    const needsApproval = typeof approve === 'function' ? approve : () => approve === true
+    s.toolCalls = initialToolCalls(requiredToolCalls(run), tools, needsApproval)
+    s.approvals = []
+    s.error = failedCalls(s.toolCalls)
+    publish()
+    config().onRequiresAction?.({ run, toolCalls: s.toolCalls, approvals: s.approvals })
+    for (const call of s.toolCalls) {
+      if (call.status === 'running') {
+        runHandler(s, run, call.id)
+      }
+    }
+    maybeSubmit(s)
+    watchExpiry(s, run, 0)
+  }
+
+  // A run waiting for tool outputs expires on the server at `expires_at` with no event to say so: look once it
+  // is due, so the state (and any follow-up queued behind the run) moves on without the user acting. A server
+  // whose clock runs behind is asked again every 5 s, a few times.
+  function watchExpiry(s: Session, run: Run, attempt: number): void {
+    const ids = idsOf(s)
+    if (!ids || typeof run.expires_at !== 'number' || attempt > MAX_EXPIRY_CHECKS) {
+      return
+    }
+    const waiting = () => s === session && s.status === 'requires_action' && s.connection === 'none'
+    const dueMs = attempt === 0 ? run.expires_at * 1000 - Date.now() + EXPIRY_SLACK_MS : EXPIRY_RECHECK_MS
+    const timer = setTimeout(
+      () => {
+        if (!waiting()) {
+          return
+        }
+        queryClient.fetchQuery(runQuery(client, ids)).then(
+          (latest) => {
+            if (!waiting()) {
+              return
+            }
+            if (isTerminalRunStatus(latest.status)) {
+              finish(s, latest)
+            } else {
+              watchExpiry(s, latest, attempt + 1)
+            }
+          },
+          () => waiting() && watchExpiry(s, run, attempt + 1),
+        )
+      },
+      Math.min(Math.max(dueMs, 0), MAX_TIMER_MS),
+    )
+    s.stopWatch = () => clearTimeout(timer)
+  }
+
+  function updateCall(s: Session, id: string, patch: Partial<ToolCallState>): void {
+    s.toolCalls = s.toolCalls.map((call) => (call.id === id ? { ...call, ...patch } : call))
+  }
+
+  // The current session, if its call `id` waits for approval.
+  function awaitingApproval(id: string): Session | null {
+    const s = session
+    return s?.toolCalls.some((call) => call.id === id && call.status === 'awaiting_approval') ? s : null
+  }
+
+  function runHandler(s: Session, run: Run, id: string): void {
+    const call = s.toolCalls.find((item) => item.id === id)
+    const handler = call ? config().tools?.[call.name] : undefined
+    const wireCall = requiredToolCalls(run).find((item) => item.id === id)
+    if (!call || !handler || !wireCall) {
+      return
+    }
+    const context = { call: wireCall, run, expiresAt: run.expires_at, signal: s.abort.signal }
+    Promise.resolve()
+      .then(() => handler(call.args, context))
+      .then((output) => collectOutputs([{ ...call, output: null }], { [id]: output })[0]!.output)
+      .then(
+        (output) => updateCall(s, id, { status: 'done', output, error: null }),
+        (error: unknown) =>
+          updateCall(s, id, {
+            status: 'error',
+            error: error instanceof Error ? error : new Error(String(error)),
+          }),
+      )
+      .then(() => maybeSubmit(s))
+  }
+
+  // F10: submit only when every call has an output; a failed handler blocks the submit and is reported by name.
+  function maybeSubmit(s: Session): void {
+    if (s !== session || s.status !== 'requires_action' || s.toolCalls.length === 0) {
+      return
+    }
+    const pending = s.toolCalls.some(
+      (call) => call.status === 'running' || call.status === 'awaiting_approval',
+    )
+    const failed = failedCalls(s.toolCalls)
+    s.error = failed
+    if (pending || failed || s.toolCalls.some((call) => call.status === 'manual')) {
+      publish()
+      const key = failed ? failed.calls.map((call) => call.id).join(',') : ''
+      if (failed && !pending && key !== s.reported) {
+        s.reported = key
+        config().onError?.(failed)
+      }
+      return
+    }
+    // Errors reach state and onError; nobody awaits this automatic submit.
+    submit(s, { tool_outputs: collectOutputs(s.toolCalls) }).catch(() => undefined)
+  }
+
+  // The current session, if it waits for approvals (`submit_tool_approval`) and call `id` is one of them.
+  function awaitingDecision(id: string): Session | null {
+    const s = session
+    return s?.status === 'requires_action' && s.approvals.some((call) => call.id === id) ? s : null
+  }
+
+  // Records one decision; once every call is decided, the approvals are submitted (like the last denied tool call).
+  function decide(id: string, approve: boolean): void {
+    const s = awaitingDecision(id)
+    if (!s || s.connection === 'stream') {
+      return
+    }
+    s.approvals = s.approvals.map((call) =>
+      call.id === id ? { ...call, decision: approve ? 'approved' : 'rejected' } : call,
+    )
+    publish()
+    if (s.approvals.every((call) => call.decision !== 'pending')) {
+      // Errors reach state and onError; nobody awaits this automatic submit.
+      submit(s, { tool_approvals: collectApprovals(s.approvals) }).catch(() => undefined)
+    }
+  }
+
+  type SubmitBody =
+    | { tool_outputs: SubmitToolOutputsParams['tool_outputs'] & {} }
+    | { tool_approvals: SubmitToolOutputsParams['tool_approvals'] & {} }
+
+  function submit(previous: Session, answer: SubmitBody): Promise<void> {
+    const ids = { threadId: previous.threadId!, runId: previous.runId! }
+    const s = replace({
+      ...ids,
+      snapshot: previous.snapshot,
+      written: previous.written,
+      ownsRun: previous.ownsRun,
+      toolCalls: previous.toolCalls,
+      approvals: previous.approvals,
+    })
+    hold(s, ids.threadId)
+    return consume(
+      s,
+      (signal) =>
+        client.runs.submitToolOutputs(
+          ids,
+          { ...answer, stream: true } as Streaming<SubmitToolOutputsParams>,
+          { ...streamOptions(signal), initialSnapshot: previous.snapshot },
+        ),
+      { rethrow: true },
+    )
+  }
+
+  // CREATE AND FOLLOW-UPS
+
+  // Starts a streamed run on a thread; `additional_messages` show at once in loaded message lists (C1).
+  function start(
+    threadId: string,
+    body: RunStreamCreateBody,
+    refused?: (error: Error) => boolean,
+  ): Promise<void> {
+    const s = replace({ threadId, ownsRun: true })
+    hold(s, threadId)
+    return consume(
+      s,
+      (signal) => client.runs.create({ threadId }, { ...body, stream: true }, streamOptions(signal)),
+      { ...writeOptimistic(threadId, body), refused },
+    )
+  }
+
+  // A run is active here: a stream (or a create, or a submit) is open, a run is polled, or one waits for outputs.
+  function busy(): boolean {
+    return !!session && (session.connection !== 'none' || session.status === 'requires_action')
+  }
+
+  // Sends the oldest follow-up when nothing is active.
+  function next(): void {
+    if (!busy()) {
+      const item = queue.shift()
+      if (item) {
+        send(item)
+      }
+    }
+  }
+
+  // A follow-up that meets a run the server says is active (started elsewhere) follows it and waits again; its
+  // promise settles when its own stream is over, or rejects when its run was never created (body in `unsent`).
+  function send(item: FollowUp): void {
+    let waitingAgain = false
+    const done = start(item.run.threadId, item.run.body, (error) => {
+      if (!(error instanceof ActiveRunError) || item.waited === error.runId) {
+        return false
+      }
+      item.waited = error.runId
+      waitingAgain = true
+      queue.unshift(item)
+      const ids = { threadId: error.threadId, runId: error.runId }
+      watch(replace(ids), ids)
+      if (item.mode === 'cancel') {
+        void cancel()
+      }
+      return true
+    })
+    const s = session!
+    s.followUp = item
+    void done.then(() => {
+      if (waitingAgain) {
+        return // queued again (and maybe sent again): that send settles it
+      }
+      if (s.runId) {
+        item.settle()
+      } else {
+        queue.fail(item, s.error ?? new OaiRunsError('The run was not created.'))
+        publish()
+      }
+    })
+  }
+
+  // Drops follow-ups (see `queue.drop`), and the one whose create is in flight without a run yet.
+  function dropFollowUps(reason: QueuedRunDropReason, keep?: (run: QueuedRun) => boolean): boolean {
+    const s = session
+    return queue.drop(reason, keep, s && !s.runId ? s.followUp : null)
+  }
+
+  /** Cancels the run on the server, showing `cancelling` at once; rolls back if the request fails (F11). */
+  function cancel(): Promise<void> {
+    const s = session
+    const ids = s && idsOf(s)
+    if (!s || !ids) {
+      return Promise.resolve()
+    }
+    s.cancelling = true
+    publish()
+    const observer = new MutationObserver(queryClient, cancelRunMutation(client))
+    return observer.mutate(ids).then(
+      (run) => {
+        // An open stream reports the cancellation itself; a run that ended meanwhile is already finished.
+        if (s !== session || s.connection === 'stream' || s.status === 'done') {
+          return
+        }
+        if (isTerminalRunStatus(run.status)) {
+          finish(s, run)
+        } else if (s.connection === 'none') {
+          watch(s, ids)
+        }
+      },
+      (error: Error) => {
+        if (s === session) {
+          s.cancelling = false
+          s.error = error
+          publish()
+          config().onError?.(error)
+        }
+      },
+    )
+  }
 
   function resume(ids: RunIds): void {
-    const session = rt.session
     // A disposed session (unmounted, e.g. by StrictMode's test unmount) follows nothing any more.
     if (session && !session.disposed && (session.connection !== 'none' || session.runId === ids.runId)) {
       return
     }
-    rt.watch(rt.replace({ threadId: ids.threadId, runId: ids.runId }), ids)
+    watch(replace({ threadId: ids.threadId, runId: ids.runId }), ids)
   }
 
   function storedRunId(threadId: string): string | null {
@@ -95,7 +741,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       }
     },
     /** The current state (a new object only when something changed). */
-    getState: (): RunStreamState => rt.state,
+    getState: (): RunStreamState => state,
 
     /** Replaces the options and callbacks (an adapter passes its latest after each render). */
     setConfig(next: RunStreamConfig | (() => RunStreamConfig)): void {
@@ -113,7 +759,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       ifBusy: IfBusy = config().ifBusy ?? 'throw',
     ): Promise<void> {
       if (ifBusy === 'throw') {
-        rt.assertIdle()
+        assertIdle()
       }
       if (!threadId) {
         throw new ValidationError(
@@ -121,7 +767,17 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
           'useRunStream needs a thread: pass `threadId` to the hook or to create().',
         )
       }
-      return ifBusy === 'throw' ? start(threadId, body) : followUps.queue(threadId, body, ifBusy)
+      if (ifBusy === 'throw') {
+        return start(threadId, body)
+      }
+      const queued = queue.add(threadId, body, ifBusy)
+      if (ifBusy === 'cancel' && busy()) {
+        session!.cancelling = true // if its create is still in flight, its run is cancelled once it exists
+        void cancel()
+      }
+      next()
+      publish()
+      return queued
     },
 
     /** Drops a queued follow-up (its `create` rejects with `QueuedRunDroppedError`), or forgets an unsent one. */
@@ -133,10 +789,10 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
 
     /** Creates a thread and starts a streamed run on it. */
     createThreadAndRun(body: Omit<CreateThreadAndRunParams, 'stream'>): Promise<void> {
-      rt.assertIdle()
-      const s = rt.replace({ ownsRun: true })
-      return rt.consume(s, (signal) =>
-        client.runs.createThreadAndRun({ ...body, stream: true }, rt.streamOptions(signal)),
+      assertIdle()
+      const s = replace({ ownsRun: true })
+      return consume(s, (signal) =>
+        client.runs.createThreadAndRun({ ...body, stream: true }, streamOptions(signal)),
       )
     },
 
@@ -146,30 +802,64 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
      * The promise rejects with the typed error when the submit or its stream fails (e.g. `ToolOutputsMismatchError`,
      * `RunExpiredError`), which also goes to `error` and `onError` (F2, F4).
      */
-    submitToolOutputs: tools.submitToolOutputs,
+    submitToolOutputs(outputs?: ToolOutputsInput): Promise<void> {
+      assertIdle()
+      const s = session
+      if (s?.status !== 'requires_action' || !s.threadId || !s.runId) {
+        throw new OaiRunsError('No run here is waiting for tool outputs.')
+      }
+      return submit(s, { tool_outputs: collectOutputs(s.toolCalls, outputs) })
+    },
 
     /**
      * Answers a run waiting on `submit_tool_approval` in one streamed request: the recorded decisions, overridden
      * by `decisions` (`{ [callId]: boolean }` or `tool_approvals`); throws (sending nothing) when a call is left
      * undecided, an id is not asked about, no run waits for approvals here, or a submit is in flight.
      */
-    submitToolApprovals: tools.submitToolApprovals,
+    submitToolApprovals(decisions?: ToolApprovalsInput): Promise<void> {
+      assertIdle()
+      const s = session
+      if (s?.status !== 'requires_action' || !s.threadId || !s.runId || s.approvals.length === 0) {
+        throw new OaiRunsError('No run here is waiting for tool approvals.')
+      }
+      const body = collectApprovals(s.approvals, decisions)
+      const approved = new Map(body.map((item) => [item.tool_call_id, item.approve]))
+      s.approvals = s.approvals.map((call) => ({
+        ...call,
+        decision: approved.get(call.id) ? 'approved' : 'rejected',
+      }))
+      return submit(s, { tool_approvals: body })
+    },
 
     /** Approves one call of a `submit_tool_approval` run; the approvals are submitted once every call is decided. */
     approve(id: string): void {
-      tools.decide(id, true)
+      decide(id, true)
     },
 
     /** Rejects one call of a `submit_tool_approval` run; the approvals are submitted once every call is decided. */
     reject(id: string): void {
-      tools.decide(id, false)
+      decide(id, false)
     },
 
     /** Lets an approval-gated call run its handler. */
-    approveToolCall: tools.approveToolCall,
+    approveToolCall(id: string): void {
+      const s = awaitingApproval(id)
+      const run = s?.snapshot.run
+      if (s && run) {
+        updateCall(s, id, { status: 'running' })
+        publish()
+        runHandler(s, run, id)
+      }
+    },
 
     /** Answers an approval-gated call with a refusal the model can read, without running its handler. */
-    denyToolCall: tools.denyToolCall,
+    denyToolCall(id: string, reason = 'The user denied this tool call.'): void {
+      const s = awaitingApproval(id)
+      if (s) {
+        updateCall(s, id, { status: 'denied', output: JSON.stringify({ error: reason }) })
+        maybeSubmit(s)
+      }
+    },
 
     /** Follows an existing run by polling (reload-resume); ignored while a stream is open. */
     resume,
@@ -180,7 +870,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
      */
     abort(): void {
       const dropped = dropFollowUps('aborted')
-      const s = rt.session
+      const s = session
       if (!s) {
         if (dropped) {
           publish()
@@ -190,7 +880,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       const live = s.connection !== 'none'
       scheduler.flushNow()
       stop(s)
-      rt.session = { ...s, status: live ? 'idle' : s.status, connection: 'none' }
+      session = { ...s, status: live ? 'idle' : s.status, connection: 'none' }
       publish()
       if (live) {
         invalidateThread(s.threadId) // the run goes on: let the queries show the truth
@@ -205,7 +895,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
      */
     switchThread(threadId: string | null): void {
       const dropped = dropFollowUps('thread_switched', (run) => run.threadId === threadId)
-      const s = rt.session
+      const s = session
       if (!s || s.threadId === threadId) {
         if (dropped) {
           publish()
@@ -215,7 +905,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       const live = s.connection !== 'none'
       scheduler.cancel()
       stop(s)
-      rt.session = null
+      session = null
       publish()
       if (live) {
         invalidateThread(s.threadId)
@@ -226,18 +916,18 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
     /** Stops on unmount: the fetch is aborted, the run is never cancelled (S14), follow-ups are dropped. */
     dispose(): void {
       dropFollowUps('unmounted')
-      const s = rt.session
+      const s = session
       if (s) {
         scheduler.cancel()
         stop(s)
-        rt.session = {
+        session = {
           ...s,
           connection: 'none',
           status: s.connection !== 'none' ? 'idle' : s.status,
           disposed: true,
         }
       }
-      rt.state = viewOf(rt.session, queue)
+      state = viewOf(session, queue)
       if (s && s.connection !== 'none') {
         invalidateThread(s.threadId)
       }
