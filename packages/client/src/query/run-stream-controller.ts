@@ -9,7 +9,7 @@
 // thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1, F3, F10, F11). Follow-ups (`ifBusy:
 // 'queue' | 'cancel'`) wait in `follow-up-queue.ts` and are sent here, one whenever no run is active. An adapter
 // subscribes with `subscribe`/`getState` (React: useSyncExternalStore).
-import { MutationObserver, notifyManager, type QueryClient, QueryObserver } from '@tanstack/query-core'
+import { MutationObserver, notifyManager, type QueryClient } from '@tanstack/query-core'
 import type {
   AnyRunStreamEvent,
   CreateThreadAndRunParams,
@@ -32,7 +32,14 @@ import {
   StreamTruncatedError,
   ValidationError,
 } from '../core/index.ts'
-import { createCacheSync } from './cache-sync.ts'
+import {
+  cancelThreadLists,
+  hold,
+  invalidateThread,
+  refreshLists,
+  writeCache,
+  writeOptimistic,
+} from './cache-sync.ts'
 import {
   createFollowUpQueue,
   type FollowUp,
@@ -42,9 +49,8 @@ import {
   type RunStreamCreateBody,
 } from './follow-up-queue.ts'
 import { createFrameScheduler } from './frame-scheduler.ts'
-import { runKeys } from './keys.ts'
 import { cancelRunMutation } from './mutations.ts'
-import { runQuery } from './queries.ts'
+import { pollRun, watchExpiry } from './polling-fallback.ts'
 import {
   activeRunKey,
   IDLE_STATE,
@@ -87,12 +93,6 @@ export type RunStreamControllerOptions = {
  */
 export type RunStreamResume = boolean | RunIds
 
-// Expiry of a run waiting for tool outputs (see watchExpiry).
-const EXPIRY_SLACK_MS = 1000
-const EXPIRY_RECHECK_MS = 5000
-const MAX_EXPIRY_CHECKS = 6
-const MAX_TIMER_MS = 2 ** 31 - 1
-
 /**
  * Creates the engine of `useRunStream` for one QueryClient: it streams runs into the entries `runQueries` read and
  * notifies `subscribe`rs of its state. Framework-free: a Vue, Solid or Svelte adapter subscribes as a React hook does.
@@ -117,15 +117,12 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
 
   // CACHE AND VIEW
 
-  const { writeCache, invalidateThread, cancelThreadLists, hold, refreshLists, writeOptimistic } =
-    createCacheSync(queryClient, client)
-
   // One flush: the cache writes and the view change notify together, so each frame renders once.
   function flush(): void {
     notifyManager.batch(() => {
       if (session) {
         syncSnapshot(session)
-        writeCache(session)
+        writeCache(queryClient, client, session)
       }
       state = viewOf(session, queue)
       notifyManager.schedule(() => {
@@ -212,7 +209,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
     forget(s.threadId)
     publish()
     // Whatever the run's end (completed, failed, cancelled…), the thread is free: the next follow-up goes.
-    void refreshLists(s, run).then(next)
+    void refreshLists(queryClient, client, s, run).then(next)
     if (isTerminalRunStatus(run.status)) {
       config().onFinish?.({ run, reason: run.status })
     }
@@ -224,7 +221,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
     s.error = error
     publish()
     if (s.snapshot.run) {
-      invalidateThread(s.threadId)
+      invalidateThread(queryClient, client, s.threadId)
     }
     config().onError?.(error)
     next() // if the run still goes on, the server says so (ActiveRunError) and the follow-up waits for it
@@ -234,14 +231,14 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
     const data = event.data as { id?: string } | null
     if (event.event === 'thread.created' && data?.id) {
       s.threadId ??= data.id
-      hold(s, data.id)
+      hold(client, s, data.id)
     } else if (isRunEvent(event)) {
       const run = s.snapshot.run
       if (run) {
         const isNew = s.runId !== run.id
         s.runId = run.id
         s.threadId = run.thread_id
-        hold(s, run.thread_id)
+        hold(client, s, run.thread_id)
         if (isNew) {
           persist(s)
           if (s.cancelling) {
@@ -249,7 +246,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
           }
           // C2: the run is written into the thread's run lists at the next flush; an older refresh must not
           // land after it (the cancel reverts synchronously, before that write).
-          void cancelThreadLists(run.thread_id)
+          void cancelThreadLists(queryClient, client, run.thread_id)
         }
         if (run.status === 'cancelling' || isTerminalRunStatus(run.status)) {
           s.cancelling = false
@@ -399,45 +396,38 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
     s.runId = ids.runId
     persist(s)
     publish()
-    invalidateThread(ids.threadId) // backfill steps and messages the stream did not deliver
-    const observer = new QueryObserver(queryClient, runQuery(client, ids))
-    let polledAt = observer.getCurrentResult().dataUpdatedAt
-    const onResult = (result: ReturnType<typeof observer.getCurrentResult>) => {
-      if (s !== session || s.connection !== 'poll') {
-        return
-      }
-      const run = result.data
-      if (result.isError && result.fetchStatus === 'idle') {
-        fail(s, result.error)
-        return
-      }
-      if (!run || result.isFetching) {
-        return
-      }
-      if (run !== s.snapshot.run) {
-        s.snapshot = { ...s.snapshot, run }
-      }
-      if (run.status === 'requires_action') {
-        requireAction(s, run)
-      } else if (isTerminalRunStatus(run.status)) {
-        finish(s, run)
-      } else {
-        // A5: nothing streams the text while polling, so each poll of a working run refreshes what is shown.
-        if (result.dataUpdatedAt !== polledAt) {
-          polledAt = result.dataUpdatedAt
-          for (const queryKey of [runKeys.messageLists(client, ids), runKeys.stepLists(client, ids)]) {
-            void queryClient.invalidateQueries({ queryKey, refetchType: 'active' })
-          }
+    invalidateThread(queryClient, client, ids.threadId) // backfill steps and messages the stream did not deliver
+    pollRun(
+      queryClient,
+      client,
+      s,
+      ids,
+      (result) => {
+        if (s !== session || s.connection !== 'poll') {
+          return false
         }
-        scheduler.schedule()
-      }
-    }
-    s.stopWatch = observer.subscribe(onResult)
-    // Fresh data (another hook follows the same run) fetches nothing, so look at what is there now.
-    const current = observer.getCurrentResult()
-    if (current.data && !current.isFetching && !current.isStale) {
-      onResult(current)
-    }
+        const run = result.data
+        if (result.isError && result.fetchStatus === 'idle') {
+          fail(s, result.error)
+          return false
+        }
+        if (!run || result.isFetching) {
+          return false
+        }
+        if (run !== s.snapshot.run) {
+          s.snapshot = { ...s.snapshot, run }
+        }
+        if (run.status === 'requires_action') {
+          requireAction(s, run)
+        } else if (isTerminalRunStatus(run.status)) {
+          finish(s, run)
+        } else {
+          return true
+        }
+        return false
+      },
+      scheduler.schedule,
+    )
   }
 
   // CLIENT TOOLS
@@ -453,7 +443,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       s.error = null
       publish()
       config().onRequiresAction?.({ run, toolCalls: s.toolCalls, approvals: s.approvals })
-      watchExpiry(s, run, 0)
+      expireLater(s, run)
       return
     }
     const { tools, approve } = config()
@@ -469,41 +459,16 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       }
     }
     maybeSubmit(s)
-    watchExpiry(s, run, 0)
+    expireLater(s, run)
   }
 
-  // A run waiting for tool outputs expires on the server at `expires_at` with no event to say so: look once it
-  // is due, so the state (and any follow-up queued behind the run) moves on without the user acting. A server
-  // whose clock runs behind is asked again every 5 s, a few times.
-  function watchExpiry(s: Session, run: Run, attempt: number): void {
+  // Looks for the expiry of a run left waiting (see polling-fallback.ts).
+  function expireLater(s: Session, run: Run): void {
     const ids = idsOf(s)
-    if (!ids || typeof run.expires_at !== 'number' || attempt > MAX_EXPIRY_CHECKS) {
-      return
+    if (ids) {
+      const waiting = () => s === session && s.status === 'requires_action' && s.connection === 'none'
+      watchExpiry(queryClient, client, s, ids, run, waiting, (latest) => finish(s, latest))
     }
-    const waiting = () => s === session && s.status === 'requires_action' && s.connection === 'none'
-    const dueMs = attempt === 0 ? run.expires_at * 1000 - Date.now() + EXPIRY_SLACK_MS : EXPIRY_RECHECK_MS
-    const timer = setTimeout(
-      () => {
-        if (!waiting()) {
-          return
-        }
-        queryClient.fetchQuery(runQuery(client, ids)).then(
-          (latest) => {
-            if (!waiting()) {
-              return
-            }
-            if (isTerminalRunStatus(latest.status)) {
-              finish(s, latest)
-            } else {
-              watchExpiry(s, latest, attempt + 1)
-            }
-          },
-          () => waiting() && watchExpiry(s, run, attempt + 1),
-        )
-      },
-      Math.min(Math.max(dueMs, 0), MAX_TIMER_MS),
-    )
-    s.stopWatch = () => clearTimeout(timer)
   }
 
   function updateCall(s: Session, id: string, patch: Partial<ToolCallState>): void {
@@ -597,7 +562,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       toolCalls: previous.toolCalls,
       approvals: previous.approvals,
     })
-    hold(s, ids.threadId)
+    hold(client, s, ids.threadId)
     return consume(
       s,
       (signal) =>
@@ -619,11 +584,11 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
     refused?: (error: Error) => boolean,
   ): Promise<void> {
     const s = replace({ threadId, ownsRun: true })
-    hold(s, threadId)
+    hold(client, s, threadId)
     return consume(
       s,
       (signal) => client.runs.create({ threadId }, { ...body, stream: true }, streamOptions(signal)),
-      { ...writeOptimistic(threadId, body), refused },
+      { ...writeOptimistic(queryClient, client, threadId, body), refused },
     )
   }
 
@@ -883,7 +848,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       session = { ...s, status: live ? 'idle' : s.status, connection: 'none' }
       publish()
       if (live) {
-        invalidateThread(s.threadId) // the run goes on: let the queries show the truth
+        invalidateThread(queryClient, client, s.threadId) // the run goes on: let the queries show the truth
       }
     },
 
@@ -908,7 +873,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       session = null
       publish()
       if (live) {
-        invalidateThread(s.threadId)
+        invalidateThread(queryClient, client, s.threadId)
       }
       next() // follow-ups made for the new thread
     },
@@ -929,7 +894,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       }
       state = viewOf(session, queue)
       if (s && s.connection !== 'none') {
-        invalidateThread(s.threadId)
+        invalidateThread(queryClient, client, s.threadId)
       }
     },
 
