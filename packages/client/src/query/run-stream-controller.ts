@@ -1,14 +1,14 @@
-// Owns the run stream controller: the engine behind `useRunStream` (or any adapter's), free of any UI framework.
-// Over 400 lines because it is one closure over one session: the stream session, polling fallback, tool runner and
-// follow-ups call each other back at every turn, and split into modules over a shared runtime they cost ~700 B gz
-// (object properties do not minify); only cache sync, which calls nothing back, lives apart (cache-sync.ts). It
-// opens a streamed run (or continues one), reads the snapshot the RunStream folds (one fold per event,
-// `reduceRunEvent` rules), writes it into the cache entries the queries read (at most once per frame, at once on
-// final events), falls back to polling when the stream drops, runs client tools and reports one lifecycle. A
-// session is replaced (never mutated back to life) when it stops, so late events of an old stream or of an old
+// Owns the run stream controller: the engine behind `useRunStream` (or any adapter's), free of any UI framework:
+// the stream session (one closure over `session`: open, read, fold, status, cancel) and the decisions of cache
+// sync, polling, client tools and follow-ups. Their mechanics are plain functions apart: cache-sync.ts (cache
+// writes, holds, final lists), polling-fallback.ts (the poll observer, the expiry of requires_action),
+// tool-runner.ts (tool calls, handlers, approvals) and follow-up-queue.ts. Over 400 lines because what stays here
+// calls itself back at every turn (a stream's end polls, a poll finishes, a finish sends the next follow-up, which
+// opens a stream): split into modules over a shared runtime object it cost ~700 B gz (properties do not minify).
+// A session is replaced (never mutated back to life) when it stops, so late events of an old stream or of an old
 // thread can never write anything (checklist C5, C6, C8, S7, S8, S14, F1, F3, F10, F11). Follow-ups (`ifBusy:
-// 'queue' | 'cancel'`) wait in `follow-up-queue.ts` and are sent here, one whenever no run is active. An adapter
-// subscribes with `subscribe`/`getState` (React: useSyncExternalStore).
+// 'queue' | 'cancel'`) are sent one whenever no run is active. An adapter subscribes with `subscribe`/`getState`
+// (React: useSyncExternalStore).
 import { MutationObserver, notifyManager, type QueryClient } from '@tanstack/query-core'
 import type {
   AnyRunStreamEvent,
@@ -27,7 +27,6 @@ import {
   isTerminalRunStatus,
   OaiRunsError,
   requiredApprovals,
-  requiredToolCalls,
   StreamIdleTimeoutError,
   StreamTruncatedError,
   ValidationError,
@@ -66,13 +65,8 @@ import {
 } from './run-stream-state.ts'
 import type { RunsClient } from './runs-client.ts'
 import { collectApprovals, initialApprovals, type ToolApprovalsInput } from './tool-approvals.ts'
-import {
-  collectOutputs,
-  failedCalls,
-  initialToolCalls,
-  type ToolCallState,
-  type ToolOutputsInput,
-} from './tool-calls.ts'
+import { collectOutputs, failedCalls, type ToolOutputsInput } from './tool-calls.ts'
+import { awaitingApproval, awaitingDecision, runHandler, toolCallsOf, updateCall } from './tool-runner.ts'
 
 /** The controller of one `useRunStream` (or of one stream in another adapter); see `createRunStreamController`. */
 export type RunStreamController = ReturnType<typeof createRunStreamController>
@@ -446,16 +440,14 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       expireLater(s, run)
       return
     }
-    const { tools, approve } = config()
-    const needsApproval = typeof approve === 'function' ? approve : () => approve === true
-    s.toolCalls = initialToolCalls(requiredToolCalls(run), tools, needsApproval)
+    s.toolCalls = toolCallsOf(run, config())
     s.approvals = []
     s.error = failedCalls(s.toolCalls)
     publish()
     config().onRequiresAction?.({ run, toolCalls: s.toolCalls, approvals: s.approvals })
     for (const call of s.toolCalls) {
       if (call.status === 'running') {
-        runHandler(s, run, call.id)
+        runHandler(s, run, call.id, config().tools, () => maybeSubmit(s))
       }
     }
     maybeSubmit(s)
@@ -469,38 +461,6 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
       const waiting = () => s === session && s.status === 'requires_action' && s.connection === 'none'
       watchExpiry(queryClient, client, s, ids, run, waiting, (latest) => finish(s, latest))
     }
-  }
-
-  function updateCall(s: Session, id: string, patch: Partial<ToolCallState>): void {
-    s.toolCalls = s.toolCalls.map((call) => (call.id === id ? { ...call, ...patch } : call))
-  }
-
-  // The current session, if its call `id` waits for approval.
-  function awaitingApproval(id: string): Session | null {
-    const s = session
-    return s?.toolCalls.some((call) => call.id === id && call.status === 'awaiting_approval') ? s : null
-  }
-
-  function runHandler(s: Session, run: Run, id: string): void {
-    const call = s.toolCalls.find((item) => item.id === id)
-    const handler = call ? config().tools?.[call.name] : undefined
-    const wireCall = requiredToolCalls(run).find((item) => item.id === id)
-    if (!call || !handler || !wireCall) {
-      return
-    }
-    const context = { call: wireCall, run, expiresAt: run.expires_at, signal: s.abort.signal }
-    Promise.resolve()
-      .then(() => handler(call.args, context))
-      .then((output) => collectOutputs([{ ...call, output: null }], { [id]: output })[0]!.output)
-      .then(
-        (output) => updateCall(s, id, { status: 'done', output, error: null }),
-        (error: unknown) =>
-          updateCall(s, id, {
-            status: 'error',
-            error: error instanceof Error ? error : new Error(String(error)),
-          }),
-      )
-      .then(() => maybeSubmit(s))
   }
 
   // F10: submit only when every call has an output; a failed handler blocks the submit and is reported by name.
@@ -526,15 +486,9 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
     submit(s, { tool_outputs: collectOutputs(s.toolCalls) }).catch(() => undefined)
   }
 
-  // The current session, if it waits for approvals (`submit_tool_approval`) and call `id` is one of them.
-  function awaitingDecision(id: string): Session | null {
-    const s = session
-    return s?.status === 'requires_action' && s.approvals.some((call) => call.id === id) ? s : null
-  }
-
   // Records one decision; once every call is decided, the approvals are submitted (like the last denied tool call).
   function decide(id: string, approve: boolean): void {
-    const s = awaitingDecision(id)
+    const s = awaitingDecision(session, id)
     if (!s || s.connection === 'stream') {
       return
     }
@@ -808,18 +762,18 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
 
     /** Lets an approval-gated call run its handler. */
     approveToolCall(id: string): void {
-      const s = awaitingApproval(id)
+      const s = awaitingApproval(session, id)
       const run = s?.snapshot.run
       if (s && run) {
         updateCall(s, id, { status: 'running' })
         publish()
-        runHandler(s, run, id)
+        runHandler(s, run, id, config().tools, () => maybeSubmit(s))
       }
     },
 
     /** Answers an approval-gated call with a refusal the model can read, without running its handler. */
     denyToolCall(id: string, reason = 'The user denied this tool call.'): void {
-      const s = awaitingApproval(id)
+      const s = awaitingApproval(session, id)
       if (s) {
         updateCall(s, id, { status: 'denied', output: JSON.stringify({ error: reason }) })
         maybeSubmit(s)
