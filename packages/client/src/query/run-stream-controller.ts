@@ -22,7 +22,6 @@ import type {
 } from '../core/index.ts'
 import {
   ActiveRunError,
-  emptyRunSnapshot,
   isActiveRunStatus,
   isTerminalRunStatus,
   OaiRunsError,
@@ -55,9 +54,11 @@ import {
   IDLE_STATE,
   isFinalEvent,
   isRunEvent,
+  newSession,
   type RunStreamConfig,
   type RunStreamState,
   type RunStreamStatus,
+  reportEvent,
   type Session,
   StreamBusyError,
   storageOf,
@@ -247,15 +248,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
         }
       }
     }
-    const { onEvent: onAnyEvent, onTextDelta } = config()
-    onAnyEvent?.(event)
-    if (onTextDelta && event.event === 'thread.message.delta' && !('unknown' in event)) {
-      for (const part of event.data.delta?.content ?? []) {
-        if (part.type === 'text' && typeof part.text?.value === 'string' && part.text.value !== '') {
-          onTextDelta(part.text.value, { messageId: event.data.id })
-        }
-      }
-    }
+    reportEvent(config(), event)
   }
 
   // Reads a stream into the session. Failures go to state and onError; with `rethrow` (submitToolOutputs) the
@@ -352,28 +345,7 @@ export function createRunStreamController(deps: RunStreamControllerOptions) {
     if (session) {
       stop(session)
     }
-    const s: Session = {
-      abort: new AbortController(),
-      threadId: null,
-      runId: null,
-      snapshot: emptyRunSnapshot(),
-      written: emptyRunSnapshot(),
-      ownsRun: false,
-      status: 'streaming',
-      connection: 'stream',
-      toolCalls: [],
-      approvals: [],
-      error: null,
-      cancelling: false,
-      reported: '',
-      release: null,
-      stopWatch: null,
-      stream: null,
-      followUp: null,
-      disposed: false,
-      ...init,
-    }
-    s.written = init.written ?? s.snapshot
+    const s = newSession(init)
     session = s
     return s
   }

@@ -1,4 +1,5 @@
-// Owns the run stream's state: the public state and config types, the session shape and the view of a session.
+// Owns the run stream's state: the public state and config types, the session shape (and a new one), the view of a
+// session and the per-event callbacks.
 import type {
   AnyRunStreamEvent,
   CreateMessageParams,
@@ -171,6 +172,45 @@ export function viewOf(
     toolCalls: s.toolCalls,
     approvals: s.approvals,
     error: s.error,
+  }
+}
+
+/** A new session (streaming, with nothing written yet), with `init` over the defaults. */
+export function newSession(init: Partial<Session>): Session {
+  const s: Session = {
+    abort: new AbortController(),
+    threadId: null,
+    runId: null,
+    snapshot: emptyRunSnapshot(),
+    written: emptyRunSnapshot(),
+    ownsRun: false,
+    status: 'streaming',
+    connection: 'stream',
+    toolCalls: [],
+    approvals: [],
+    error: null,
+    cancelling: false,
+    reported: '',
+    release: null,
+    stopWatch: null,
+    stream: null,
+    followUp: null,
+    disposed: false,
+    ...init,
+  }
+  s.written = init.written ?? s.snapshot
+  return s
+}
+
+/** Calls the config's `onEvent` with an event, and `onTextDelta` with each piece of its message text. */
+export function reportEvent({ onEvent, onTextDelta }: RunStreamConfig, event: AnyRunStreamEvent): void {
+  onEvent?.(event)
+  if (onTextDelta && event.event === 'thread.message.delta' && !('unknown' in event)) {
+    for (const part of event.data.delta?.content ?? []) {
+      if (part.type === 'text' && typeof part.text?.value === 'string' && part.text.value !== '') {
+        onTextDelta(part.text.value, { messageId: event.data.id })
+      }
+    }
   }
 }
 
