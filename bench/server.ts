@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Client, createClient } from '@oai-runs/client'
 import type { ChildReply, ChildRequest } from './server-child'
-import { collectGarbage, type Figure, formatNumber, percentile } from './stats'
+import { collectGarbage, type Figure, formatNumber, percentile, stopChild } from './stats'
 
 const stamp = () => performance.timeOrigin + performance.now()
 const PHASE_TIMEOUT_MS = 60_000
@@ -207,17 +207,7 @@ export async function benchServer(options: {
         '`thread.run.in_progress`.',
     )
   } finally {
-    child.send({ type: 'stop' } satisfies ChildRequest)
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL')
-        resolve()
-      }, 5000)
-      child.once('exit', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
+    await stopChild(child, { type: 'stop' } satisfies ChildRequest)
   }
   return { figures, notes }
 }

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
 import { fileURLToPath } from 'node:url'
 import { SLOW_HEADER, type SlowRunStats, type SoakReply, type SoakRequest } from './soak-child'
-import { collectGarbage, type Figure, formatFigure, formatNumber, formatRatio } from './stats'
+import { collectGarbage, type Figure, formatFigure, formatNumber, formatRatio, stopChild } from './stats'
 
 export type SoakOptions = {
   /** Length of the soak. @defaultValue 60 */
@@ -729,17 +729,7 @@ export async function benchSoak(options: SoakOptions) {
   } finally {
     agent.destroy()
     if (!crashed) {
-      child.send({ type: 'stop' } satisfies SoakRequest)
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL')
-          resolve()
-        }, 5000)
-        child.once('exit', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
+      await stopChild(child, { type: 'stop' } satisfies SoakRequest)
     }
   }
   return { figures, notes }

@@ -1,4 +1,6 @@
-// Timing helpers: interleaved repetitions, median and min, and the figure lines every section prints.
+// Timing helpers: interleaved repetitions, median and min, the figure lines every section prints, and stopping a
+// section's child process.
+import type { ChildProcess, Serializable } from 'node:child_process'
 
 /** One measured figure, printed as one line with its ratio last and stored in results/latest.json. */
 export type Figure = {
@@ -99,4 +101,19 @@ export function formatFigure(figure: Figure): string {
   const detail = figure.detail ? `  (${figure.detail})` : ''
   const ratio = figure.ratio ? `  ${formatRatio(figure.ratio.value)} ${figure.ratio.label}` : ''
   return `${figure.section.padEnd(10)} ${figure.name.padEnd(44)} ${value.padStart(14)}${detail}${target}${ratio}`
+}
+
+/** Asks a bench child process to stop with `message`, and kills it if it has not exited within `graceMs`. */
+export function stopChild(child: ChildProcess, message: Serializable, graceMs = 5000): Promise<void> {
+  child.send(message)
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      resolve()
+    }, graceMs)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
 }

@@ -30,52 +30,48 @@ function* walk(dir) {
 }
 
 const src = join(cwd, 'src')
-const compiled = (file) => join(dist, relative(src, file)).replace(/\.tsx?$/, '.js')
+// Line comments may come before the directive: they are not statements.
+const USE_CLIENT = /^\s*(\/\/[^\n]*\n\s*)*['"]use client['"]/
+// A module that imports a hook or createContext from React or react-query runs only on the client: it must say so,
+// or a React Server Components app that imports it gets a server error instead of a client boundary.
+const CLIENT_ONLY_IMPORT = /import\s*\{([^}]*)\}\s*from\s*['"](react|@tanstack\/react-query)['"]/g
+
+function clientOnlyImport(text) {
+  for (const match of text.matchAll(CLIENT_ONLY_IMPORT)) {
+    for (const entry of match[1].split(',')) {
+      const name = entry
+        .replace(/^\s*type\s+/, '')
+        .trim()
+        .split(/\s+as\s+/)[0]
+      if (/^(use[A-Z]\w*|createContext)$/.test(name)) {
+        return name
+      }
+    }
+  }
+  return undefined
+}
+
+// One pass over src/: copy the CSS; for each compiled module (tests and examples are not compiled), check that a
+// module with hooks says 'use client' and that the directive is still its first statement after compilation.
 let copied = 0
+let directives = 0
 for (const file of walk(src)) {
   if (file.endsWith('.css')) {
     cpSync(file, join(dist, relative(src, file)))
     copied++
+    continue
   }
-}
-
-// A module that imports a hook or createContext from React or react-query runs only on the client: it must say so,
-// or a React Server Components app that imports it gets a server error instead of a client boundary.
-const CLIENT_ONLY_IMPORT = /import\s*\{([^}]*)\}\s*from\s*['"](react|@tanstack\/react-query)['"]/g
-for (const file of walk(src)) {
-  if (!/\.tsx?$/.test(file) || /\.test(-d)?\.tsx?$/.test(file) || !existsSync(compiled(file))) {
+  const out = join(dist, relative(src, file)).replace(/\.tsx?$/, '.js')
+  if (!/\.tsx?$/.test(file) || file.endsWith('.d.ts') || !existsSync(out)) {
     continue
   }
   const text = readFileSync(file, 'utf8')
-  for (const match of text.matchAll(CLIENT_ONLY_IMPORT)) {
-    const names = match[1].split(',').map(
-      (name) =>
-        name
-          .replace(/^\s*type\s+/, '')
-          .trim()
-          .split(/\s+as\s+/)[0],
-    )
-    const hook = names.find((name) => /^(use[A-Z]\w*|createContext)$/.test(name))
-    if (hook && !/^\s*(\/\/[^\n]*\n\s*)*['"]use client['"]/.test(text)) {
+  if (!USE_CLIENT.test(text)) {
+    const hook = clientOnlyImport(text)
+    if (hook) {
       throw new Error(`build: ${relative(cwd, file)} imports ${hook} but does not start with 'use client'`)
     }
-  }
-}
-
-// A module whose source starts with 'use client' must keep it as its first statement after compilation
-// (line comments may come before it: they are not statements).
-const USE_CLIENT = /^\s*(\/\/[^\n]*\n\s*)*['"]use client['"]/
-let directives = 0
-for (const file of walk(src)) {
-  if (!/\.tsx?$/.test(file) || file.endsWith('.d.ts')) {
     continue
-  }
-  if (!USE_CLIENT.test(readFileSync(file, 'utf8'))) {
-    continue
-  }
-  const out = compiled(file)
-  if (!existsSync(out)) {
-    continue // excluded from the build (tests, examples)
   }
   if (!USE_CLIENT.test(readFileSync(out, 'utf8'))) {
     throw new Error(`build: ${relative(cwd, out)} lost its 'use client' directive`)
