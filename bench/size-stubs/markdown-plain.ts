@@ -39,3 +39,39 @@ export function parseMarkdown(source: string, _options: ParseOptions = {}): Bloc
 export function inlineText(nodes: InlineNode[]): string {
   return nodes.map((node) => (node.type === 'text' ? node.value : '')).join('')
 }
+
+export type IncrementalMarkdown = {
+  readonly source: string
+  readonly streaming: boolean
+  readonly blocks: readonly BlockNode[]
+  readonly done: number
+  readonly doneLength: number
+  readonly seen: ReadonlyMap<string, number>
+  readonly slugs: WeakMap<BlockNode, string>
+}
+
+export function isEmptyHeading(children: InlineNode[]): boolean {
+  return inlineText(children).trim() === ''
+}
+
+export function headingSlugs(_blocks: readonly BlockNode[]): WeakMap<BlockNode, string> {
+  return new WeakMap()
+}
+
+// No incremental parsing without Markdown: the plain paragraphs are cheap to split again.
+export function parseMarkdownIncremental(
+  _previous: IncrementalMarkdown | undefined,
+  source: string,
+  options: ParseOptions = {},
+): IncrementalMarkdown {
+  const blocks = parseMarkdown(source, options)
+  return {
+    source,
+    streaming: options.streaming === true,
+    blocks,
+    done: 0,
+    doneLength: 0,
+    seen: new Map(),
+    slugs: new WeakMap(),
+  }
+}

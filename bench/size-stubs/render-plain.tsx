@@ -3,7 +3,7 @@
 // code, lists, tables, headings); what MessageContent and ToolCallView need without Markdown stays, copied from
 // render.tsx: paragraphs of text, citation footnote references, file_path links, the resolved-URL check.
 import type { Annotation } from '@oai-runs/client'
-import type { ReactNode } from 'react'
+import { memo, type ReactNode } from 'react'
 import type { BlockNode, InlineNode } from '../../packages/components/src/message-content/markdown.ts'
 import type { RenderContext } from '../../packages/components/src/message-content/render.tsx'
 
@@ -88,3 +88,13 @@ export function blocksText(blocks: BlockNode[]): string {
     )
     .join('\n')
 }
+
+export const MarkdownBlock = memo(function MarkdownBlock({
+  block,
+  context,
+}: {
+  block: BlockNode
+  context: RenderContext
+}) {
+  return block.type === 'paragraph' ? <p>{renderInline(block.children, context)}</p> : null
+})

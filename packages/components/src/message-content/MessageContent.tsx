@@ -1,4 +1,4 @@
-// biome-ignore-all lint/suspicious/noArrayIndexKey: content parts are identified by their index (the API's `index`).
+// biome-ignore-all lint/suspicious/noArrayIndexKey: content parts are identified by their index (the API's `index`), top-level blocks by their position (streaming only appends).
 'use client'
 // MessageContent: a message's content parts with safe Markdown, citations as footnotes, images and refusals.
 import type {
@@ -26,7 +26,8 @@ import { placeAnnotations } from './annotations.ts'
 import { parseMarkdown } from './markdown.ts'
 import { type MessageContentOptions, splitContentOptions, useStableContentOptions } from './options.ts'
 import { RemoteImage } from './RemoteImage.tsx'
-import { blocksText, type RenderContext, renderBlocks, safeResolvedUrl } from './render.tsx'
+import { blocksText, MarkdownBlock, type RenderContext, safeResolvedUrl } from './render.tsx'
+import { useIncrementalMarkdown } from './use-markdown.ts'
 
 export type { MessageContentOptions } from './options.ts'
 
@@ -44,6 +45,8 @@ type MessageContentContextValue = {
   content: readonly MessageContentPart[]
   status: MessageContentStatus
   idPrefix: string
+  /** The message's id when known: parts of one message shown twice share their parse. */
+  messageId: string | undefined
   footnotes: Footnote[]
   options: MessageContentOptions
 }
@@ -95,8 +98,8 @@ export const MessageContentRoot = forwardRef<HTMLDivElement, MessageContentRootP
     const idPrefix = `user-content-${(messageId ?? reactId).replace(/[^A-Za-z0-9_-]/g, '')}-`
     const footnotes = useMemo(() => collectFootnotes(content), [content])
     const value = useMemo(
-      () => ({ content, status, idPrefix, footnotes, options }),
-      [content, status, idPrefix, footnotes, options],
+      () => ({ content, status, idPrefix, messageId, footnotes, options }),
+      [content, status, idPrefix, messageId, footnotes, options],
     )
     return (
       <MessageContentContext.Provider value={value}>
@@ -124,33 +127,55 @@ export type MessageContentTextProps = Omit<PrimitiveProps<'div'>, 'part'> & {
 
 const NO_ANNOTATIONS: TextContent['text']['annotations'] = []
 
+// The same value as long as `key` is: annotations and footnote numbers are rebuilt from new objects on every
+// streamed delta (and once more when the message completes), but change rarely.
+function useByKey<T>(value: T, key: string): T {
+  const stable = useRef({ key, value })
+  // A render React discards leaves at most an equal value behind, never a stale one.
+  if (stable.current.key !== key) {
+    stable.current = { key, value }
+  }
+  return stable.current.value
+}
+
+function annotationsKey(annotations: TextContent['text']['annotations']): string {
+  return annotations.length === 0 ? '' : JSON.stringify(annotations)
+}
+
 /** One text part rendered as safe Markdown, with citations as footnote references. */
 export const MessageContentText = forwardRef<HTMLDivElement, MessageContentTextProps>(
   ({ part, index, ...props }, ref) => {
-    const { status, idPrefix, footnotes, options } = useMessageContentContext('Text')
+    const { status, idPrefix, footnotes, options, messageId } = useMessageContentContext('Text')
     const value = typeof part?.text?.value === 'string' ? part.text.value : ''
-    const annotations = Array.isArray(part?.text?.annotations) ? part.text.annotations : NO_ANNOTATIONS
+    const given = Array.isArray(part?.text?.annotations) ? part.text.annotations : NO_ANNOTATIONS
+    const annotations = useByKey(given, annotationsKey(given))
     const streaming = status === 'in_progress'
-    const blocks = useMemo(() => {
-      const { text } = placeAnnotations(value, annotations)
-      return parseMarkdown(text, { streaming })
-    }, [value, annotations, streaming])
+    const text = useMemo(() => placeAnnotations(value, annotations).text, [value, annotations])
+    const parse = useIncrementalMarkdown(
+      text,
+      streaming,
+      messageId === undefined ? undefined : `${messageId}:${index}`,
+    )
+    const numbers = footnotes
+      .filter((note) => note.partIndex === index)
+      .map((note) => [note.annotationIndex, note.number] as const)
+    const footnoteNumbers = useByKey(numbers, numbers.join(';'))
+    // Stable while only the text grows, so every finished block (a memoised MarkdownBlock) skips rendering.
     const context = useMemo<RenderContext>(
       () => ({
         ...options,
         idPrefix,
         annotations,
-        footnoteNumbers: new Map(
-          footnotes
-            .filter((note) => note.partIndex === index)
-            .map((note) => [note.annotationIndex, note.number]),
-        ),
+        footnoteNumbers: new Map(footnoteNumbers),
+        headingSlugs: parse.slugs,
       }),
-      [options, idPrefix, annotations, footnotes, index],
+      [options, idPrefix, annotations, footnoteNumbers, parse.slugs],
     )
     return (
       <Primitive.div data-oai-part="text" data-state={status} {...props} ref={ref}>
-        {renderBlocks(blocks, context)}
+        {parse.blocks.map((block, key) => (
+          <MarkdownBlock key={key} block={block} context={context} />
+        ))}
       </Primitive.div>
     )
   },

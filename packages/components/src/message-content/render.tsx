@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noArrayIndexKey: AST nodes have no identity but their position; streaming only appends.
 // AST → React elements. Text is always a React text child, so nothing the model writes becomes markup (R2).
 import type { Annotation } from '@oai-runs/client'
-import { Fragment, type ReactNode } from 'react'
-import { type BlockNode, type InlineNode, inlineText } from './markdown.ts'
+import { Fragment, memo, type ReactNode } from 'react'
+import { type BlockNode, headingSlugs, type InlineNode, inlineText, isEmptyHeading } from './markdown.ts'
 import type { MessageContentOptions } from './options.ts'
 import { RemoteImage } from './RemoteImage.tsx'
 import { safeLinkHref } from './safe-url.ts'
@@ -14,6 +14,8 @@ export type RenderContext = MessageContentOptions & {
   annotations: readonly Annotation[]
   /** Footnote number of each annotation index (file_citation only). */
   footnoteNumbers: ReadonlyMap<number, number>
+  /** Each heading's slug (unique in the message), as the incremental parser gives them; `renderBlocks` makes them when absent. */
+  headingSlugs?: WeakMap<BlockNode, string> | undefined
 }
 
 const LINK_REL = 'noopener noreferrer nofollow'
@@ -36,15 +38,6 @@ export function safeResolvedUrl(url: string | null | undefined): string | null {
 export function fileLabel(text: string): string {
   const name = text.split('/').pop() ?? text
   return name.replace(/^sandbox:/, '') || text
-}
-
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .trim()
-    .replace(/[^\p{L}\p{N}\s-]/gu, '')
-    .replace(/\s+/g, '-')
-    .slice(0, 64)
 }
 
 function renderAnnotation(index: number, context: RenderContext, key: number): ReactNode {
@@ -154,101 +147,118 @@ function renderInline(nodes: InlineNode[], context: RenderContext): ReactNode[] 
   })
 }
 
+// One block (and what it holds) as React elements. `tight`: the blocks of a tight list's item, whose paragraphs are
+// bare text (CommonMark's tight lists).
+function renderBlock(block: BlockNode, key: number, context: RenderContext, tight = false): ReactNode {
+  const render = (nodes: BlockNode[], tightItems = false) =>
+    nodes.map((node, index) => renderBlock(node, index, context, tightItems))
+  switch (block.type) {
+    case 'paragraph': {
+      return tight ? (
+        <Fragment key={key}>{renderInline(block.children, context)}</Fragment>
+      ) : (
+        <p key={key}>{renderInline(block.children, context)}</p>
+      )
+    }
+    case 'heading': {
+      if (isEmptyHeading(block.children)) {
+        return null // an empty heading (e.g. a streamed `## ` before its text) says nothing to anyone
+      }
+      const level = Math.min(6, block.level + (context.headingOffset ?? 0))
+      const Tag = `h${level}` as 'h1'
+      return (
+        <Tag key={key} id={`${context.idPrefix}${context.headingSlugs?.get(block) ?? 'section'}`}>
+          {renderInline(block.children, context)}
+        </Tag>
+      )
+    }
+    case 'code': {
+      return (
+        <pre
+          key={key}
+          data-oai-code=""
+          data-state={block.closed ? 'closed' : 'open'}
+          data-lang={block.lang || undefined}
+        >
+          <code className={block.lang ? `language-${block.lang}` : undefined}>
+            {codeText(block.value, context)}
+          </code>
+        </pre>
+      )
+    }
+    case 'blockquote': {
+      return <blockquote key={key}>{render(block.children)}</blockquote>
+    }
+    case 'list': {
+      const items = block.items.map((item, index) => <li key={index}>{render(item, block.tight)}</li>)
+      return block.ordered ? (
+        <ol key={key} start={block.start === 1 ? undefined : block.start}>
+          {items}
+        </ol>
+      ) : (
+        <ul key={key}>{items}</ul>
+      )
+    }
+    case 'table': {
+      return (
+        <table key={key}>
+          <thead>
+            <tr>
+              {block.head.map((cell, index) => (
+                <th key={index} scope="col">
+                  {renderInline(cell, context)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {block.rows.map((row, rowIndex) => (
+              <tr key={rowIndex}>
+                {row.map((cell, index) => (
+                  <td key={index}>{renderInline(cell, context)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )
+    }
+    case 'rule': {
+      return <hr key={key} />
+    }
+    default: {
+      return block satisfies never
+    }
+  }
+}
+
 /** Renders parsed blocks; heading ids are `user-content-…`-style prefixed and unique within the message (R5). */
 export function renderBlocks(blocks: BlockNode[], context: RenderContext): ReactNode[] {
-  const seen = new Map<string, number>()
-  const headingId = (children: InlineNode[]) => {
-    const base = slug(inlineText(children)) || 'section'
-    const count = seen.get(base) ?? 0
-    seen.set(base, count + 1)
-    return `${context.idPrefix}${base}${count ? `-${count}` : ''}`
-  }
-  // `tight`: the blocks of a tight list's item, whose paragraphs are bare text (CommonMark's tight lists).
-  const render = (nodes: BlockNode[], tight = false): ReactNode[] =>
-    nodes.map((block, key) => {
-      switch (block.type) {
-        case 'paragraph': {
-          return tight ? (
-            <Fragment key={key}>{renderInline(block.children, context)}</Fragment>
-          ) : (
-            <p key={key}>{renderInline(block.children, context)}</p>
-          )
-        }
-        case 'heading': {
-          if (
-            inlineText(block.children).trim() === '' &&
-            !block.children.some((node) => node.type === 'image')
-          ) {
-            return null // an empty heading (e.g. a streamed `## ` before its text) says nothing to anyone
-          }
-          const level = Math.min(6, block.level + (context.headingOffset ?? 0))
-          const Tag = `h${level}` as 'h1'
-          return (
-            <Tag key={key} id={headingId(block.children)}>
-              {renderInline(block.children, context)}
-            </Tag>
-          )
-        }
-        case 'code': {
-          return (
-            <pre
-              key={key}
-              data-oai-code=""
-              data-state={block.closed ? 'closed' : 'open'}
-              data-lang={block.lang || undefined}
-            >
-              <code className={block.lang ? `language-${block.lang}` : undefined}>
-                {codeText(block.value, context)}
-              </code>
-            </pre>
-          )
-        }
-        case 'blockquote': {
-          return <blockquote key={key}>{render(block.children)}</blockquote>
-        }
-        case 'list': {
-          const items = block.items.map((item, index) => <li key={index}>{render(item, block.tight)}</li>)
-          return block.ordered ? (
-            <ol key={key} start={block.start === 1 ? undefined : block.start}>
-              {items}
-            </ol>
-          ) : (
-            <ul key={key}>{items}</ul>
-          )
-        }
-        case 'table': {
-          return (
-            <table key={key}>
-              <thead>
-                <tr>
-                  {block.head.map((cell, index) => (
-                    <th key={index} scope="col">
-                      {renderInline(cell, context)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {block.rows.map((row, rowIndex) => (
-                  <tr key={rowIndex}>
-                    {row.map((cell, index) => (
-                      <td key={index}>{renderInline(cell, context)}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-        case 'rule': {
-          return <hr key={key} />
-        }
-        default: {
-          return block satisfies never
-        }
-      }
-    })
-  return render(blocks)
+  const withSlugs = context.headingSlugs ? context : { ...context, headingSlugs: headingSlugs(blocks) }
+  return blocks.map((block, key) => renderBlock(block, key, withSlugs))
+}
+
+/** Props of `MarkdownBlock`. */
+export type MarkdownBlockProps = { block: BlockNode; context: RenderContext }
+
+/**
+ * One top-level block, memoised on its node and the context: while a message streams, the incremental parser keeps
+ * a finished block's node, so the block renders once and only the open tail renders again.
+ */
+export const MarkdownBlock = memo(function MarkdownBlock({ block, context }: MarkdownBlockProps) {
+  blockRenders++
+  return renderBlock(block, 0, context)
+})
+
+// How many times a MarkdownBlock rendered: tests count renders instead of timing them. Internal, not exported
+// from the package.
+let blockRenders = 0
+
+/** How many MarkdownBlocks rendered while `run` ran; internal, for tests. */
+export function countBlockRenders(run: () => void): number {
+  const before = blockRenders
+  run()
+  return blockRenders - before
 }
 
 /** The plain text of parsed blocks (what a screen reader is told when a message completes). */

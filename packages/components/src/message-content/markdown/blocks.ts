@@ -24,7 +24,7 @@ import { type BlockNode, type InlineNode, type InlineOptions, MAX_DEPTH, type Pa
 import { tally } from './work.ts'
 
 // Whether a blank line separated two of the blocks parsed (a list item's blocks: the list is loose).
-type BlockStats = { blankBetween: boolean }
+export type BlockStats = { blankBetween: boolean }
 
 // The first non-blank line at or after `from` (its index; `lines.length` if none).
 function nextNonBlank(lines: string[], from: number): number {
@@ -35,20 +35,27 @@ function nextNonBlank(lines: string[], from: number): number {
   return at
 }
 
-function parseBlocks(
+/**
+ * Parses `lines` into blocks. `begins`, when given, receives the index of the line each block starts on (one entry
+ * per block, in order): the incremental parser uses it to know which blocks a later line can no longer change.
+ */
+export function parseBlocks(
   lines: string[],
   depth: number,
   options: InlineOptions,
   stats?: BlockStats,
+  begins?: number[],
 ): BlockNode[] {
   const blocks: BlockNode[] = []
   let blankSeen = false
+  let begin = 0
   const push = (block: BlockNode) => {
     if (blankSeen && blocks.length > 0 && stats) {
       stats.blankBetween = true
     }
     blankSeen = false
     blocks.push(block)
+    begins?.push(begin)
   }
   let i = 0
   while (i < lines.length) {
@@ -58,6 +65,7 @@ function parseBlocks(
       i++
       continue
     }
+    begin = i
     if (indentOf(line) >= 4) {
       // Indented code: its lines and the blank lines between them, four spaces of indentation removed.
       const body: string[] = []
