@@ -2,6 +2,7 @@ import type {
   AssistantObject,
   FileSearchResult,
   MessageObject,
+  RankingOptions,
   RunErrorCode,
   RunObject,
   ThreadObject,
@@ -55,16 +56,32 @@ export interface ModelContext {
   signal: AbortSignal
 }
 
+/** A file citation or file path on assistant text: over the text piece it comes with, or over a range of the message. */
+export interface TextAnnotation {
+  type: 'file_citation' | 'file_path'
+  file_id: string
+  /** Where the annotation starts in the message's text (default: where the piece starts). */
+  start_index?: number
+  /** Where it ends (default: where the piece ends). */
+  end_index?: number
+}
+
 /** One thing a model does; the run engine turns each into run steps, messages and stream events. */
 export type ModelOutput =
-  /** A piece of assistant text (one token). Opens a message-creation step on the first piece. */
-  | { type: 'text'; text: string; annotation?: { type: 'file_citation' | 'file_path'; file_id: string } }
-  /** Function calls: the run goes to `requires_action` and the model's turn ends. */
-  | { type: 'function_calls'; calls: { name: string; arguments: string }[] }
-  /** A code-interpreter tool call, with its input and logs. */
-  | { type: 'code_interpreter'; input: string; logs: string }
-  /** A file-search tool call with its results. */
-  | { type: 'file_search'; results: FileSearchResult[] }
+  /**
+   * A piece of assistant text (one token). Opens a message-creation step on the first piece. An annotation covers the
+   * piece, or, with `start_index`/`end_index`, that range of the message's text so far (then `text` may be `''`).
+   */
+  | { type: 'text'; text: string; annotation?: TextAnnotation }
+  /**
+   * Function calls: the run goes to `requires_action` and the model's turn ends. A call's `id` (the upstream call id)
+   * becomes the run's tool call id; without one the engine makes one.
+   */
+  | { type: 'function_calls'; calls: { id?: string; name: string; arguments: string }[] }
+  /** A code-interpreter tool call, with its input, logs and the file ids of the images it made. */
+  | { type: 'code_interpreter'; input: string; logs: string; images?: string[] }
+  /** A file-search tool call with its results (and the ranking options it used; the default ranker otherwise). */
+  | { type: 'file_search'; results: FileSearchResult[]; ranking_options?: Required<RankingOptions> }
   /**
    * Hosted MCP calls that need the user's approval: the run goes to `requires_action` with Azure AI Agents'
    * `submit_tool_approval` action and the model's turn ends; approved calls then run on the "host" (scripted).

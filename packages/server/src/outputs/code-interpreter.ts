@@ -1,4 +1,4 @@
-// The `code_interpreter` output: a tool_calls step that streams the code, then its logs, and completes.
+// The `code_interpreter` output: a tool_calls step that streams the code, then its logs and images, and completes.
 import { tokenize } from '../scripted-model.ts'
 import type { StepToolCall } from '../types.ts'
 import { chunks, type OutputHandler } from './turn.ts'
@@ -17,15 +17,17 @@ export const handleCodeInterpreter: OutputHandler<'code_interpreter'> = async (o
     turn.emitStepDelta(step, { index: 0, type: 'code_interpreter', code_interpreter: { input: piece } })
     await turn.pause()
   }
+  const images = (output.images ?? []).map((file_id) => ({ type: 'image' as const, image: { file_id } }))
+  const outputs = [{ type: 'logs' as const, logs: output.logs }, ...images]
   turn.emitStepDelta(step, {
     index: 0,
     type: 'code_interpreter',
-    code_interpreter: { outputs: [{ index: 0, type: 'logs', logs: output.logs }] },
+    code_interpreter: { outputs: outputs.map((item, index) => ({ index, ...item })) },
   })
   const toolCall: StepToolCall = {
     id,
     type: 'code_interpreter',
-    code_interpreter: { input: output.input, outputs: [{ type: 'logs', logs: output.logs }] },
+    code_interpreter: { input: output.input, outputs },
   }
   turn.completeStep(step, tokenize(output.input).length, {
     step_details: { type: 'tool_calls', tool_calls: [toolCall] },

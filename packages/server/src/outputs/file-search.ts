@@ -15,7 +15,7 @@ export const handleFileSearch: OutputHandler<'file_search'> = async (output, tur
           id,
           type: 'file_search',
           file_search: {
-            ranking_options: { ranker: 'default_2024_08_21', score_threshold: 0 },
+            ranking_options: output.ranking_options ?? { ranker: 'default_2024_08_21', score_threshold: 0 },
             results: output.results,
           },
         },

@@ -5,7 +5,11 @@ export const handleFunctionCalls: OutputHandler<'function_calls'> = async (outpu
   const { state } = turn
   turn.closeMessage()
   const step = turn.newStep({ type: 'tool_calls', tool_calls: [] })
-  const calls = output.calls.map((call) => ({ id: turn.ids('call'), ...call }))
+  const calls = output.calls.map(({ id, name, arguments: args }) => ({
+    id: id || turn.ids('call'),
+    name,
+    arguments: args,
+  }))
   let tokens = 0
   for (const [index, call] of calls.entries()) {
     turn.emitStepDelta(step, {

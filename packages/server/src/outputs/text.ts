@@ -1,11 +1,14 @@
 // The `text` output: opens the assistant message (and its message-creation step), appends a token, streams its delta.
-import type { MessageObject } from '../types.ts'
+import type { TextAnnotation } from '../model.ts'
+import type { Annotation, MessageObject } from '../types.ts'
 import { type OutputHandler, StopRun } from './turn.ts'
 
 export const handleText: OutputHandler<'text'> = async (output, turn) => {
   const { state, runId, atomically, current, saveRun, saveMessage, finalize, addUsage } = turn
   const run = current()
-  if (run.max_completion_tokens !== null && state.completionTokens >= run.max_completion_tokens) {
+  // An annotation alone (no text) is not a token: it never hits the limit.
+  const counts = output.text !== ''
+  if (counts && run.max_completion_tokens !== null && state.completionTokens >= run.max_completion_tokens) {
     atomically(() => {
       saveRun(addUsage(current(), state.completionTokens, state.promptTokens))
       finalize(current(), 'incomplete', { incomplete_details: { reason: 'max_completion_tokens' } })
@@ -43,30 +46,15 @@ export const handleText: OutputHandler<'text'> = async (output, turn) => {
   const previous = message.content[0]
   const value = previous?.type === 'text' ? previous.text.value : ''
   const annotations = previous?.type === 'text' ? previous.text.annotations : []
-  const annotation = output.annotation
-    ? output.annotation.type === 'file_citation'
-      ? {
-          type: 'file_citation' as const,
-          text: output.text,
-          file_citation: { file_id: output.annotation.file_id },
-          start_index: value.length,
-          end_index: value.length + output.text.length,
-        }
-      : {
-          type: 'file_path' as const,
-          text: output.text,
-          file_path: { file_id: output.annotation.file_id },
-          start_index: value.length,
-          end_index: value.length + output.text.length,
-        }
-    : null
+  const full = value + output.text
+  const annotation = output.annotation ? buildAnnotation(output.annotation, full, value.length) : null
   state.message = saveMessage({
     ...message,
     content: [
       {
         type: 'text',
         text: {
-          value: value + output.text,
+          value: full,
           annotations: annotation ? [...annotations, annotation] : annotations,
         },
       },
@@ -91,7 +79,19 @@ export const handleText: OutputHandler<'text'> = async (output, turn) => {
       },
     },
   })
-  state.completionTokens++
-  state.messageTokens++
+  if (counts) {
+    state.completionTokens++
+    state.messageTokens++
+  }
   await turn.pause()
+}
+
+/** The message annotation over the piece just appended (from `pieceStart`), or over the range the model gave. */
+function buildAnnotation(given: TextAnnotation, full: string, pieceStart: number): Annotation {
+  const start = Math.min(Math.max(0, given.start_index ?? pieceStart), full.length)
+  const end = Math.min(Math.max(start, given.end_index ?? full.length), full.length)
+  const range = { text: full.slice(start, end), start_index: start, end_index: end }
+  return given.type === 'file_citation'
+    ? { type: 'file_citation', ...range, file_citation: { file_id: given.file_id } }
+    : { type: 'file_path', ...range, file_path: { file_id: given.file_id } }
 }
