@@ -1,0 +1,307 @@
+// `pnpm bench:browser`: frame times, long tasks, main-thread time and React commit time in Debian's Chromium while a
+// long Markdown reply streams from an in-page Runs server, for four cases interleaved over rounds (MessageContent,
+// ConnectedRunViewer, the playground app, a plain-text floor) plus the idle playground, and parseMarkdown's speed.
+// Prints one line per figure; writes bench/results/browser.{json,md} (`--out=NAME` for another name).
+import { execFileSync } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { type CDPSession, chromium, type Page } from 'playwright-core'
+import { formatNumber } from '../stats.ts'
+import { buildPage, repoRoot, servePage } from './bundle.ts'
+import { type CpuProfile, startProfile, stopProfile, summariseProfile } from './cpu-profile.ts'
+import type { BenchPage, CaseResult } from './page/main.tsx'
+import type { ParseResult } from './page/parse-speed.ts'
+import {
+  CASE_LABELS,
+  type CaseName,
+  caseLines,
+  caseTable,
+  formatLine,
+  type Line,
+  medianSample,
+  type RawWindow,
+  type Sample,
+  sampleOf,
+} from './report.ts'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    root: { type: 'string', default: repoRoot },
+    out: { type: 'string' },
+    rounds: { type: 'string' },
+    'profile-case': { type: 'string', default: 'viewer' },
+  },
+})
+const sections = new Set((values.only ?? 'cases,parse').split(',').map((name) => name.trim()))
+for (const name of sections) {
+  if (name !== 'cases' && name !== 'parse') {
+    throw new Error(`--only=${values.only}: the sections are cases and parse (e.g. --only=cases)`)
+  }
+}
+const root = resolve(values.root)
+const quick = values.quick
+const settings = {
+  replyBytes: quick ? 8_000 : 60_000,
+  rounds: Number(values.rounds ?? (quick ? 1 : 3)),
+  idleMs: quick ? 1000 : 3000,
+  parseBytes: quick ? 100_000 : 1_000_000,
+  parseRuns: quick ? 3 : 5,
+  msPerToken: 1,
+  maxStreamMs: 180_000,
+}
+const resultsDir = join(repoRoot, 'bench/results')
+// Written on full runs (or when --out names the files), as `pnpm bench` writes results/latest.* on full runs only.
+const outName = values.out ?? (quick || values.only || values.rounds ? null : 'browser')
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+if (!existsSync(chromiumPath)) {
+  console.error(
+    `bench:browser: no Chromium at ${chromiumPath}. Run \`node scripts/ensure-test-env.mjs\` (as root it installs ` +
+      "Debian's chromium with apt-get), or install it yourself (`sudo apt-get install chromium`), or set CHROMIUM_PATH.",
+  )
+  process.exit(1)
+}
+
+const git = (args: string[], cwd: string) => {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    return null
+  }
+}
+
+const built = await buildPage(root)
+const site = await servePage(built)
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  // As vite.config.ts's chromiumArgs.
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+})
+const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' })
+const page: Page = await context.newPage()
+const pageErrors: string[] = []
+page.on('pageerror', (error) => pageErrors.push(error.message))
+page.on('console', (message) => {
+  if (message.type() === 'error') {
+    pageErrors.push(message.text())
+  }
+})
+await page.goto(site.url)
+await page
+  .waitForFunction(() => document.documentElement.dataset.benchReady === 'true', null, { timeout: 15_000 })
+  .catch((error) => {
+    throw new Error(
+      `bench:browser: the bench page did not start: ${pageErrors.join('; ') || (error as Error).message}`,
+    )
+  })
+const cdp: CDPSession = await context.newCDPSession(page)
+await cdp.send('Performance.enable')
+
+type PageBench = { __bench: BenchPage }
+const prepare = (name: CaseName) =>
+  page.evaluate(([n, bytes, ms]) => (window as unknown as PageBench).__bench.prepare(n, bytes, ms), [
+    name,
+    settings.replyBytes,
+    settings.msPerToken,
+  ] as const)
+const cleanup = () => page.evaluate(() => (window as unknown as PageBench).__bench.cleanup())
+
+async function metrics(): Promise<{ task: number; script: number }> {
+  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[]
+  }
+  const get = (name: string) => (list.find((metric) => metric.name === name)?.value ?? 0) * 1000
+  return { task: get('TaskDuration'), script: get('ScriptDuration') }
+}
+
+// Main-thread time of one evaluate (CDP metric deltas around it), after a full GC.
+async function timed<T extends { durationMs: number }>(work: () => Promise<T>): Promise<T & RawWindow> {
+  await cdp.send('HeapProfiler.collectGarbage')
+  const before = await metrics()
+  const result = await work()
+  const after = await metrics()
+  return {
+    ...(result as T & RawWindow),
+    taskMs: after.task - before.task,
+    scriptMs: after.script - before.script,
+  }
+}
+
+async function streamCase(name: CaseName): Promise<CaseResult & RawWindow> {
+  await prepare(name)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const result = await timed(() =>
+    page.evaluate((maxMs) => (window as unknown as PageBench).__bench.run(maxMs), settings.maxStreamMs),
+  )
+  await cleanup()
+  return result
+}
+
+const header = [
+  `Chromium ${browser.version()} (${chromiumPath}), headless, 1440×900; root ${root}` +
+    (git(['rev-parse', '--short', 'HEAD'], root)
+      ? ` (commit ${git(['rev-parse', '--short', 'HEAD'], root)})`
+      : ' (not a git checkout)'),
+  `reply ${formatNumber(settings.replyBytes)} B of Markdown in ~4-character tokens, ${settings.msPerToken} ms per token (in-page server, the model's wall-clock schedule); ` +
+    `${settings.rounds} interleaved rounds, medians; React: react-dom/profiling, NODE_ENV=production`,
+]
+console.log(header.join('\n'))
+
+if (values.profile) {
+  // A warm-up run outside the profile, then profiled runs of the case (the ConnectedRunViewer unless --profile-case).
+  const profiled = values['profile-case'] as CaseName
+  if (!(profiled in CASE_LABELS)) {
+    throw new Error(`--profile-case=${profiled}: pick one of ${Object.keys(CASE_LABELS).join(', ')}`)
+  }
+  const runs = quick ? 1 : 2
+  await streamCase(profiled)
+  await prepare(profiled)
+  await startProfile(cdp)
+  const started = performance.now()
+  let cpu: CpuProfile
+  let streamMs = 0
+  try {
+    for (let run = 0; run < runs; run++) {
+      if (run > 0) {
+        await prepare(profiled)
+      }
+      const result = await page.evaluate(
+        (maxMs) => (window as unknown as PageBench).__bench.run(maxMs),
+        settings.maxStreamMs,
+      )
+      streamMs += result.durationMs
+    }
+  } finally {
+    cpu = await stopProfile(cdp)
+  }
+  const wallMs = performance.now() - started
+  const { rows, busyMs, idleMs } = summariseProfile(cpu, built.bundle, runs)
+  const summary = [
+    `# Browser CPU profile: ${CASE_LABELS[profiled]}`,
+    '',
+    ...header,
+    '',
+    `${runs} profiled run(s) (after a warm-up), CDP Profiler at 200 µs: per run the stream took ${formatNumber(streamMs / runs / 1000)} s, ` +
+      `the main thread was busy ${formatNumber(busyMs)} ms (idle ${formatNumber(idleMs)} ms; ${formatNumber(wallMs / 1000)} s in all with the mounts). ` +
+      'The in-page Runs server and client are part of the busy time, as in every case of the bench (the floor pays them too).',
+    '',
+    'Self time per function (module from the bundle), ms per run and share of the busy time; `(program)` is the',
+    "browser's own work outside JavaScript (style, layout, paint, tasks), `(garbage collector)` is V8 GC.",
+    '',
+    '| function | ms/run | share |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n')
+  const name = profiled === 'viewer' ? 'browser-profile' : `browser-profile-${profiled}`
+  writeFileSync(join(resultsDir, `${name}.md`), summary)
+  writeFileSync(join(resultsDir, `${name}.cpuprofile`), JSON.stringify(cpu))
+  console.log(summary)
+  console.log(`wrote bench/results/${name}.md and bench/results/${name}.cpuprofile`)
+} else {
+  const lines: Line[] = []
+  const md: string[] = [
+    `# Browser bench (\`pnpm bench:browser\`)`,
+    '',
+    ...header.map((line) => `${line}  `),
+    '',
+  ]
+  const json: Record<string, unknown> = { settings: { ...settings, root, chromium: browser.version() } }
+  if (sections.has('cases')) {
+    const names = [...(Object.keys(CASE_LABELS) as CaseName[]), 'idle'] as const
+    const samples = Object.fromEntries(names.map((name) => [name, [] as Sample[]])) as Record<
+      (typeof names)[number],
+      Sample[]
+    >
+    for (let round = 0; round < settings.rounds; round++) {
+      for (let offset = 0; offset < names.length; offset++) {
+        const name = names[(round + offset) % names.length]!
+        const raw =
+          name === 'idle'
+            ? await timed(() =>
+                page.evaluate((ms) => (window as unknown as PageBench).__bench.idle(ms), settings.idleMs),
+              )
+            : await streamCase(name)
+        if (name === 'idle') {
+          await cleanup()
+        }
+        const sample = sampleOf(raw)
+        samples[name].push(sample)
+        console.log(
+          `  round ${round + 1} ${name.padEnd(10)} ${formatNumber(sample.durationMs / 1000)} s, p95 ${formatNumber(sample.frameP95)} ms, ` +
+            `${formatNumber(sample.fps)} fps, main thread ${formatNumber(sample.taskMs)} ms, long tasks ${sample.longTaskCount}`,
+        )
+      }
+    }
+    const medians = Object.fromEntries(names.map((name) => [name, medianSample(samples[name])])) as Record<
+      (typeof names)[number],
+      Sample
+    >
+    lines.push(...caseLines(medians, medians.idle))
+    md.push(...caseTable(medians, medians.idle), '')
+    json.cases = Object.fromEntries(
+      names.map((name) => [name, { median: medians[name], rounds: samples[name] }]),
+    )
+  }
+  if (sections.has('parse')) {
+    const parse = await page.evaluate(
+      ([bytes, runs]) => (window as unknown as PageBench).__bench.parseSpeed(bytes, runs),
+      [settings.parseBytes, settings.parseRuns] as const,
+    )
+    const mb = formatNumber(settings.parseBytes / 1e6)
+    lines.push(...parse.map((result, index) => parseLine(result, index === 0, mb)))
+    md.push(
+      `| parseMarkdown over ${mb} MB (median of ${settings.parseRuns}) | ms | goal |`,
+      '|---|---|---|',
+      ...parse.map(
+        (result, index) =>
+          `| ${result.name} | ${result.error ? `threw ${result.error}` : formatNumber(result.medianMs)} | ${index === 0 ? `${result.medianMs <= 300 ? '✅' : '❌'} ≤ 300 ms` : ''} |`,
+      ),
+      '',
+    )
+    json.parse = parse
+  }
+  if (pageErrors.length > 0) {
+    md.push(`Page errors: ${pageErrors.map((message) => `\`${message}\``).join(', ')}`, '')
+  }
+  console.log('')
+  for (const line of lines) {
+    console.log(formatLine(line))
+  }
+  json.figures = lines
+  json.pageErrors = pageErrors
+  if (outName) {
+    writeFileSync(join(resultsDir, `${outName}.json`), `${JSON.stringify(json, null, 2)}\n`)
+    writeFileSync(join(resultsDir, `${outName}.md`), md.join('\n'))
+    console.log(`wrote bench/results/${outName}.json and ${outName}.md`)
+  }
+}
+
+function parseLine(result: ParseResult, mixed: boolean, mb: string): Line {
+  return {
+    name: `parseMarkdown ${mb} MB: ${result.name}`.slice(0, 60),
+    value: result.medianMs,
+    unit: 'ms',
+    detail: result.error
+      ? `threw ${result.error}`
+      : `median of ${result.runs.length}, ${formatNumber(result.bytes / 1e3)} kB, ${result.blocks} blocks`,
+    ...(mixed ? { target: { text: '≤ 300 ms', met: result.medianMs <= 300 } } : {}),
+  }
+}
+
+await context.close()
+await browser.close()
+await site.close()
+built.close()
