@@ -1,3 +1,4 @@
+// Owns the default model: deterministic replies scripted by the last user message (commands listed below).
 import type { ModelContext, ModelOutput, RunModel } from './model.ts'
 import type { FileSearchResult, MessageObject, RunErrorCode } from './types.ts'
 
@@ -106,7 +107,16 @@ function searchResults(query: string): FileSearchResult[] {
   ]
 }
 
-async function* script(context: ModelContext): AsyncGenerator<ModelOutput> {
+/** Options of {@link createScriptedModel}. */
+export interface ScriptedModelOptions {
+  /**
+   * Searches the run's files for `/search QUERY`; undefined means "no files to search", and the model invents two
+   * results (notes.md, faq.md) as it does without this option.
+   */
+  searchFiles?: (query: string, context: ModelContext) => FileSearchResult[] | undefined
+}
+
+async function* script(context: ModelContext, options: ScriptedModelOptions): AsyncGenerator<ModelOutput> {
   const { run, toolOutputs, toolApprovals = [] } = context
   if (toolApprovals.length > 0) {
     const said = toolApprovals.map((item) => `${item.name} ${item.approve ? 'approved' : 'rejected'}`)
@@ -164,13 +174,18 @@ async function* script(context: ModelContext): AsyncGenerator<ModelOutput> {
     return
   }
   if (commandsAllowed && command === '/search') {
-    const results = searchResults(argument)
+    const results = options.searchFiles?.(argument, context) ?? searchResults(argument)
     yield { type: 'file_search', results }
+    const [best] = results
+    if (!best) {
+      yield* text(`The files say nothing about ${argument}.`)
+      return
+    }
     yield* text(`Here is what the files say about ${argument}.`)
     yield {
       type: 'text',
-      text: '【4:0†notes.md】',
-      annotation: { type: 'file_citation', file_id: results[0]!.file_id },
+      text: `【4:0†${best.file_name}】`,
+      annotation: { type: 'file_citation', file_id: best.file_id },
     }
     return
   }
@@ -204,11 +219,20 @@ async function* script(context: ModelContext): AsyncGenerator<ModelOutput> {
  * - plain text → a reply quoting it, token by token;
  * - `/tool NAME {json}` lines → function calls (`requires_action`); after the outputs, a reply quoting them;
  * - `/code SOURCE` → a code-interpreter step, then a reply;
- * - `/search QUERY` → a file-search step, then a reply with a `file_citation` annotation;
+ * - `/search QUERY` → a file-search step, then a reply with a `file_citation` annotation (of the best result of
+ *   the run's vector stores when the server has them; of an invented `notes.md` otherwise);
  * - `/approve NAME {json}` lines → hosted MCP calls awaiting approval (`submit_tool_approval`); after the
  *   `tool_approvals`, a reply naming each decision;
  * - `/hosted TYPE {json}` → a tool_calls step with a call of another host's type (`{ id, type, [TYPE]: json }`);
  * - `/fail CODE` → the run fails with that `last_error.code`;
  * - `/long N` → a reply of N tokens.
  */
-export const scriptedModel: RunModel = (context) => script(context)
+export const scriptedModel: RunModel = (context) => script(context, {})
+
+/**
+ * The scripted model with options: `searchFiles` makes `/search` search real files (createRunsServer passes its
+ * local vector stores when it uses the scripted model).
+ */
+export function createScriptedModel(options: ScriptedModelOptions = {}): RunModel {
+  return (context) => script(context, options)
+}

@@ -3,6 +3,8 @@ import type { Route, RouteContext } from './context.ts'
 import { createRunEngine } from './engine.ts'
 import { createEventHub, sleep } from './events.ts'
 import { createFaultInjector, type FaultInjector, type FaultRule, faultResponse } from './faults.ts'
+import { createFilesHandler, type FilesHandler } from './files/handler.ts'
+import { createRunFileSearch } from './files/search.ts'
 import { HttpError, jsonResponse } from './http.ts'
 import { createIdGenerator } from './ids.ts'
 import { defaultLifecycleTexts, type LifecycleTexts } from './lifecycle-errors.ts'
@@ -10,8 +12,8 @@ import type { RunModel } from './model.ts'
 import { buildAssistant } from './objects.ts'
 import { runRoutes } from './routes-runs.ts'
 import { threadRoutes } from './routes-threads.ts'
-import { scriptedModel } from './scripted-model.ts'
-import { createMemoryStore, type RunsStore } from './store.ts'
+import { createScriptedModel, scriptedModel } from './scripted-model.ts'
+import { createMemoryFilesStore, createMemoryStore, type RunsStore } from './store.ts'
 import type { AssistantObject } from './types.ts'
 import { assertValid, requestSchema } from './validate.ts'
 
@@ -43,6 +45,13 @@ export interface RunsServerOptions {
   basePath?: string
   /** Answer CORS preflights and allow this origin (`*` for any). @defaultValue no CORS headers */
   corsOrigin?: string
+  /**
+   * Who answers `/files` and `/vector_stores`: `'local'` keeps them in the store (`store.files`, or a memory one
+   * when the store has none), or a handler such as `createUpstreamFiles(…)`. @defaultValue 'local'
+   */
+  files?: 'local' | FilesHandler
+  /** Largest upload `/files` accepts locally, in bytes (larger: 413). @defaultValue 67108864 (64 MiB) */
+  maxFileBytes?: number
 }
 
 /** A Runs API server: a fetch handler plus the handles tests and tools need. */
@@ -127,12 +136,30 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
   const faults = createFaultInjector(options.faults)
   const basePath = options.basePath ?? '/v1'
   const pollAfterMs = options.pollAfterMs ?? 500
+  const filesStore = store.files ?? createMemoryFilesStore()
+  const files =
+    typeof options.files === 'function'
+      ? options.files
+      : createFilesHandler(filesStore, {
+          basePath,
+          clock,
+          ids,
+          pollAfterMs,
+          maxFileBytes: options.maxFileBytes,
+        })
+  // The scripted model searches the local vector stores a run names (the model API stays as it is).
+  const model =
+    options.model === undefined || options.model === scriptedModel
+      ? createScriptedModel({
+          searchFiles: createRunFileSearch({ store: filesStore, now: () => unixSeconds(clock), ids }),
+        })
+      : options.model
   const engineOptions = {
     store,
     clock,
     ids,
     hub,
-    model: options.model ?? scriptedModel,
+    model,
     texts: { ...defaultLifecycleTexts, ...options.texts },
     tokenDelayMs: options.tokenDelayMs ?? 15,
     cancelDelayMs: options.cancelDelayMs ?? 0,
@@ -159,6 +186,10 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
       })
     }
     authenticate(request, options.apiKeys ?? [])
+    const filesResponse = await files(request)
+    if (filesResponse) {
+      return filesResponse
+    }
     const path = url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : null
     let matched: { route: CompiledRoute; params: Record<string, string> } | undefined
     for (const route of path === null ? [] : routes) {

@@ -10,11 +10,14 @@ export type SqliteDriver = 'node:sqlite' | 'better-sqlite3'
 /** Which driver `createSqliteStore` uses: `'auto'` picks `node:sqlite` where Node has it, else `better-sqlite3`. */
 export type SqliteDriverOption = 'auto' | SqliteDriver
 
+/** A value bound to a statement: text, a number or bytes (a BLOB), as both drivers take them. */
+export type SqlValue = string | number | Uint8Array | null
+
 /** A prepared statement: the calls both drivers have, with the same meaning. */
 export interface Statement {
-  get(...params: string[]): Record<string, unknown> | undefined
-  all(...params: string[]): Record<string, unknown>[]
-  run(...params: string[]): { changes: number | bigint }
+  get(...params: SqlValue[]): Record<string, unknown> | undefined
+  all(...params: SqlValue[]): Record<string, unknown>[]
+  run(...params: SqlValue[]): { changes: number | bigint }
 }
 
 /** An open database: the calls both drivers have, plus `transaction` built on them. */

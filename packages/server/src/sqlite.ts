@@ -10,7 +10,7 @@ import {
   type SqliteDriverOption,
   SqliteDriverUnavailableError,
 } from './sqlite-driver.ts'
-import type { Collection, RunsStore, ScopedCollection } from './store.ts'
+import type { BlobCollection, Collection, FilesStore, RunsStore, ScopedCollection } from './store.ts'
 import type { MessageObject, RunObject, RunStepObject } from './types.ts'
 
 /** Options of {@link createSqliteStore}. */
@@ -62,6 +62,16 @@ CREATE TABLE IF NOT EXISTS runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, scope TE
 CREATE TABLE IF NOT EXISTS steps (seq INTEGER PRIMARY KEY AUTOINCREMENT, scope TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (scope, id));
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status);
 PRAGMA user_version = 1;
+`
+
+// Files and vector stores: added tables only, created on open in files made before them. The schema version stays
+// 1 because nothing older changes: a file with these tables still opens with an earlier version of this package.
+const filesSchema = `
+CREATE TABLE IF NOT EXISTS files (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_contents (id TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS vector_stores (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vector_store_files (seq INTEGER PRIMARY KEY AUTOINCREMENT, scope TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (scope, id));
+CREATE TABLE IF NOT EXISTS vector_store_file_batches (seq INTEGER PRIMARY KEY AUTOINCREMENT, scope TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (scope, id));
 `
 
 /** The object a row's `data` column holds. */
@@ -120,6 +130,36 @@ function scopedCollection<T extends { id: string; status?: string }>(
   }
 }
 
+function blobs(db: Connection): BlobCollection {
+  const get = db.prepare('SELECT bytes FROM file_contents WHERE id = ?')
+  const put = db.prepare(
+    'INSERT INTO file_contents (id, bytes) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes',
+  )
+  const remove = db.prepare('DELETE FROM file_contents WHERE id = ?')
+  return {
+    // better-sqlite3 answers a Buffer, node:sqlite a Uint8Array: both become a plain Uint8Array.
+    get: (id) => {
+      const row = get.get(id)
+      return row ? new Uint8Array(row.bytes as Uint8Array) : undefined
+    },
+    put: (id, bytes) => {
+      put.run(id, bytes)
+    },
+    delete: (id) => Number(remove.run(id).changes) > 0,
+  }
+}
+
+function filesStore(db: Connection): FilesStore {
+  return {
+    files: collection(db, 'files'),
+    contents: blobs(db),
+    vectorStores: collection(db, 'vector_stores'),
+    vectorStoreFiles: scopedCollection(db, 'vector_store_files'),
+    fileBatches: scopedCollection(db, 'vector_store_file_batches'),
+    transaction: (work) => db.transaction(work),
+  }
+}
+
 /** Marks the runs a dead process left running as failed, closing their open steps and messages. */
 function recover(store: RunsStore, db: Connection, now: number): RunObject[] {
   const at = Math.floor(now / 1000)
@@ -166,8 +206,8 @@ function recover(store: RunsStore, db: Connection, now: number): RunObject[] {
 }
 
 /**
- * Opens (or creates) a SQLite file as the server's store: assistants, threads, messages, runs and steps survive a
- * restart. Multi-row changes of the engine run in one transaction; runs a killed process left running are marked
+ * Opens (or creates) a SQLite file as the server's store: assistants, threads, messages, runs and steps, files
+ * (their bytes as BLOBs) and vector stores survive a restart. Multi-row changes of the engine run in one transaction; runs a killed process left running are marked
  * `failed` on open. One server process per file: a second open fails with `DatabaseInUseError` until the first
  * store is closed or its process ends. Runs on `node:sqlite` where Node has it (22.13+, 23.4+), else on
  * `better-sqlite3`, an optional peer dependency (see {@link SqliteStoreOptions.driver}).
@@ -186,6 +226,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     db.exec('PRAGMA synchronous = NORMAL') // durable across process crashes (an OS crash may lose the last commits)
     db.exec('PRAGMA foreign_keys = ON')
     db.exec(schema)
+    db.exec(filesSchema)
     return open(db, options)
   } catch (error) {
     db.close() // a file that is not a database, a newer schema …: release the lock
@@ -200,6 +241,7 @@ function open(db: Connection, options: SqliteStoreOptions): SqliteRunsStore {
     messages: scopedCollection<MessageObject>(db, 'messages'),
     runs: scopedCollection<RunObject>(db, 'runs', true),
     steps: scopedCollection<RunStepObject>(db, 'steps'),
+    files: filesStore(db),
     transaction: (work) => db.transaction(work),
   }
   const recovered =

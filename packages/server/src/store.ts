@@ -1,3 +1,10 @@
+// Owns the store interface (synchronous collections of wire objects) and the in-memory store.
+import type {
+  FileObject,
+  VectorStoreFileBatchObject,
+  VectorStoreFileRecord,
+  VectorStoreObject,
+} from './files/types.ts'
 import type { AssistantObject, MessageObject, RunObject, RunStepObject, ThreadObject } from './types.ts'
 
 /** A keyed collection that keeps insertion order (the order lists are paginated in). */
@@ -20,6 +27,28 @@ export interface ScopedCollection<T extends { id: string }> {
   deleteScope(scope: string): void
 }
 
+/** File bytes by file id. */
+export interface BlobCollection {
+  get(id: string): Uint8Array | undefined
+  put(id: string, bytes: Uint8Array): void
+  delete(id: string): boolean
+}
+
+/** Where the Files and Vector Stores APIs keep their objects; synchronous like the rest of the store. */
+export interface FilesStore {
+  /** Uploaded files' objects, oldest first. */
+  files: Collection<FileObject>
+  /** Uploaded files' bytes. */
+  contents: BlobCollection
+  vectorStores: Collection<VectorStoreObject>
+  /** The files of each vector store (scope: the vector store id), with their chunks. */
+  vectorStoreFiles: ScopedCollection<VectorStoreFileRecord>
+  /** The file batches of each vector store (scope: the vector store id). */
+  fileBatches: ScopedCollection<VectorStoreFileBatchObject>
+  /** Runs `work` as one unit, as {@link RunsStore.transaction} does. */
+  transaction?<T>(work: () => T): T
+}
+
 /**
  * Where a server keeps its objects. Synchronous on purpose: the memory store and an embedded database
  * (SQLite) both answer without awaiting, and it keeps every state transition atomic.
@@ -30,6 +59,8 @@ export interface RunsStore {
   messages: ScopedCollection<MessageObject>
   runs: ScopedCollection<RunObject>
   steps: ScopedCollection<RunStepObject>
+  /** Files and vector stores; a store without them gets a memory one from the server. */
+  files?: FilesStore
   /**
    * Runs `work` (synchronous writes) as one unit: all of them or none. Durable stores wrap it in a database
    * transaction; without it each write stands alone.
@@ -69,9 +100,29 @@ function createScopedCollection<T extends { id: string }>(): ScopedCollection<T>
   }
 }
 
+/** Creates an in-memory {@link FilesStore}: per server instance, gone with it. */
+export function createMemoryFilesStore(): FilesStore {
+  const contents = new Map<string, Uint8Array>()
+  return {
+    files: createCollection(),
+    contents: {
+      get: (id) => contents.get(id),
+      put: (id, bytes) => {
+        contents.set(id, bytes.slice())
+      },
+      delete: (id) => contents.delete(id),
+    },
+    vectorStores: createCollection(),
+    vectorStoreFiles: createScopedCollection(),
+    fileBatches: createScopedCollection(),
+    transaction: (work) => work(),
+  }
+}
+
 /** Creates the in-memory store: per server instance, gone with it. */
 export function createMemoryStore(): RunsStore {
   return {
+    files: createMemoryFilesStore(),
     assistants: createCollection(),
     threads: createCollection(),
     messages: createScopedCollection(),

@@ -368,3 +368,22 @@ export type RunStreamEventObject =
   | { event: 'thread.message.delta'; data: MessageDeltaObject }
   | { event: 'error'; data: ErrorObject }
   | { event: 'done'; data: '[DONE]' }
+
+// The Files and Vector Stores objects live beside their API (files/types.ts).
+export type {
+  FileAttributes,
+  FileCounts,
+  FileDeletedObject,
+  FileObject,
+  FilePurpose,
+  StaticChunkingStrategy,
+  VectorStoreDeletedObject,
+  VectorStoreExpiration,
+  VectorStoreFileBatchObject,
+  VectorStoreFileDeletedObject,
+  VectorStoreFileObject,
+  VectorStoreFileRecord,
+  VectorStoreObject,
+  VectorStoreSearchResult,
+  VectorStoreSearchResultsPage,
+} from './files/types.ts'
