@@ -1,0 +1,363 @@
+// The upstream stream: one streamed `POST /responses`, its events (ResponseStreamEvent) read as text, annotations,
+// file-search and code-interpreter outputs, with the function calls and usage returned when the response ends.
+import type { ModelOutput } from '../model.ts'
+import { readSseEvents } from '../sse-parser.ts'
+import type { FileSearchResult, RankingOptions } from '../types.ts'
+import {
+  badEventError,
+  failedResponseError,
+  ResponsesModelError,
+  responseError,
+  streamErrorEvent,
+  streamReadError,
+  unfinishedError,
+  unreachableError,
+} from './errors.ts'
+import type { ResponsesModelOptions } from './types.ts'
+
+/** One function call of a response, assembled from its item and argument deltas. */
+export interface ResponseCall {
+  call_id: string
+  name: string
+  arguments: string
+}
+
+/** How one streamed response ended, after its text and hosted tool calls were yielded. */
+export interface ResponseEnd {
+  responseId: string | null
+  /** `incomplete` with the upstream's reason (`max_output_tokens`, `content_filter`). */
+  incomplete: string | null
+  calls: ResponseCall[]
+  usage: { prompt_tokens: number; completion_tokens: number } | null
+}
+
+/** The endpoint a model streams from, and how its outputs are written. */
+export interface Upstream {
+  /** `{baseURL}/responses`. */
+  url: string
+  fetch: (input: string, init: RequestInit) => Promise<Response>
+  options: ResponsesModelOptions
+}
+
+/** One event of the stream, as far as the adapter reads it (the spec's ResponseStreamEvent members). */
+interface StreamEvent {
+  type?: string
+  item_id?: string
+  output_index?: number
+  content_index?: number
+  delta?: string
+  code?: string | null
+  message?: string
+  item?: OutputItem
+  annotation?: {
+    type?: string
+    file_id?: string
+    filename?: string
+    index?: number
+    start_index?: number
+    end_index?: number
+  } | null
+  response?: {
+    id?: string
+    error?: { code?: string; message?: string } | null
+    incomplete_details?: { reason?: string } | null
+    usage?: { input_tokens?: number; output_tokens?: number } | null
+  }
+}
+
+interface OutputItem {
+  id?: string
+  type?: string
+  status?: string
+  call_id?: string
+  name?: string
+  arguments?: string
+  code?: string | null
+  results?: { file_id?: string; filename?: string; score?: number; text?: string }[] | null
+  outputs?: ({ type: 'logs'; logs?: string } | { type: 'image'; url?: string })[] | null
+  content?: { type?: string; text?: string; refusal?: string }[]
+}
+
+/** A content part of a message item: where it starts in our message, and the markers put into it. */
+interface Part {
+  base: number
+  length: number
+  inserted: { at: number; length: number }[]
+}
+
+function requestHeaders(options: ResponsesModelOptions): Record<string, string> {
+  const result: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    ...options.headers,
+  }
+  if (options.apiKey) {
+    if (options.authHeader === 'api-key') {
+      result['api-key'] = options.apiKey
+    } else {
+      result.authorization = `Bearer ${options.apiKey}`
+    }
+  }
+  return result
+}
+
+const defaultCitation = ({ filename, number }: { filename: string; number: number }) =>
+  `【${number}†${filename}】`
+
+/** The container file id in a code-interpreter image URL (`…/files/{id}/content`), if there is one. */
+export function defaultImageFileId(url: string): string | undefined {
+  return (
+    /\/files\/([^/?#]+)(?:\/content)?(?:[?#]|$)/.exec(url)?.[1] ?? /\b(cfile_\w+|file-\w+)/.exec(url)?.[1]
+  )
+}
+
+/** Streams one response: yields text and hosted tool calls as they come, returns how it ended (failures throw). */
+export async function* streamResponse(
+  upstream: Upstream,
+  body: Record<string, unknown>,
+  signal: AbortSignal,
+  rankingOptions: Required<RankingOptions>,
+): AsyncGenerator<ModelOutput, ResponseEnd> {
+  const { options } = upstream
+  let response: Response
+  try {
+    response = await upstream.fetch(upstream.url, {
+      method: 'POST',
+      headers: requestHeaders(options),
+      body: JSON.stringify(body),
+      signal,
+    })
+  } catch (error) {
+    if (signal.aborted) {
+      throw error
+    }
+    throw unreachableError(error)
+  }
+  if (!response.ok) {
+    throw await responseError(response, body.previous_response_id as string | undefined)
+  }
+  if (!response.body) {
+    throw new ResponsesModelError('server_error', 'The Responses endpoint answered without a body.')
+  }
+  const citationText = options.citationText ?? defaultCitation
+  const imageFileId = options.imageFileId ?? defaultImageFileId
+  const items = new Map<string, OutputItem & { text: boolean }>()
+  const parts = new Map<string, Part>()
+  const calls: ResponseCall[] = []
+  // The open Runs message: its length so far and its citations (a hosted tool step closes it).
+  let messageLength = 0
+  let citations = 0
+  const closeMessage = () => {
+    messageLength = 0
+    citations = 0
+    parts.clear()
+  }
+  const end: ResponseEnd = { responseId: null, incomplete: null, calls, usage: null }
+  let finished = false
+  const item = (id: string | undefined) => {
+    const key = id ?? ''
+    const known = items.get(key) ?? { id: key, text: false }
+    items.set(key, known)
+    return known
+  }
+  const part = (event: StreamEvent): Part => {
+    const key = `${event.item_id}:${event.content_index ?? 0}`
+    const known = parts.get(key) ?? { base: messageLength, length: 0, inserted: [] }
+    parts.set(key, known)
+    return known
+  }
+  /** Our message's index for a position in the upstream part's text (markers before it shift it). */
+  const position = (known: Part, at: number, inclusive: boolean) =>
+    known.base +
+    at +
+    known.inserted
+      .filter((mark) => (inclusive ? mark.at <= at : mark.at < at))
+      .reduce((sum, mark) => sum + mark.length, 0)
+  const text = (value: string): ModelOutput => {
+    messageLength += value.length
+    return { type: 'text', text: value }
+  }
+
+  try {
+    for await (const { data } of readSseEvents(response.body, {
+      signal,
+      ...(options.maxEventSize !== undefined ? { maxEventSize: options.maxEventSize } : {}),
+    })) {
+      if (data === '' || data === '[DONE]') {
+        continue
+      }
+      let event: StreamEvent
+      try {
+        event = JSON.parse(data)
+      } catch {
+        throw badEventError(data)
+      }
+      switch (event.type) {
+        case 'response.created':
+        case 'response.in_progress':
+        case 'response.queued':
+          end.responseId = event.response?.id ?? end.responseId
+          break
+        case 'response.output_item.added':
+          Object.assign(item(event.item?.id), event.item, { text: false })
+          break
+        case 'response.content_part.added':
+          part(event)
+          break
+        case 'response.output_text.delta':
+        case 'response.refusal.delta':
+          if (event.delta) {
+            item(event.item_id).text = true
+            part(event).length += event.delta.length
+            yield text(event.delta)
+          }
+          break
+        case 'response.output_text.annotation.added': {
+          const annotation = event.annotation
+          const known = part(event)
+          if (annotation?.type === 'file_citation' && annotation.file_id) {
+            // Assistants cite with a marker in the text; the Responses API gives a position: put the marker there
+            // (at the end of the text so far, where the cited passage just streamed).
+            const marker = citationText({
+              file_id: annotation.file_id,
+              filename: annotation.filename ?? annotation.file_id,
+              number: ++citations,
+            })
+            known.inserted.push({ at: known.length, length: marker.length })
+            messageLength += marker.length
+            yield {
+              type: 'text',
+              text: marker,
+              annotation: { type: 'file_citation', file_id: annotation.file_id },
+            }
+          } else if (
+            (annotation?.type === 'container_file_citation' || annotation?.type === 'file_path') &&
+            annotation.file_id
+          ) {
+            const start = annotation.start_index ?? annotation.index ?? known.length
+            const stop = annotation.end_index ?? annotation.index ?? start
+            yield {
+              type: 'text',
+              text: '',
+              annotation: {
+                type: 'file_path',
+                file_id: annotation.file_id,
+                start_index: position(known, start, true),
+                end_index: position(known, stop, false),
+              },
+            }
+          }
+          break
+        }
+        case 'response.function_call_arguments.delta':
+          item(event.item_id).arguments = (item(event.item_id).arguments ?? '') + (event.delta ?? '')
+          break
+        case 'response.code_interpreter_call_code.delta':
+          item(event.item_id).code = (item(event.item_id).code ?? '') + (event.delta ?? '')
+          break
+        case 'response.output_item.done': {
+          const streamed = item(event.item?.id)
+          const done = {
+            ...streamed,
+            ...event.item,
+            code: event.item?.code ?? streamed.code ?? null,
+            arguments: event.item?.arguments ?? streamed.arguments ?? '',
+          }
+          if (done.type === 'function_call') {
+            calls.push({
+              call_id: done.call_id ?? '',
+              name: done.name ?? '',
+              arguments: done.arguments ?? '',
+            })
+          } else if (done.type === 'message' && !streamed.text) {
+            // A message that came whole (no deltas): its text in one piece.
+            const whole = (done.content ?? []).map((piece) => piece.text ?? piece.refusal ?? '').join('')
+            if (whole !== '') {
+              yield text(whole)
+            }
+          } else if (done.type === 'file_search_call') {
+            closeMessage()
+            yield {
+              type: 'file_search',
+              results: searchResults(done.results),
+              ranking_options: rankingOptions,
+            }
+          } else if (done.type === 'code_interpreter_call') {
+            closeMessage()
+            yield codeInterpreterOutput(done, imageFileId)
+          }
+          break
+        }
+        case 'response.completed':
+        case 'response.incomplete': {
+          const usage = event.response?.usage
+          if (usage) {
+            end.usage = {
+              prompt_tokens: usage.input_tokens ?? 0,
+              completion_tokens: usage.output_tokens ?? 0,
+            }
+          }
+          end.responseId = event.response?.id ?? end.responseId
+          if (event.type === 'response.incomplete') {
+            end.incomplete = event.response?.incomplete_details?.reason ?? 'max_output_tokens'
+          }
+          finished = true
+          break
+        }
+        case 'response.failed':
+          throw failedResponseError(event.response?.error)
+        case 'error':
+          throw streamErrorEvent(event)
+        default:
+          break // reasoning, progress and other events change nothing in the run
+      }
+      if (finished) {
+        break
+      }
+    }
+  } catch (error) {
+    if (error instanceof ResponsesModelError || signal.aborted) {
+      throw error
+    }
+    throw streamReadError(error)
+  }
+  if (!finished) {
+    throw unfinishedError()
+  }
+  return end
+}
+
+function searchResults(results: OutputItem['results']): FileSearchResult[] {
+  return (results ?? []).map((result) => ({
+    file_id: result.file_id ?? '',
+    file_name: result.filename ?? '',
+    score: result.score ?? 0,
+    content: [{ type: 'text', text: result.text ?? '' }],
+  }))
+}
+
+function codeInterpreterOutput(
+  item: OutputItem,
+  imageFileId: (url: string) => string | undefined,
+): ModelOutput & { type: 'code_interpreter' } {
+  const logs: string[] = []
+  const images: string[] = []
+  for (const output of item.outputs ?? []) {
+    if (output.type === 'logs') {
+      logs.push(output.logs ?? '')
+    } else if (output.type === 'image' && output.url) {
+      const id = imageFileId(output.url)
+      if (id) {
+        images.push(id)
+      } else {
+        logs.push(`[image: ${output.url.startsWith('data:') ? 'inline data' : output.url}]`)
+      }
+    }
+  }
+  return {
+    type: 'code_interpreter',
+    input: item.code ?? '',
+    logs: logs.join(''),
+    ...(images.length ? { images } : {}),
+  }
+}
