@@ -1,24 +1,39 @@
 // Emphasis: CommonMark's delimiter algorithm (`*`, `_`, `~`) with per-kind floors, and the inline tree it builds.
-import type { Delimiter, InlineNode, Token } from './types.ts'
+import { type Delimiter, EMPHASIS_KINDS, type InlineNode, type Token } from './types.ts'
 import { tally } from './work.ts'
+
+// The floor's slot of a closer kind: character (`*`, `_`, `~`) × can open × length mod 3.
+function floorSlot(char: string, canOpen: boolean, count: number): number {
+  return (char === '*' ? 0 : char === '_' ? 6 : 12) + (canOpen ? 3 : 0) + (count % 3)
+}
+
+// Records that `opener` opens and `closer` closes emphasis `id` of `kind`.
+function pair(opener: Delimiter, closer: Delimiter, kind: 'em' | 'strong' | 'del', id: number): void {
+  const entry = id * 4 + EMPHASIS_KINDS.indexOf(kind)
+  opener.opens ??= []
+  opener.opens.push(entry)
+  closer.closes ??= []
+  closer.closes.push(entry)
+}
 
 // CommonMark's delimiter algorithm with a floor (`bottom`) per closer kind (character, whether it can open, its
 // length mod 3), so every opener is scanned O(1) times in total: no quadratic blow-up on `*a*a*a…` or
 // `**********…` (R7).
 export function processEmphasis(tokens: Token[], streaming: boolean): void {
   const stack: Delimiter[] = []
-  const bottom = new Map<string, number>()
+  let bottom: number[] | undefined // made at the first closer: most paragraphs have none
   let nextId = 0
   tally(tokens.length)
   for (const token of tokens) {
     if (token.type !== 'delim') {
       continue
     }
-    if (token.canClose) {
+    if (token.canClose && stack.length > 0) {
+      bottom ??= new Array<number>(18).fill(0)
       while (token.count > 0) {
-        const key = `${token.char}${token.canOpen ? 1 : 0}${token.count % 3}`
+        const slot = floorSlot(token.char, token.canOpen, token.count)
         let found = -1
-        for (let s = stack.length - 1; s >= (bottom.get(key) ?? 0); s--) {
+        for (let s = stack.length - 1; s >= bottom[slot]!; s--) {
           tally(1)
           const candidate = stack[s]!
           // The rule of 3 (on what is left of both runs, as micromark): a run that can both open and close
@@ -34,20 +49,19 @@ export function processEmphasis(tokens: Token[], streaming: boolean): void {
           }
         }
         if (found < 0) {
-          bottom.set(key, stack.length)
+          bottom[slot] = stack.length
           break
         }
         const opener = stack[found]!
         const use = token.char === '~' ? 2 : opener.count >= 2 && token.count >= 2 ? 2 : 1
         const kind = token.char === '~' ? 'del' : use === 2 ? 'strong' : 'em'
         const id = nextId++
-        opener.opens.push({ kind, id })
-        token.closes.push({ kind, id })
+        pair(opener, token, kind, id)
         opener.count -= use
         token.count -= use
         stack.length = opener.count > 0 ? found + 1 : found
-        for (const [name, floor] of bottom) {
-          bottom.set(name, Math.min(floor, stack.length))
+        for (let slot = 0; slot < bottom.length; slot++) {
+          bottom[slot] = Math.min(bottom[slot]!, stack.length)
         }
       }
     }
@@ -65,8 +79,8 @@ export function processEmphasis(tokens: Token[], streaming: boolean): void {
     count: 0,
     canOpen: false,
     canClose: false,
-    opens: [],
-    closes: [],
+    opens: null,
+    closes: null,
   }
   tally(stack.length)
   for (let s = stack.length - 1; s >= 0; s--) {
@@ -81,26 +95,34 @@ export function processEmphasis(tokens: Token[], streaming: boolean): void {
             : ['em']
     for (const kind of kinds) {
       const id = nextId++
-      opener.opens.push({ kind, id })
-      closer.closes.push({ kind, id })
+      pair(opener, closer, kind, id)
     }
     opener.count = 0
   }
   tokens.push(closer)
 }
 
-type Frame = { kind: 'em' | 'strong' | 'del' | 'root'; id: number; children: InlineNode[] }
+// A frame of the tree being built; `text` holds the text appended since its last node (adjacent text merges into
+// one node without a new string and node per piece).
+type Frame = { kind: 'em' | 'strong' | 'del' | 'root'; id: number; children: InlineNode[]; text: string }
+
+function flushText(frame: Frame): void {
+  if (frame.text !== '') {
+    frame.children.push({ type: 'text', value: frame.text })
+    frame.text = ''
+  }
+}
 
 export function buildTree(tokens: Token[]): InlineNode[] {
-  const root: Frame = { kind: 'root', id: -1, children: [] }
+  const root: Frame = { kind: 'root', id: -1, children: [], text: '' }
   const frames: Frame[] = [root]
   const append = (node: InlineNode) => {
-    const children = frames[frames.length - 1]!.children
-    const last = children[children.length - 1]
-    if (node.type === 'text' && last?.type === 'text') {
-      children[children.length - 1] = { type: 'text', value: last.value + node.value }
+    const frame = frames[frames.length - 1]!
+    if (node.type === 'text') {
+      frame.text += node.value
     } else {
-      children.push(node)
+      flushText(frame)
+      frame.children.push(node)
     }
   }
   tally(tokens.length)
@@ -109,27 +131,37 @@ export function buildTree(tokens: Token[]): InlineNode[] {
       append(token)
       continue
     }
-    tally(token.closes.length + token.opens.length)
-    for (const close of token.closes) {
-      const frame = frames[frames.length - 1]!
-      if (frame.id !== close.id) {
-        continue // cannot happen with properly nested pairs; never throw on model text
+    if (token.closes) {
+      tally(token.closes.length)
+      for (const close of token.closes) {
+        const frame = frames[frames.length - 1]!
+        if (frame.id !== close >> 2) {
+          continue // cannot happen with properly nested pairs; never throw on model text
+        }
+        frames.pop()
+        flushText(frame)
+        append({ type: frame.kind as 'em', children: frame.children })
       }
-      frames.pop()
-      append({ type: frame.kind as 'em', children: frame.children })
     }
     if (token.count > 0) {
       append({ type: 'text', value: token.char.repeat(token.count) })
     }
-    for (let o = token.opens.length - 1; o >= 0; o--) {
-      const open = token.opens[o]!
-      frames.push({ kind: open.kind, id: open.id, children: [] })
+    if (token.opens) {
+      tally(token.opens.length)
+      for (let o = token.opens.length - 1; o >= 0; o--) {
+        const open = token.opens[o]!
+        frames.push({ kind: EMPHASIS_KINDS[open & 3]!, id: open >> 2, children: [], text: '' })
+      }
     }
   }
   // Unclosed frames (only if something went wrong) are flattened rather than lost.
   while (frames.length > 1) {
     const frame = frames.pop()!
-    frames[frames.length - 1]!.children.push({ type: frame.kind as 'em', children: frame.children })
+    flushText(frame)
+    const parent = frames[frames.length - 1]!
+    flushText(parent)
+    parent.children.push({ type: frame.kind as 'em', children: frame.children })
   }
+  flushText(root)
   return root.children
 }

@@ -24,6 +24,24 @@ import {
 } from './types.ts'
 import { tally } from './work.ts'
 
+// The ASCII characters that may start inline syntax: `\` `` ` `` `!` `[` `<` `&` `*` `_` `~`, a line end, and `h`/`H`
+// (a bare URL); the private-use annotation marker is the only other one.
+const SPECIAL = new Uint8Array(128)
+for (const c of '\\`![<&*_~\nhH') {
+  SPECIAL[c.charCodeAt(0)] = 1
+}
+const ANNOTATION_OPEN_CODE = ANNOTATION_OPEN.charCodeAt(0)
+
+// `http://` or `https://` (any case) at `at`, checked without slicing the text.
+function startsUrl(text: string, at: number): boolean {
+  return (
+    (text.charCodeAt(at + 1) | 32) === 116 && // t
+    (text.charCodeAt(at + 2) | 32) === 116 && // t
+    (text.charCodeAt(at + 3) | 32) === 112 && // p
+    URL_START.test(text.slice(at, at + 8))
+  )
+}
+
 function plainText(nodes: InlineNode[]): string {
   let out = ''
   for (const node of nodes) {
@@ -64,24 +82,16 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
     }
   }
   while (i < text.length) {
-    const c = text[i]!
+    const code = text.charCodeAt(i)
+    // Plain characters are skipped by char code; an `h` only stops the scan where `http://` or `https://` starts.
     if (
-      c !== '\\' &&
-      c !== '`' &&
-      c !== '!' &&
-      c !== '[' &&
-      c !== '<' &&
-      c !== '&' &&
-      c !== '*' &&
-      c !== '_' &&
-      c !== '~' &&
-      c !== '\n' &&
-      c !== ANNOTATION_OPEN &&
-      !((c === 'h' || c === 'H') && URL_START.test(text.slice(i, i + 8)))
+      (code < 128 ? SPECIAL[code] === 0 : code !== ANNOTATION_OPEN_CODE) ||
+      ((code === 104 || code === 72) && !startsUrl(text, i))
     ) {
       i++
       continue
     }
+    const c = text[i]!
     takePlain()
     const from = i
     if (c === '\\') {
@@ -212,8 +222,8 @@ export function parseInline(text: string, options: InlineOptions): InlineNode[] 
           count: length,
           canOpen: c === '_' ? left && (!right || isPunctuation(before)) : left,
           canClose: c === '_' ? right && (!left || isPunctuation(after)) : right,
-          opens: [],
-          closes: [],
+          opens: null,
+          closes: null,
         })
         i += length
       }

@@ -43,8 +43,15 @@ export type Delimiter = {
   count: number
   canOpen: boolean
   canClose: boolean
-  opens: Array<{ kind: 'em' | 'strong' | 'del'; id: number }>
-  closes: Array<{ kind: 'em' | 'strong' | 'del'; id: number }>
+  /**
+   * The emphasis this run opens and closes, each as `id * 4 + kind` (EMPHASIS_KINDS' index): numbers, not objects,
+   * and `null` until the run pairs (most runs never do).
+   */
+  opens: number[] | null
+  closes: number[] | null
 }
 
 export type Token = InlineNode | Delimiter
+
+/** The emphasis kinds, by the code a delimiter's `opens`/`closes` entries carry. */
+export const EMPHASIS_KINDS = ['em', 'strong', 'del'] as const
