@@ -1,10 +1,11 @@
-// `pnpm server --model-base-url URL --model-api-key-env NAME --model NAME`: the CLI answers runs with a Chat
-// Completions endpoint (here the test server, listening on loopback).
+// `pnpm server --model-base-url URL --model-api-key-env NAME --model NAME [--model-api responses]`: the CLI answers
+// runs with a Chat Completions or Responses endpoint (here the test servers, listening on loopback).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, expect, test } from 'vitest'
 import { type Listener, listen } from './node.ts'
 import { createChatCompletionsTestServer } from './testing/chat-completions-server.ts'
+import { createResponsesTestServer } from './testing/responses-server.ts'
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url))
@@ -63,7 +64,7 @@ test('the CLI answers runs with the Chat Completions endpoint it is given', asyn
     },
   )
   const url = await server.ready
-  expect(server.output()).toContain(`model: test-model at ${endpoint.url}`)
+  expect(server.output()).toContain(`model: test-model at ${endpoint.url} (chat-completions)`)
 
   const demo = await (await fetch(`${url}/assistants/asst_demo`)).json()
   expect(demo.tools.map((tool: { type: string }) => tool.type)).toEqual(['function', 'function'])
@@ -86,8 +87,66 @@ test('the CLI answers runs with the Chat Completions endpoint it is given', asyn
   expect(upstream.requests[0]!.body.model).toBe('test-model')
 })
 
+test('with --model-api responses the CLI answers runs with the Responses endpoint; the demo keeps its hosted tools', async () => {
+  const upstream = createResponsesTestServer({ apiKey: 'sk-from-env' })
+  const endpoint = await listen({ fetch: (request) => upstream.fetch(request) }, { port: 0 })
+  listeners.push(endpoint)
+  const server = run(
+    [
+      '--model-base-url',
+      endpoint.url,
+      '--model-api',
+      'responses',
+      '--model-api-key-env',
+      'OAI_RUNS_TEST_KEY',
+      '--model',
+      'gpt-4.1-mini',
+    ],
+    { OAI_RUNS_TEST_KEY: 'sk-from-env' },
+  )
+  const url = await server.ready
+  expect(server.output()).toContain(`model: gpt-4.1-mini at ${endpoint.url} (responses)`)
+  const demo = await (await fetch(`${url}/assistants/asst_demo`)).json()
+  expect(demo.tools.map((tool: { type: string }) => tool.type)).toEqual([
+    'function',
+    'function',
+    'code_interpreter',
+    'file_search',
+  ])
+
+  const response = await fetch(`${url}/threads/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      assistant_id: 'asst_demo',
+      stream: true,
+      thread: { messages: [{ role: 'user', content: 'ping' }] },
+    }),
+  })
+  const body = await response.text()
+  expect(body).toContain('event: thread.run.completed')
+  const completed = body.split('\n\n').find((frame) => frame.startsWith('event: thread.message.completed'))!
+  expect(JSON.parse(completed.split('\ndata: ')[1]!).content[0].text.value).toBe('You said: "ping"')
+  expect(upstream.requests).toHaveLength(1)
+  expect(upstream.requests[0]!.rejected).toBeNull()
+  expect(upstream.requests[0]!.path).toBe('/v1/responses')
+  expect(upstream.requests[0]!.body.model).toBe('gpt-4.1-mini')
+  // No vector store yet: file_search is left out; code_interpreter runs in an auto container.
+  expect((upstream.requests[0]!.body.tools as { type: string }[]).map((tool) => tool.type)).toEqual([
+    'function',
+    'function',
+    'code_interpreter',
+  ])
+})
+
 test.each([
-  [['--model', 'gpt-4o'], {}, '--model and --model-api-key-env need --model-base-url'],
+  [['--model', 'gpt-4o'], {}, '--model, --model-api and --model-api-key-env need --model-base-url'],
+  [['--model-api', 'responses'], {}, '--model, --model-api and --model-api-key-env need --model-base-url'],
+  [
+    ['--model-base-url', 'http://127.0.0.1:9/v1', '--model-api', 'assistants'],
+    {},
+    '--model-api must be chat-completions or responses, got "assistants"',
+  ],
   [
     ['--model-base-url', 'http://127.0.0.1:9/v1', '--model-api-key-env', 'OAI_RUNS_UNSET_KEY'],
     {},

@@ -4,13 +4,15 @@ import { createChatCompletionsModel } from './chat-completions.ts'
 import { demoAssistant } from './demo.ts'
 import type { FaultRule } from './faults.ts'
 import { listen } from './node.ts'
+import { createResponsesModel } from './responses.ts'
 import { createRunsServer } from './server.ts'
 import type { SqliteRunsStore } from './sqlite.ts'
 
 const usage = `Usage: oai-runs-server [options]
 
 Serves the Runs API (assistants, threads, messages, runs, run steps) on http://HOST:PORT/v1
-with the deterministic scripted model (or a Chat Completions endpoint), and seeds a demo assistant (asst_demo).
+with the deterministic scripted model (or a Chat Completions or Responses endpoint), and seeds a demo assistant
+(asst_demo).
 
 Options:
   --port N               port to listen on; 0 picks a free one (default 4010)
@@ -24,7 +26,9 @@ Options:
   --fault JSON           a fault rule, e.g. '{"operation":"createRun","status":429,"retryAfterMs":500}' (repeatable)
   --cors ORIGIN          allow browser calls from ORIGIN ("*" for any)
   --db PATH              keep state in this SQLite file (default: memory, gone on exit)
-  --model-base-url URL   answer runs with this Chat Completions endpoint, e.g. https://api.openai.com/v1
+  --model-base-url URL   answer runs with this model endpoint, e.g. https://api.openai.com/v1
+  --model-api API        the endpoint's API: chat-completions (default) or responses (OpenAI's Responses API,
+                         with hosted file_search and code_interpreter)
   --model-api-key-env NAME  read the endpoint's API key from this environment variable
   --model NAME           the endpoint's model for every run (default: each run's own model)
   --help                 show this text`
@@ -55,6 +59,7 @@ const { values } = parseArgs({
     cors: { type: 'string' },
     db: { type: 'string' },
     'model-base-url': { type: 'string' },
+    'model-api': { type: 'string' },
     'model-api-key-env': { type: 'string' },
     model: { type: 'string' },
     help: { type: 'boolean' },
@@ -83,8 +88,13 @@ function fail(message: string): never {
 }
 
 const baseURL = values['model-base-url']
-if (!baseURL && (values.model || values['model-api-key-env'])) {
-  fail('--model and --model-api-key-env need --model-base-url')
+if (!baseURL && (values.model || values['model-api-key-env'] || values['model-api'])) {
+  fail('--model, --model-api and --model-api-key-env need --model-base-url')
+}
+const modelApis = ['chat-completions', 'responses'] as const
+const modelApi = values['model-api'] ?? 'chat-completions'
+if (!(modelApis as readonly string[]).includes(modelApi)) {
+  fail(`--model-api must be ${modelApis.join(' or ')}, got "${modelApi}"`)
 }
 let apiKey: string | undefined
 if (values['model-api-key-env']) {
@@ -96,12 +106,13 @@ if (values['model-api-key-env']) {
 if (baseURL && !/^https?:\/\//.test(baseURL)) {
   fail(`--model-base-url must be an http(s) URL, got "${baseURL}"`)
 }
-const model = baseURL
-  ? createChatCompletionsModel({
-      baseURL,
-      ...(apiKey ? { apiKey } : {}),
-      ...(values.model ? { model: values.model } : {}),
-    })
+const modelOptions = baseURL
+  ? { baseURL, ...(apiKey ? { apiKey } : {}), ...(values.model ? { model: values.model } : {}) }
+  : undefined
+const model = modelOptions
+  ? modelApi === 'responses'
+    ? createResponsesModel(modelOptions)
+    : createChatCompletionsModel(modelOptions)
   : undefined
 
 let store: SqliteRunsStore | undefined
@@ -129,13 +140,17 @@ const server = createRunsServer({
   faults,
 })
 // A Chat Completions model cannot run code_interpreter / file_search by itself: the demo keeps its functions only.
+// The Responses API runs both (file_search once the assistant or thread has vector stores).
 const assistant = server.seedAssistant(
   model
     ? {
         ...demoAssistant,
         model: values.model ?? 'gpt-4o-mini',
-        description: 'The demo assistant, answered by a Chat Completions model.',
-        tools: demoAssistant.tools?.filter((tool) => tool.type === 'function'),
+        description: `The demo assistant, answered by a ${modelApi === 'responses' ? 'Responses' : 'Chat Completions'} model.`,
+        tools:
+          modelApi === 'responses'
+            ? demoAssistant.tools
+            : demoAssistant.tools?.filter((tool) => tool.type === 'function'),
       }
     : demoAssistant,
 )
@@ -146,7 +161,9 @@ const listener = await listen(server, {
 
 console.log(`oai-runs server listening on ${listener.url}`)
 console.log(`demo assistant: ${assistant.id}`)
-console.log(`model: ${baseURL ? `${values.model ?? "each run's model"} at ${baseURL}` : 'scripted'}`)
+console.log(
+  `model: ${baseURL ? `${values.model ?? "each run's model"} at ${baseURL} (${modelApi})` : 'scripted'}`,
+)
 if (store) {
   console.log(
     `database: ${values.db} on ${store.driver} (${store.recovered.length} interrupted run(s) marked failed)`,
