@@ -34,6 +34,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     rounds: { type: 'string' },
     'profile-case': { type: 'string', default: 'viewer' },
+    label: { type: 'string' },
+    json: { type: 'string' },
   },
 })
 const sections = new Set((values.only ?? 'cases,parse').split(',').map((name) => name.trim()))
@@ -141,7 +143,6 @@ async function timed<T extends { durationMs: number }>(work: () => Promise<T>): 
 
 async function streamCase(name: CaseName): Promise<CaseResult & RawWindow> {
   await prepare(name)
-  await cdp.send('HeapProfiler.collectGarbage')
   const result = await timed(() =>
     page.evaluate((maxMs) => (window as unknown as PageBench).__bench.run(maxMs), settings.maxStreamMs),
   )
@@ -149,11 +150,14 @@ async function streamCase(name: CaseName): Promise<CaseResult & RawWindow> {
   return result
 }
 
+const commit = git(['rev-parse', '--short', 'HEAD'], root)
+const dirty = commit ? git(['status', '--porcelain', '--', 'packages', 'playground'], root) : null
+const source = commit
+  ? `commit ${commit}${dirty ? ' + uncommitted changes in packages/ or playground/' : ''}`
+  : 'a copy, not a git checkout'
 const header = [
-  `Chromium ${browser.version()} (${chromiumPath}), headless, 1440×900; root ${root}` +
-    (git(['rev-parse', '--short', 'HEAD'], root)
-      ? ` (commit ${git(['rev-parse', '--short', 'HEAD'], root)})`
-      : ' (not a git checkout)'),
+  `Chromium ${browser.version()} (${chromiumPath}), headless, 1440×900; root ${root} (${source})` +
+    (values.label ? `: ${values.label}` : ''),
   `reply ${formatNumber(settings.replyBytes)} B of Markdown in ~4-character tokens, ${settings.msPerToken} ms per token (in-page server, the model's wall-clock schedule); ` +
     `${settings.rounds} interleaved rounds, medians; React: react-dom/profiling, NODE_ENV=production`,
 ]
@@ -218,7 +222,9 @@ if (values.profile) {
     ...header.map((line) => `${line}  `),
     '',
   ]
-  const json: Record<string, unknown> = { settings: { ...settings, root, chromium: browser.version() } }
+  const json: Record<string, unknown> = {
+    settings: { ...settings, root, source, label: values.label ?? null, chromium: browser.version() },
+  }
   if (sections.has('cases')) {
     const names = [...(Object.keys(CASE_LABELS) as CaseName[]), 'idle'] as const
     const samples = Object.fromEntries(names.map((name) => [name, [] as Sample[]])) as Record<
@@ -286,6 +292,9 @@ if (values.profile) {
     writeFileSync(join(resultsDir, `${outName}.json`), `${JSON.stringify(json, null, 2)}\n`)
     writeFileSync(join(resultsDir, `${outName}.md`), md.join('\n'))
     console.log(`wrote bench/results/${outName}.json and ${outName}.md`)
+  }
+  if (values.json) {
+    writeFileSync(resolve(values.json), `${JSON.stringify(json, null, 2)}\n`)
   }
 }
 
