@@ -78,7 +78,15 @@ export type ModelOutput =
    * becomes the run's tool call id; without one the engine makes one.
    */
   | { type: 'function_calls'; calls: { id?: string; name: string; arguments: string }[] }
-  /** A code-interpreter tool call, with its input, logs and the file ids of the images it made. */
+  /**
+   * A piece of code-interpreter input as the model writes it: opens a code-interpreter step on the first piece and
+   * streams into it; the `code_interpreter` output that follows completes that step.
+   */
+  | { type: 'code_interpreter_input'; delta: string }
+  /**
+   * A code-interpreter tool call, with its input, logs and the file ids of the images it made (completing the step
+   * that `code_interpreter_input` pieces opened, if any).
+   */
   | { type: 'code_interpreter'; input: string; logs: string; images?: string[] }
   /** A file-search tool call with its results (and the ranking options it used; the default ranker otherwise). */
   | { type: 'file_search'; results: FileSearchResult[]; ranking_options?: Required<RankingOptions> }

@@ -4,7 +4,12 @@ import { afterEach, expect, test } from 'vitest'
 import { expectNoViolations } from '../../../test/support/contract.ts'
 import { createTestServer } from '../../../test/support/server-harness.ts'
 import { createResponsesModel } from './responses.ts'
-import { createResponsesTestServer, type ResponsesTestServer, type ScriptedTurn } from './testing.ts'
+import {
+  createResponsesTestServer,
+  interruptedTurn,
+  type ResponsesTestServer,
+  type ScriptedTurn,
+} from './testing.ts'
 
 type Harness = ReturnType<typeof createTestServer> & { upstream: ResponsesTestServer; assistantId: string }
 const harnesses: Harness[] = []
@@ -188,8 +193,13 @@ test('code_interpreter: a step with the streamed code, its logs and image; a con
     .filter((frame) => frame.event === 'thread.run.step.delta')
     .map((frame) => JSON.parse(frame.data).delta.step_details.tool_calls[0].code_interpreter?.input)
     .filter((input) => input)
-  expect(inputDeltas.length).toBeGreaterThan(1)
-  expect(inputDeltas.join('')).toBe(call.code_interpreter.input)
+  // The code streams into the step as the model writes it, one delta per upstream code delta.
+  expect(inputDeltas).toEqual([
+    'import pandas as pd\n',
+    'df = pd.read_csv("sales.csv")\n',
+    'print(df.total.sum())\n',
+    'df.plot()',
+  ])
 
   const text = answer.content[0].text
   expect(text.value).toBe(`${prefix}${link}.`)
@@ -242,4 +252,32 @@ test('a citation before a container file path shifts the path range by its marke
   expect(path.type).toBe('file_path')
   expect(path.text).toBe(link)
   expect(text.value.slice(path.start_index, path.end_index)).toBe(link)
+})
+
+test('a stream cut while the code streams fails the run; the code-interpreter step keeps the code so far', async () => {
+  const harness = await setup([{ type: 'code_interpreter' }], {})
+  // created, in_progress, item added, call in_progress, two code deltas: cut.
+  harness.upstream.enqueue(
+    interruptedTurn(
+      {
+        kind: 'response',
+        output: [
+          { type: 'code_interpreter_call', code: ['x = 1\n', 'y = 2\n', 'print(x + y)'], outputs: [] },
+        ],
+      },
+      'cut',
+      6,
+    ),
+  )
+  const { body: thread } = await harness.call('POST', '/threads', {
+    messages: [{ role: 'user', content: 'add' }],
+  })
+  const { body: started } = await harness.call('POST', `/threads/${thread.id}/runs`, {
+    assistant_id: harness.assistantId,
+  })
+  const settled = await harness.settle(thread.id, started.id)
+  expect(settled.status).toBe('failed')
+  const [step] = (await harness.call('GET', `/threads/${thread.id}/runs/${started.id}/steps`)).body.data
+  expect(step.status).toBe('failed')
+  expect(step.step_details.tool_calls[0].code_interpreter).toEqual({ input: 'x = 1\ny = 2\n', outputs: [] })
 })

@@ -1,19 +1,68 @@
-// The `code_interpreter` output: a tool_calls step that streams the code, then its logs and images, and completes.
+// The `code_interpreter` outputs: a tool_calls step that streams the code (as the model writes it, or in pieces), then
+// its logs and images, and completes.
 import { tokenize } from '../scripted-model.ts'
-import type { StepToolCall } from '../types.ts'
+import type { RunStepObject, StepToolCall } from '../types.ts'
 import { chunks, type OutputHandler } from './turn.ts'
 
-export const handleCodeInterpreter: OutputHandler<'code_interpreter'> = async (output, turn) => {
-  turn.closeMessage()
-  const step = turn.newStep({ type: 'tool_calls', tool_calls: [] })
-  const id = turn.ids('call')
-  turn.emitStepDelta(step, {
+/** Opens the code-interpreter step (if not open yet) and streams one piece of its input into it. */
+export const handleCodeInterpreterInput: OutputHandler<'code_interpreter_input'> = async (output, turn) => {
+  const { state } = turn
+  if (!state.codeCall) {
+    turn.closeMessage()
+    const step = turn.newStep({ type: 'tool_calls', tool_calls: [] })
+    const id = turn.ids('call')
+    turn.emitStepDelta(step, {
+      index: 0,
+      id,
+      type: 'code_interpreter',
+      code_interpreter: { input: '', outputs: [] },
+    })
+    state.codeCall = { step, id, input: '' }
+  }
+  const call = state.codeCall
+  call.input += output.delta
+  turn.emitStepDelta(call.step, {
     index: 0,
-    id,
     type: 'code_interpreter',
-    code_interpreter: { input: '', outputs: [] },
+    code_interpreter: { input: output.delta },
   })
-  for (const piece of chunks(output.input, 16)) {
+  // The step holds the code so far: a run that ends now keeps what was written.
+  call.step = turn.saveStep({
+    ...call.step,
+    step_details: {
+      type: 'tool_calls',
+      tool_calls: [
+        { id: call.id, type: 'code_interpreter', code_interpreter: { input: call.input, outputs: [] } },
+      ],
+    },
+  })
+  await turn.pause()
+}
+
+export const handleCodeInterpreter: OutputHandler<'code_interpreter'> = async (output, turn) => {
+  const { state } = turn
+  const open = state.codeCall
+  state.codeCall = null
+  let step: RunStepObject
+  let id: string
+  let streamed = ''
+  if (open) {
+    ;({ step, id } = open)
+    streamed = open.input
+  } else {
+    turn.closeMessage()
+    step = turn.newStep({ type: 'tool_calls', tool_calls: [] })
+    id = turn.ids('call')
+    turn.emitStepDelta(step, {
+      index: 0,
+      id,
+      type: 'code_interpreter',
+      code_interpreter: { input: '', outputs: [] },
+    })
+  }
+  // What the streamed pieces did not already send (all of it when nothing streamed).
+  const rest = output.input.startsWith(streamed) ? output.input.slice(streamed.length) : ''
+  for (const piece of chunks(rest, 16)) {
     turn.emitStepDelta(step, { index: 0, type: 'code_interpreter', code_interpreter: { input: piece } })
     await turn.pause()
   }

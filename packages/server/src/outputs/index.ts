@@ -1,7 +1,7 @@
 // The output handlers by `output.type`: the engine hands each model output to the one registered for its type.
 import type { ModelOutput } from '../model.ts'
 import { handleApprovalRequired } from './approval.ts'
-import { handleCodeInterpreter } from './code-interpreter.ts'
+import { handleCodeInterpreter, handleCodeInterpreterInput } from './code-interpreter.ts'
 import { handleError } from './error.ts'
 import { handleFileSearch } from './file-search.ts'
 import { handleFunctionCalls } from './function-calls.ts'
@@ -21,6 +21,7 @@ export const outputHandlers: { [Type in ModelOutput['type']]: OutputHandler<Type
   approval_required: handleApprovalRequired,
   hosted_tool_call: handleHostedToolCall,
   code_interpreter: handleCodeInterpreter,
+  code_interpreter_input: handleCodeInterpreterInput,
   file_search: handleFileSearch,
   error: handleError,
   usage: handleUsage,

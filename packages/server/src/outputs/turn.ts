@@ -26,6 +26,8 @@ export interface TurnState {
   message: MessageObject | null
   messageStep: RunStepObject | null
   messageTokens: number
+  /** A code-interpreter call whose input is still streaming (`code_interpreter_input`), with its step. */
+  codeCall?: { step: RunStepObject; id: string; input: string } | null
 }
 
 /** One model turn of a run, as the engine hands it to every output handler. */

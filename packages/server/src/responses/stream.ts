@@ -253,7 +253,11 @@ export async function* streamResponse(
           item(event.item_id).arguments = (item(event.item_id).arguments ?? '') + (event.delta ?? '')
           break
         case 'response.code_interpreter_call_code.delta':
-          item(event.item_id).code = (item(event.item_id).code ?? '') + (event.delta ?? '')
+          if (event.delta) {
+            item(event.item_id).code = (item(event.item_id).code ?? '') + event.delta
+            closeMessage()
+            yield { type: 'code_interpreter_input', delta: event.delta }
+          }
           break
         case 'response.output_item.done': {
           const streamed = item(event.item?.id)
