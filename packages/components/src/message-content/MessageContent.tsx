@@ -22,6 +22,7 @@ import {
   useState,
 } from 'react'
 import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
+import { useByKey } from '../internal/use-by-key.ts'
 import { placeAnnotations } from './annotations.ts'
 import { parseMarkdown } from './markdown.ts'
 import { type MessageContentOptions, splitContentOptions, useStableContentOptions } from './options.ts'
@@ -126,17 +127,6 @@ export type MessageContentTextProps = Omit<PrimitiveProps<'div'>, 'part'> & {
 }
 
 const NO_ANNOTATIONS: TextContent['text']['annotations'] = []
-
-// The same value as long as `key` is: annotations and footnote numbers are rebuilt from new objects on every
-// streamed delta (and once more when the message completes), but change rarely.
-function useByKey<T>(value: T, key: string): T {
-  const stable = useRef({ key, value })
-  // A render React discards leaves at most an equal value behind, never a stale one.
-  if (stable.current.key !== key) {
-    stable.current = { key, value }
-  }
-  return stable.current.value
-}
 
 function annotationsKey(annotations: TextContent['text']['annotations']): string {
   return annotations.length === 0 ? '' : JSON.stringify(annotations)
