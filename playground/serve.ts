@@ -27,14 +27,24 @@ if (!values['skip-build']) {
 }
 
 const env = process.env
-// A real model for the embedded server: any Chat Completions endpoint (OpenAI, Azure, vLLM, Ollama, …).
-const model = env.OAI_RUNS_MODEL_BASE_URL
-  ? (await import('@oai-runs/server/chat-completions')).createChatCompletionsModel({
+// A real model for the embedded server: any Chat Completions endpoint (OpenAI, Azure, vLLM, Ollama, …), or OpenAI's
+// Responses API with OAI_RUNS_MODEL_API=responses.
+const modelApi = env.OAI_RUNS_MODEL_API ?? 'chat-completions'
+if (modelApi !== 'chat-completions' && modelApi !== 'responses') {
+  throw new Error(`OAI_RUNS_MODEL_API must be chat-completions or responses, got "${modelApi}"`)
+}
+const modelOptions = env.OAI_RUNS_MODEL_BASE_URL
+  ? {
       baseURL: env.OAI_RUNS_MODEL_BASE_URL,
       ...(env.OAI_RUNS_MODEL_API_KEY ? { apiKey: env.OAI_RUNS_MODEL_API_KEY } : {}),
       ...(env.OAI_RUNS_MODEL ? { model: env.OAI_RUNS_MODEL } : {}),
-    })
+    }
   : undefined
+const model = !modelOptions
+  ? undefined
+  : modelApi === 'responses'
+    ? (await import('@oai-runs/server/responses')).createResponsesModel(modelOptions)
+    : (await import('@oai-runs/server/chat-completions')).createChatCompletionsModel(modelOptions)
 // Durable state for the embedded server (loaded only when asked: the native module is optional).
 const store = env.OAI_RUNS_DB
   ? (await import('@oai-runs/server/sqlite')).createSqliteStore(env.OAI_RUNS_DB)
