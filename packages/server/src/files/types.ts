@@ -1,7 +1,9 @@
 // Wire objects of the Files and Vector Stores APIs as this server stores and sends them. Shapes follow the spec's
 // OpenAIFile, DeleteFileResponse, VectorStoreObject, VectorStoreFileObject, VectorStoreFileBatchObject and
 // VectorStoreSearchResultsPage (openai-openapi, MIT, Copyright (c) OpenAI).
-import type { Metadata } from '../types.ts'
+
+/** Up to 16 string pairs attached to an object (as `Metadata` in ../types.ts, which re-exports this module). */
+export type Metadata = Record<string, string> | null
 
 /** The purposes an upload may name (the spec's `CreateFileRequest.purpose`). */
 export const uploadPurposes = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const
