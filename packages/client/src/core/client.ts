@@ -3,6 +3,7 @@
 
 import { type AssistantsResource, createAssistants } from './assistants.ts'
 import { ValidationError } from './errors.ts'
+import { createFiles, type FilesResource } from './files.ts'
 import { createMessages, type MessagesResource } from './messages.ts'
 import { createRuns, type RunsResource } from './runs.ts'
 import { createSteps, type StepsResource } from './steps.ts'
@@ -55,6 +56,8 @@ export type Client = {
   threads: ThreadsResource
   messages: MessagesResource
   assistants: AssistantsResource
+  /** Read files: their object, bytes and a URL for links (uploads: the official SDK). */
+  files: FilesResource
 }
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1'
@@ -73,6 +76,7 @@ export function createClientFromTransport(transport: Transport, cacheScope?: str
     threads: createThreads(transport),
     messages: createMessages(transport),
     assistants: createAssistants(transport),
+    files: createFiles(transport),
   }
 }
 

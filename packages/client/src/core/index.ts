@@ -36,6 +36,7 @@ export {
   UserAbortError,
   ValidationError,
 } from './errors.ts'
+export type { FileIds, FilesResource } from './files.ts'
 export type { ListMessagesQuery, MessageIds, MessagesResource } from './messages.ts'
 export type { ApiPromise, Page, PagePromise, PageQuery } from './pagination.ts'
 export type { PollOptions, RunPolling } from './polling.ts'
@@ -81,6 +82,7 @@ export type {
   ErrorResponse,
   FileCitationAnnotation,
   FilePathAnnotation,
+  FilePurpose,
   FileSearchResult,
   FileSearchTool,
   FileSearchToolCall,
@@ -91,6 +93,7 @@ export type {
   ImageFileContent,
   ImageUrlContent,
   KnownToolCall,
+  ListFilesQuery,
   ListParams,
   ListResponse,
   Message,
@@ -102,6 +105,7 @@ export type {
   MessageDelta,
   MessageEventName,
   Metadata,
+  OpenAIFile,
   ReasoningEffort,
   RefusalContent,
   RequiredAction,

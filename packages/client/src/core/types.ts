@@ -4,6 +4,7 @@
 // request types follow the schema strictly. The runtime helpers over them are in types/helpers.ts.
 
 export type { Assistant } from './types/assistant.ts'
+export type { FilePurpose, ListFilesQuery, OpenAIFile } from './types/file.ts'
 export type { TerminalRunStatus } from './types/helpers.ts'
 export {
   isActiveRunStatus,
