@@ -11,7 +11,8 @@ import { parse } from 'yaml'
 import { createManualClock } from '../clock.ts'
 import { createRunsServer, type RunsServerOptions } from '../server.ts'
 import { createSqliteStore, type SqliteRunsStore } from '../sqlite.ts'
-import { createMemoryStore, type RunsStore } from '../store.ts'
+import { createMemoryFilesStore, createMemoryStore, type RunsStore } from '../store.ts'
+import { createFilesHandler } from './handler.ts'
 
 const specPath = new URL('../../../../../shared/spec/openai-openapi.yaml', import.meta.url)
 const spec = existsSync(specPath)
@@ -440,6 +441,39 @@ describe.each(storeKinds)('on the %s store', (_kind, makeStore) => {
     expectShape('VectorStoreObject', expired)
     expect(expired.status).toBe('expired')
   })
+})
+
+test('createFilesHandler on its own: answers its paths, returns undefined for every other one', async () => {
+  const handler = createFilesHandler(createMemoryFilesStore(), { basePath: '/api' })
+  const form = new FormData()
+  form.set('purpose', 'assistants')
+  form.set('file', new File(['alone'], 'alone.txt'))
+  const created = await handler(new Request('http://local/api/files', { method: 'POST', body: form }))
+  expect(created!.status).toBe(200)
+  const file = await created!.json()
+  expect(file).toMatchObject({ object: 'file', filename: 'alone.txt', bytes: 5 })
+  const listed = await handler(new Request('http://local/api/files'))
+  expect((await listed!.json()).data).toEqual([file])
+  expect(await handler(new Request('http://local/api/threads'))).toBeUndefined()
+  expect(await handler(new Request('http://local/v1/files'))).toBeUndefined()
+  expect(await handler(new Request('http://local/api/filesystem'))).toBeUndefined()
+  const unknown = await handler(new Request('http://local/api/vector_stores/vs_1/nothing'))
+  expect(unknown!.status).toBe(404)
+})
+
+test('uploadAndPoll helpers of the SDK: files uploaded and attached in one call', async () => {
+  const { client } = start(createMemoryStore())
+  const vectorStore = await client.vectorStores.create({ name: 'helpers' })
+  const single = await client.vectorStores.files.uploadAndPoll(
+    vectorStore.id,
+    await toFile(Buffer.from('one file'), 'one.md'),
+  )
+  expect(single.status).toBe('completed')
+  const batch = await client.vectorStores.fileBatches.uploadAndPoll(vectorStore.id, {
+    files: [await toFile(Buffer.from('two'), 'two.md'), await toFile(Buffer.from('three'), 'three.md')],
+  })
+  expect(batch.file_counts).toMatchObject({ completed: 2, total: 2 })
+  expect((await client.vectorStores.retrieve(vectorStore.id)).file_counts.total).toBe(3)
 })
 
 test('on SQLite, files (their bytes), vector stores, their files and batches survive a restart', async () => {

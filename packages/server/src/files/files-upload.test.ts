@@ -87,6 +87,12 @@ describe('malformed uploads are 400s that say what to fix', () => {
     ],
     ['an empty body', undefined, new Uint8Array(0), /does not contain the boundary/],
     [
+      'more than 32 parts',
+      undefined,
+      body(Array.from({ length: 33 }, (_, index) => field(`f${index}`, 'x'))),
+      /more than 32 parts/,
+    ],
+    [
       'a part without Content-Disposition',
       undefined,
       body([{ headers: 'Content-Type: text/plain', data: 'x' }]),
