@@ -163,6 +163,76 @@ describe('a response that does not complete', () => {
   })
 })
 
+/** A fetch that serves `upstream`'s stream without the frames `drop` matches (a server that sends fewer events). */
+function dropping(upstream: ResponsesTestServer, drop: (frame: string) => boolean) {
+  return async (input: string, init: RequestInit) => {
+    const response = await upstream.fetch(input, init)
+    const frames = (await response.text()).split('\n\n').filter((frame) => frame !== '' && !drop(frame))
+    return new Response(`${frames.join('\n\n')}\n\n`, { headers: response.headers })
+  }
+}
+
+describe('streams that send less than the hosted API', () => {
+  test('annotations only in content_part.done, text only in output_item.done, calls without their done item', async () => {
+    const upstream = createResponsesTestServer()
+    const harness = await setup({
+      fetch: dropping(
+        upstream,
+        (frame) =>
+          frame.startsWith('event: response.output_text.annotation.added') ||
+          (frame.startsWith('event: response.output_item.done') && frame.includes('"function_call"')),
+      ),
+    })
+    upstream.enqueue(
+      textTurn(['See', ' the', ' policy.'], {
+        annotations: [
+          { after: 3, annotation: { type: 'file_citation', file_id: 'file-p', filename: 'p.md', index: 15 } },
+        ],
+      }),
+    )
+    const first = await start(harness)
+    await harness.settle(first.threadId, first.runId)
+    const cited = (await harness.call('GET', `/threads/${first.threadId}/messages`)).body.data[0].content[0]
+      .text
+    expect(cited.value).toBe('See the policy.【1†p.md】')
+    expect(cited.annotations).toMatchObject([{ type: 'file_citation', file_citation: { file_id: 'file-p' } }])
+
+    upstream.enqueue(functionCallsTurn([{ name: 'get_time', arguments: '{"tz":"CET"}' }], { split: 2 }))
+    const second = await start(harness)
+    const waiting = await harness.settle(second.threadId, second.runId)
+    expect(waiting.required_action.submit_tool_outputs.tool_calls[0].function).toEqual({
+      name: 'get_time',
+      arguments: '{"tz":"CET"}',
+    })
+  })
+
+  test('a message without deltas still becomes the answer', async () => {
+    const upstream = createResponsesTestServer()
+    const harness = await setup({
+      fetch: dropping(upstream, (frame) => frame.startsWith('event: response.output_text.delta')),
+    })
+    upstream.enqueue(textTurn('All at once.'))
+    const { threadId, runId } = await start(harness)
+    expect((await harness.settle(threadId, runId)).status).toBe('completed')
+    const answer = (await harness.call('GET', `/threads/${threadId}/messages`)).body.data[0]
+    expect(answer.content[0].text.value).toBe('All at once.')
+  })
+
+  test.each([
+    ['data: not json', 'The Responses stream sent an event that is not JSON: not json'],
+    ['data: 42', 'The Responses stream sent an event that is not JSON: 42'],
+    ['data: null', 'The Responses stream sent an event that is not JSON: null'],
+  ])('%s fails the run with a clear message', async (frame, message) => {
+    const harness = await setup({
+      fetch: async () => new Response(`${frame}\n\n`, { headers: { 'content-type': 'text/event-stream' } }),
+    })
+    const { threadId, runId } = await start(harness)
+    const settled = await harness.settle(threadId, runId)
+    expect(settled.status).toBe('failed')
+    expect(settled.last_error).toEqual({ code: 'server_error', message })
+  })
+})
+
 describe('aborting and continuing', () => {
   test('cancel aborts the streaming request (the test server sees the abort); the run ends cancelled', async () => {
     const harness = await setup()

@@ -13,6 +13,7 @@ import {
   unfinishedError,
   unreachableError,
 } from './errors.ts'
+import { createMessageText, type UpstreamAnnotation } from './message-text.ts'
 import type { ResponsesModelOptions } from './types.ts'
 
 /** One function call of a response, assembled from its item and argument deltas. */
@@ -49,14 +50,8 @@ interface StreamEvent {
   code?: string | null
   message?: string
   item?: OutputItem
-  annotation?: {
-    type?: string
-    file_id?: string
-    filename?: string
-    index?: number
-    start_index?: number
-    end_index?: number
-  } | null
+  annotation?: UpstreamAnnotation | null
+  part?: { annotations?: unknown }
   response?: {
     id?: string
     error?: { code?: string; message?: string } | null
@@ -76,13 +71,6 @@ interface OutputItem {
   results?: { file_id?: string; filename?: string; score?: number; text?: string }[] | null
   outputs?: ({ type: 'logs'; logs?: string } | { type: 'image'; url?: string })[] | null
   content?: { type?: string; text?: string; refusal?: string }[]
-}
-
-/** A content part of a message item: where it starts in our message, and the markers put into it. */
-interface Part {
-  base: number
-  length: number
-  inserted: { at: number; length: number }[]
 }
 
 function requestHeaders(options: ResponsesModelOptions): Record<string, string> {
@@ -139,43 +127,17 @@ export async function* streamResponse(
   if (!response.body) {
     throw new ResponsesModelError('server_error', 'The Responses endpoint answered without a body.')
   }
-  const citationText = options.citationText ?? defaultCitation
+  const message = createMessageText(options.citationText ?? defaultCitation)
   const imageFileId = options.imageFileId ?? defaultImageFileId
-  const items = new Map<string, OutputItem & { text: boolean }>()
-  const parts = new Map<string, Part>()
-  const calls: ResponseCall[] = []
-  // The open Runs message: its length so far and its citations (a hosted tool step closes it).
-  let messageLength = 0
-  let citations = 0
-  const closeMessage = () => {
-    messageLength = 0
-    citations = 0
-    parts.clear()
-  }
-  const end: ResponseEnd = { responseId: null, incomplete: null, calls, usage: null }
+  /** The response's output items by id, as added and then streamed into. */
+  const items = new Map<string, OutputItem & { output_index: number; streamed: boolean }>()
+  const end: ResponseEnd = { responseId: null, incomplete: null, calls: [], usage: null }
   let finished = false
-  const item = (id: string | undefined) => {
-    const key = id ?? ''
-    const known = items.get(key) ?? { id: key, text: false }
+  const item = (id: unknown) => {
+    const key = typeof id === 'string' ? id : ''
+    const known = items.get(key) ?? { id: key, output_index: items.size, streamed: false }
     items.set(key, known)
     return known
-  }
-  const part = (event: StreamEvent): Part => {
-    const key = `${event.item_id}:${event.content_index ?? 0}`
-    const known = parts.get(key) ?? { base: messageLength, length: 0, inserted: [] }
-    parts.set(key, known)
-    return known
-  }
-  /** Our message's index for a position in the upstream part's text (markers before it shift it). */
-  const position = (known: Part, at: number, inclusive: boolean) =>
-    known.base +
-    at +
-    known.inserted
-      .filter((mark) => (inclusive ? mark.at <= at : mark.at < at))
-      .reduce((sum, mark) => sum + mark.length, 0)
-  const text = (value: string): ModelOutput => {
-    messageLength += value.length
-    return { type: 'text', text: value }
   }
 
   try {
@@ -192,6 +154,9 @@ export async function* streamResponse(
       } catch {
         throw badEventError(data)
       }
+      if (!event || typeof event !== 'object') {
+        throw badEventError(data)
+      }
       switch (event.type) {
         case 'response.created':
         case 'response.in_progress':
@@ -199,95 +164,75 @@ export async function* streamResponse(
           end.responseId = event.response?.id ?? end.responseId
           break
         case 'response.output_item.added':
-          Object.assign(item(event.item?.id), event.item, { text: false })
+          if (event.item && typeof event.item === 'object') {
+            Object.assign(item(event.item.id), event.item, {
+              output_index: event.output_index ?? item(event.item.id).output_index,
+              streamed: false,
+            })
+          }
           break
         case 'response.content_part.added':
-          part(event)
+          message.open(event.item_id, event.content_index)
           break
         case 'response.output_text.delta':
         case 'response.refusal.delta':
-          if (event.delta) {
-            item(event.item_id).text = true
-            part(event).length += event.delta.length
-            yield text(event.delta)
+          if (typeof event.delta === 'string' && event.delta !== '') {
+            item(event.item_id).streamed = true
+            yield message.delta(event.item_id, event.content_index, event.delta)
           }
           break
         case 'response.output_text.annotation.added': {
-          const annotation = event.annotation
-          const known = part(event)
-          if (annotation?.type === 'file_citation' && annotation.file_id) {
-            // Assistants cite with a marker in the text; the Responses API gives a position: put the marker there
-            // (at the end of the text so far, where the cited passage just streamed).
-            const marker = citationText({
-              file_id: annotation.file_id,
-              filename: annotation.filename ?? annotation.file_id,
-              number: ++citations,
-            })
-            known.inserted.push({ at: known.length, length: marker.length })
-            messageLength += marker.length
-            yield {
-              type: 'text',
-              text: marker,
-              annotation: { type: 'file_citation', file_id: annotation.file_id },
-            }
-          } else if (
-            (annotation?.type === 'container_file_citation' || annotation?.type === 'file_path') &&
-            annotation.file_id
-          ) {
-            const start = annotation.start_index ?? annotation.index ?? known.length
-            const stop = annotation.end_index ?? annotation.index ?? start
-            yield {
-              type: 'text',
-              text: '',
-              annotation: {
-                type: 'file_path',
-                file_id: annotation.file_id,
-                start_index: position(known, start, true),
-                end_index: position(known, stop, false),
-              },
-            }
+          const output = message.annotate(event.item_id, event.content_index, event.annotation ?? null)
+          if (output) {
+            yield output
           }
           break
         }
-        case 'response.function_call_arguments.delta':
-          item(event.item_id).arguments = (item(event.item_id).arguments ?? '') + (event.delta ?? '')
+        case 'response.content_part.done':
+          yield* message.done(event.item_id, event.content_index, event.part?.annotations)
           break
+        case 'response.function_call_arguments.delta': {
+          const call = item(event.item_id)
+          call.arguments = (call.arguments ?? '') + (event.delta ?? '')
+          break
+        }
         case 'response.code_interpreter_call_code.delta':
-          if (event.delta) {
-            item(event.item_id).code = (item(event.item_id).code ?? '') + event.delta
-            closeMessage()
+          if (typeof event.delta === 'string' && event.delta !== '') {
+            const call = item(event.item_id)
+            call.code = (call.code ?? '') + event.delta
+            message.close()
             yield { type: 'code_interpreter_input', delta: event.delta }
           }
           break
         case 'response.output_item.done': {
-          const streamed = item(event.item?.id)
+          if (!event.item || typeof event.item !== 'object') {
+            break
+          }
+          const streamed = item(event.item.id)
           const done = {
             ...streamed,
             ...event.item,
-            code: event.item?.code ?? streamed.code ?? null,
-            arguments: event.item?.arguments ?? streamed.arguments ?? '',
+            code: event.item.code ?? streamed.code ?? null,
+            arguments: event.item.arguments ?? streamed.arguments ?? '',
           }
-          if (done.type === 'function_call') {
-            calls.push({
-              call_id: done.call_id ?? '',
-              name: done.name ?? '',
-              arguments: done.arguments ?? '',
-            })
-          } else if (done.type === 'message' && !streamed.text) {
+          items.set(streamed.id ?? '', { ...done, streamed: streamed.streamed })
+          if (done.type === 'message' && !streamed.streamed) {
             // A message that came whole (no deltas): its text in one piece.
-            const whole = (done.content ?? []).map((piece) => piece.text ?? piece.refusal ?? '').join('')
+            const whole = (Array.isArray(done.content) ? done.content : [])
+              .map((piece) => piece?.text ?? piece?.refusal ?? '')
+              .join('')
             if (whole !== '') {
-              yield text(whole)
+              yield message.whole(whole)
             }
           } else if (done.type === 'file_search_call') {
-            closeMessage()
+            message.close()
             yield {
               type: 'file_search',
               results: searchResults(done.results),
               ranking_options: rankingOptions,
             }
           } else if (done.type === 'code_interpreter_call') {
-            closeMessage()
+            message.close()
             yield codeInterpreterOutput(done, imageFileId)
           }
           break
@@ -328,6 +273,11 @@ export async function* streamResponse(
   if (!finished) {
     throw unfinishedError()
   }
+  // The function calls in output order, each with its arguments (from its done item, else its deltas).
+  end.calls = [...items.values()]
+    .filter((candidate) => candidate.type === 'function_call')
+    .sort((a, b) => a.output_index - b.output_index)
+    .map((call) => ({ call_id: call.call_id ?? '', name: call.name ?? '', arguments: call.arguments ?? '' }))
   return end
 }
 
