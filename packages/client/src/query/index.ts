@@ -14,7 +14,7 @@ export { QueuedRunDroppedError } from './follow-up-queue.ts'
 // KEYS AND FACTORIES
 export { isHeld } from './holds.ts'
 export type { KeyScope } from './keys.ts'
-export { runKeys, runMutationKeys } from './keys.ts'
+export { fileKeys, runKeys, runMutationKeys } from './keys.ts'
 export type {
   CreateRunVariables,
   CreateThreadAndRunVariables,
@@ -25,7 +25,7 @@ export type {
 } from './mutations.ts'
 export { runMutations } from './mutations.ts'
 export type { ListData, ListPage, RunListQueryOptions, RunQueryOptions } from './queries.ts'
-export { runQueries } from './queries.ts'
+export { fileQueries, runQueries } from './queries.ts'
 // STREAMING
 export type {
   RunStreamController,

@@ -1,4 +1,4 @@
-// Owns the query and mutation keys (`runKeys`, `runMutationKeys`), scoped by the client's cache scope.
+// Owns the query and mutation keys (`runKeys`, `fileKeys`, `runMutationKeys`), scoped by the client's cache scope.
 // Query keys: generic to specific (backend → thread → run → steps), so invalidating a prefix reaches
 // everything under it; only serializable ids, as TanStack Query hashes keys as JSON.
 // Every key starts with the client's cache scope (its base URL unless set) so two backends never share an entry.
@@ -47,6 +47,18 @@ export const runKeys = {
   /** One message list of a thread. */
   messageList: (scope: KeyScope, ids: ThreadIds, query: ListMessagesQuery = {}) =>
     [...runKeys.messageLists(scope, ids), listQuery(query)] as const,
+}
+
+/**
+ * Key factory of cached files: outside any thread (a file is cited from many), under the backend's scope.
+ * @example
+ * queryClient.getQueryData(fileKeys.file(client, 'file-abc'))
+ */
+export const fileKeys = {
+  /** Every file cached for one backend. */
+  all: (scope: KeyScope) => [...runKeys.all(scope), 'file'] as const,
+  /** One file object. */
+  file: (scope: KeyScope, fileId: string) => [...fileKeys.all(scope), fileId] as const,
 }
 
 /** Mutation keys: every run mutation of a backend, and the tool-output submit of one run (checklist F3). */

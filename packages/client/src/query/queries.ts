@@ -1,4 +1,4 @@
-// Owns the query option factories (`runQueries`) and run polling (the server's poll hint, clamped).
+// Owns the query option factories (`runQueries`, `fileQueries`) and run polling (the server's poll hint, clamped).
 // One object serves any adapter's query hook, prefetchQuery, getQueryData and invalidation.
 // Typed as query-core's observer options with a `DataTag`ged key (what react-query's `queryOptions` returns), so
 // data and error types flow into useQuery, getQueryData and prefetchQuery. Errors are the client's error family.
@@ -18,6 +18,7 @@ import type {
   ListStepsQuery,
   Message,
   OaiRunsError,
+  OpenAIFile,
   Page,
   RetrieveStepQuery,
   Run,
@@ -28,7 +29,7 @@ import type {
 } from '../core/index.ts'
 import { isActiveRunStatus, isTerminalRunStatus, pollDelayMs } from '../core/index.ts'
 import { heldStaleTime, isHeld } from './holds.ts'
-import { runKeys } from './keys.ts'
+import { fileKeys, runKeys } from './keys.ts'
 import type { RunsClient } from './runs-client.ts'
 
 /** One page of a list as cached: the wire fields only (no methods), so it dehydrates for SSR. */
@@ -226,6 +227,25 @@ export const runQueries = {
     initialPageParam: query.after,
     getNextPageParam: nextCursor,
     staleTime: heldStaleTime,
+    retry: retryOnce,
+  }),
+}
+
+/**
+ * Query option factories for files. A file never changes once created, so its entry never goes stale: each file is
+ * fetched once per cache (until garbage-collected), however many citations show its name.
+ * @example
+ * useQuery({ ...fileQueries.file(client, fileId), select: (file) => file.filename })
+ */
+export const fileQueries = {
+  /** One file object (`filename`, `bytes`, `purpose`, …), fresh forever (`staleTime: Infinity`). */
+  file: (
+    client: RunsClient,
+    fileId: string,
+  ): RunQueryOptions<OpenAIFile, ReturnType<typeof fileKeys.file>> => ({
+    queryKey: tagged<OpenAIFile, ReturnType<typeof fileKeys.file>>(fileKeys.file(client, fileId)),
+    queryFn: ({ signal }) => client.files.retrieve({ fileId }, { signal }),
+    staleTime: Number.POSITIVE_INFINITY,
     retry: retryOnce,
   }),
 }

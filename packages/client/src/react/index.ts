@@ -34,6 +34,8 @@ export type {
   UnsentRun,
 } from '../query/index.ts'
 export {
+  fileKeys,
+  fileQueries,
   isHeld,
   QueuedRunDroppedError,
   runKeys,
@@ -51,8 +53,9 @@ export { RunsClientProvider, useRunsClient } from './RunsClientProvider.tsx'
 export { useCancelRun } from './useCancelRun.ts'
 export { useCreateRun } from './useCreateRun.ts'
 export { useCreateThreadAndRun } from './useCreateThreadAndRun.ts'
-export { useModifyRun } from './useModifyRun.ts'
 // QUERIES
+export { useFile } from './useFile.ts'
+export { useModifyRun } from './useModifyRun.ts'
 export { useRun } from './useRun.ts'
 export { useRunStep } from './useRunStep.ts'
 export { useRunSteps } from './useRunSteps.ts'
