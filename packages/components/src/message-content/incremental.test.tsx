@@ -101,7 +101,7 @@ describe('parseMarkdownIncremental equals parseMarkdown on every prefix', () => 
       )
       expect(incremental).toBe(renderToStaticMarkup(<>{renderBlocks(parseMarkdown(doc), CONTEXT)}</>))
     }
-  })
+  }, 60_000) // ~1 s alone; a generous bound for a loaded machine
 
   test('character by character, with repeated headings keeping unique ids', () => {
     const doc = '# A\n\ntext\n\n# A\n\n- # A\n\n> # A\n\n#A\n# A\n'
@@ -208,13 +208,14 @@ describe('MessageContent renders only the open tail while a message streams', ()
     expect(container.querySelector('h2')).toBe(firstHeading)
     expect(container.querySelectorAll('h2')).toHaveLength(120)
     expect(container.textContent).toContain('Tail grows')
-    // Completion parses once more as finished text (half-typed syntax is shown raw again): every block renders.
+    // Completion parses the tail once more as finished text; the finished blocks stay.
     const completed = countBlockRenders(() => {
       act(() =>
         rerender(<MessageContent message={streamingMessage(`${long}Tail grows\n\nNew`, 'completed')} />),
       )
     })
-    expect(completed).toBe(242)
+    expect(completed).toBeLessThanOrEqual(2)
+    expect(container.querySelector('h2')).toBe(firstHeading)
   })
 
   test('a message twice as long costs a token the same renders', () => {

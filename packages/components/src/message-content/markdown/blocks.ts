@@ -47,6 +47,11 @@ export function parseBlocks(
   begins?: number[],
 ): BlockNode[] {
   const blocks: BlockNode[] = []
+  // Only the very end of a streaming message can hold half-typed syntax: a block that ends before the last line
+  // parses as finished text, whether or not the message is still streaming (so it never changes when it ends).
+  let finished: InlineOptions | undefined
+  const upTo = (end: number): InlineOptions =>
+    !options.streaming || end >= lines.length ? options : (finished ??= { ...options, streaming: false })
   let blankSeen = false
   let begin = 0
   const push = (block: BlockNode) => {
@@ -112,7 +117,7 @@ export function parseBlocks(
     const heading = headingOf(line)
     if (heading) {
       const level = heading.level as 1 | 2 | 3 | 4 | 5 | 6
-      push({ type: 'heading', level, children: parseInline(heading.text, options) })
+      push({ type: 'heading', level, children: parseInline(heading.text, upTo(i + 1)) })
       i++
       continue
     }
@@ -141,7 +146,7 @@ export function parseBlocks(
         }
         i++
       }
-      push({ type: 'blockquote', children: parseBlocks(inner, depth + 1, options) })
+      push({ type: 'blockquote', children: parseBlocks(inner, depth + 1, upTo(i)) })
       continue
     }
     const marker = depth < MAX_DEPTH ? listMarkerOf(line) : null
@@ -189,7 +194,7 @@ export function parseBlocks(
           body.push(lazy(next)) // lazy continuation of the item's paragraph
           i++
         }
-        items.push(parseBlocks(body, depth + 1, options, itemStats))
+        items.push(parseBlocks(body, depth + 1, upTo(i), itemStats))
         if (i < lines.length && isBlank(lines[i]!)) {
           const after = nextNonBlank(lines, i)
           const afterMarker = after < lines.length ? listMarkerOf(lines[after]!) : null
@@ -211,17 +216,21 @@ export function parseBlocks(
     }
     const head = splitRow(line)
     if (head && i + 1 < lines.length && isDelimiterRow(lines[i + 1]!)) {
-      const rows: InlineNode[][][] = []
+      const cellRows: string[][] = []
       i += 2
       while (i < lines.length && !isBlank(lines[i]!)) {
         const cells = splitRow(lines[i]!)
         if (!cells) {
           break
         }
-        rows.push(head.map((_, column) => parseInline(cells[column] ?? '', options)))
+        cellRows.push(cells)
         i++
       }
-      push({ type: 'table', head: head.map((cell) => parseInline(cell, options)), rows })
+      const cellOptions = upTo(i)
+      const rows = cellRows.map((cells) =>
+        head.map((_, column) => parseInline(cells[column] ?? '', cellOptions)),
+      )
+      push({ type: 'table', head: head.map((cell) => parseInline(cell, cellOptions)), rows })
       continue
     }
     const paragraph: string[] = [line]
@@ -242,15 +251,10 @@ export function parseBlocks(
     const text = paragraph.map((part) => part.trimStart()).join('\n')
     tally(text.length)
     if (setext !== null) {
-      push({ type: 'heading', level: setext, children: parseInline(text.trimEnd(), options) })
+      push({ type: 'heading', level: setext, children: parseInline(text.trimEnd(), upTo(i)) })
       continue
     }
-    // Only the very end of a streaming message can hold half-typed syntax.
-    const atEnd = i >= lines.length
-    push({
-      type: 'paragraph',
-      children: parseInline(text.trimEnd(), { ...options, streaming: options.streaming && atEnd }),
-    })
+    push({ type: 'paragraph', children: parseInline(text.trimEnd(), upTo(i)) })
   }
   return blocks
 }

@@ -86,7 +86,7 @@ const LINE_END = /\r\n?|\n/g
  * Parses Markdown that grows at its end: with the previous result, only the blocks from the first unfinished one
  * are parsed again, and the finished ones are returned as the same objects. The blocks equal `parseMarkdown`'s for
  * the same text and options. Any text works: when it does not start with what the previous result finished (an
- * annotation placed earlier in the text, a replaced message) or `streaming` changed, the whole text is parsed.
+ * annotation placed earlier in the text, a replaced message), the whole text is parsed.
  */
 export function parseMarkdownIncremental(
   previous: IncrementalMarkdown | undefined,
@@ -98,12 +98,11 @@ export function parseMarkdownIncremental(
     return previous
   }
   const slugs = previous?.slugs ?? new WeakMap<BlockNode, string>()
-  // One native comparison of the finished prefix (no parsing): a memcmp even at 60 KB. Headings and table cells
-  // parse half-typed syntax differently while streaming, so the end of a stream parses the whole text once.
+  // One native comparison of the finished prefix (no parsing): a memcmp even at 60 KB. A finished block never
+  // reaches the end of the text, so it parsed as finished text even while streaming: the end of a stream keeps it.
   const keep =
     previous !== undefined &&
     previous.done > 0 &&
-    previous.streaming === streaming &&
     source.length >= previous.doneLength &&
     source.startsWith(previous.source.slice(0, previous.doneLength))
   const doneBlocks = keep ? previous.blocks.slice(0, previous.done) : []
