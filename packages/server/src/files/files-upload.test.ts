@@ -1,7 +1,9 @@
 // `POST /v1/files` with hand-built multipart bodies through the server's fetch handler: every malformed body is a
 // 400 (or a 413 over the size limit) that says what is wrong, never a 500 or a crash, including under a seeded fuzz
 // of mutated bodies; file names come back exactly as sent (bidi and control characters, non-UTF-8 bytes, RFC 5987).
+import { connect } from 'node:net'
 import { describe, expect, test } from 'vitest'
+import { listen } from '../node.ts'
 import { createRunsServer } from '../server.ts'
 
 const encoder = new TextEncoder()
@@ -305,4 +307,57 @@ test('fuzz: 400 seeded mutations of a valid body each get a 200, 400 or 413 with
   expect(statuses.get(400)).toBeGreaterThan(0)
   const health = await server.fetch(new Request('http://runs.test/v1/files'))
   expect(health.status).toBe(200)
+})
+
+/** Sends raw bytes on a socket; resolves with what came back once the server closes or `end` is reached. */
+function raw(port: number, head: string, payload: Uint8Array, options: { hangUpAfter?: number } = {}) {
+  return new Promise<string>((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    let answer = ''
+    socket.on('data', (data) => {
+      answer += data.toString('latin1')
+    })
+    socket.on('error', () => resolve(answer))
+    socket.on('close', () => resolve(answer))
+    socket.write(head)
+    if (options.hangUpAfter !== undefined) {
+      socket.end(payload.subarray(0, options.hangUpAfter)) // the upload breaks off
+    } else {
+      socket.write(payload)
+    }
+    setTimeout(() => socket.destroy(), 2000).unref()
+  })
+}
+
+test('over a real socket: malformed, oversized and broken-off uploads get answers (or a closed socket), the server serves on', async () => {
+  const server = createRunsServer({ tokenDelayMs: 0, maxFileBytes: 2048 })
+  const listener = await listen(server, { port: 0 })
+  try {
+    const bodies: [string, Uint8Array][] = [
+      [`multipart/form-data; boundary=${boundary}`, valid()],
+      [`multipart/form-data; boundary=${'z'.repeat(5000)}`, valid()],
+      [`multipart/form-data; boundary=${boundary}`, valid().subarray(0, 70)],
+      [
+        `multipart/form-data; boundary=${boundary}`,
+        body([filePart('big.md', 'x'.repeat(4096)), field('purpose', 'assistants')]),
+      ],
+      ['multipart/form-data; boundary="unclosed', valid()],
+      [`multipart/form-data; boundary=${boundary}`, Uint8Array.from([0xff, 0xfe, 0x00, 0x0d, 0x0a])],
+    ]
+    const statuses: string[] = []
+    for (const [type, payload] of bodies) {
+      const head = `POST /v1/files HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${payload.byteLength}\r\nConnection: close\r\n\r\n`
+      statuses.push((await raw(listener.port, head, payload)).split(' ')[1] ?? '')
+    }
+    expect(statuses).toEqual(['200', '400', '400', '413', '400', '400'])
+    // Declares 100 kB, sends 100 bytes, hangs up: nothing to answer, nothing to crash.
+    const broken = `POST /v1/files HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 100000\r\n\r\n`
+    await raw(listener.port, broken, valid(), { hangUpAfter: 100 })
+    const after = await fetch(`${listener.url}/files`)
+    expect(after.status).toBe(200)
+    expect((await after.json()).data).toHaveLength(1)
+  } finally {
+    await listener.close()
+    server.close()
+  }
 })

@@ -130,13 +130,14 @@ describe('createUpstreamFiles', () => {
             has_more: false,
             next_page: null,
           })
-        : json(page, 200, { 'x-upstream': 'yes' }),
+        : json(page, 200, { 'x-upstream': 'yes', 'x-echo': `key ${upstreamKey}` }),
     )
     const listed = await client.files
       .list({ purpose: 'assistants', limit: 2, after: 'file-x' })
       .withResponse()
     expect(listed.data.data).toEqual([fileObject])
     expect(listed.response.headers.get('x-upstream')).toBe('yes')
+    expect(listed.response.headers.get('x-echo')).toBe('key ***')
     expect(received[0]!.url).toBe(
       'https://upstream.test/openai/v1/files?purpose=assistants&limit=2&after=file-x',
     )

@@ -97,9 +97,11 @@ export function createUpstreamFiles(options: UpstreamFilesOptions): FilesHandler
         502,
       )
     }
-    const answer = new Headers(response.headers)
-    for (const name of droppedResponseHeaders) {
-      answer.delete(name)
+    const answer = new Headers()
+    for (const [name, value] of response.headers) {
+      if (!droppedResponseHeaders.includes(name)) {
+        answer.append(name, redactor.text(value))
+      }
     }
     // A downloaded file's bytes pass untouched; everything the upstream wrote itself (objects, errors) is redacted.
     const download = response.ok && /^\/files\/[^/]+\/content\/?$/.test(path)
