@@ -23,7 +23,15 @@ export interface MultipartLimits {
 
 const encoder = new TextEncoder()
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
-const latin1 = new TextDecoder('latin1')
+
+/** ISO-8859-1 proper: byte N is U+00NN (TextDecoder's 'latin1' is windows-1252, which remaps 0x80–0x9F). */
+function latin1(bytes: Uint8Array): string {
+  let text = ''
+  for (const byte of bytes) {
+    text += String.fromCharCode(byte)
+  }
+  return text
+}
 
 /** A 400 for a body that is not the multipart it says it is; the message says what to fix. */
 function malformed(detail: string): HttpError {
@@ -35,7 +43,7 @@ export function decodeHeaderText(bytes: Uint8Array): string {
   try {
     return strictUtf8.decode(bytes)
   } catch {
-    return latin1.decode(bytes)
+    return latin1(bytes)
   }
 }
 
@@ -181,7 +189,7 @@ function extendedValue(value: string): string | undefined {
       }
     }
     const data = Uint8Array.from(bytes)
-    return charset === 'utf-8' ? strictUtf8.decode(data) : latin1.decode(data)
+    return charset === 'utf-8' ? strictUtf8.decode(data) : latin1(data)
   } catch {
     return undefined
   }
