@@ -11,7 +11,7 @@ import { build, type Plugin } from 'esbuild'
 /** The repository this bench lives in (its node_modules serve every root). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
-/** A built page: its directory (index.html, main.js, main.css) and the bundle's text, for naming profile frames. */
+/** A built page: its directory (index.html, main.js, main.css, server-worker.js) and the bundle's text, for naming profile frames. */
 export type BuiltPage = { dir: string; bundle: string; close(): void }
 
 // Packages whose one copy every module must share (React's dispatcher, the query cache's context).
@@ -73,9 +73,12 @@ export async function buildPage(root: string): Promise<BuiltPage> {
   const dir = mkdtempSync(join(tmpdir(), 'oai-runs-bench-browser-'))
   const close = () => rmSync(dir, { recursive: true, force: true })
   await build({
-    entryPoints: [join(repoRoot, 'bench/browser/page/main.tsx')],
+    entryPoints: [
+      join(repoRoot, 'bench/browser/page/main.tsx'),
+      join(repoRoot, 'bench/browser/page/server-worker.ts'),
+    ],
     outdir: dir,
-    entryNames: 'main',
+    entryNames: '[name]',
     bundle: true,
     format: 'esm',
     platform: 'browser',

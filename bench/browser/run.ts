@@ -4,6 +4,7 @@
 // Prints one line per figure; writes bench/results/browser.{json,md} (`--out=NAME` for another name).
 import { execFileSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type CDPSession, chromium, type Page } from 'playwright-core'
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     'profile-case': { type: 'string', default: 'viewer' },
     label: { type: 'string' },
+    server: { type: 'string', default: 'worker' },
     json: { type: 'string' },
   },
 })
@@ -43,6 +45,9 @@ for (const name of sections) {
   if (name !== 'cases' && name !== 'parse') {
     throw new Error(`--only=${values.only}: the sections are cases and parse (e.g. --only=cases)`)
   }
+}
+if (values.server !== 'worker' && values.server !== 'main') {
+  throw new Error(`--server=${values.server}: worker (the default) or main (the page's main thread)`)
 }
 const root = resolve(values.root)
 const quick = values.quick
@@ -53,6 +58,7 @@ const settings = {
   parseBytes: quick ? 100_000 : 1_000_000,
   parseRuns: quick ? 3 : 5,
   msPerToken: 1,
+  server: values.server as 'worker' | 'main',
   maxStreamMs: 180_000,
 }
 const resultsDir = join(repoRoot, 'bench/results')
@@ -112,11 +118,11 @@ const cdp: CDPSession = await context.newCDPSession(page)
 await cdp.send('Performance.enable')
 
 type PageBench = { __bench: BenchPage }
+const mount = { replyBytes: settings.replyBytes, msPerToken: settings.msPerToken, server: settings.server }
 const prepare = (name: CaseName) =>
-  page.evaluate(([n, bytes, ms]) => (window as unknown as PageBench).__bench.prepare(n, bytes, ms), [
+  page.evaluate(([n, options]) => (window as unknown as PageBench).__bench.prepare(n, options), [
     name,
-    settings.replyBytes,
-    settings.msPerToken,
+    mount,
   ] as const)
 const cleanup = () => page.evaluate(() => (window as unknown as PageBench).__bench.cleanup())
 
@@ -158,8 +164,9 @@ const source = commit
 const header = [
   `Chromium ${browser.version()} (${chromiumPath}), headless, 1440×900; root ${root} (${source})` +
     (values.label ? `: ${values.label}` : ''),
-  `reply ${formatNumber(settings.replyBytes)} B of Markdown in ~4-character tokens, ${settings.msPerToken} ms per token (in-page server, the model's wall-clock schedule); ` +
-    `${settings.rounds} interleaved rounds, medians; React: react-dom/profiling, NODE_ENV=production`,
+  `reply ${formatNumber(settings.replyBytes)} B of Markdown in ~4-character tokens, ${settings.msPerToken} ms per token (the model's wall-clock schedule), server in ${settings.server === 'worker' ? 'a worker of the page' : "the page's main thread"}; ` +
+    `${settings.rounds} interleaved rounds, medians; React: react-dom/profiling, NODE_ENV=production; ` +
+    `load average at the start ${loadavg()[0]!.toFixed(1)} (1 min), shared machine`,
 ]
 console.log(header.join('\n'))
 
@@ -237,7 +244,10 @@ if (values.profile) {
         const raw =
           name === 'idle'
             ? await timed(() =>
-                page.evaluate((ms) => (window as unknown as PageBench).__bench.idle(ms), settings.idleMs),
+                page.evaluate(([ms, options]) => (window as unknown as PageBench).__bench.idle(ms, options), [
+                  settings.idleMs,
+                  mount,
+                ] as const),
               )
             : await streamCase(name)
         if (name === 'idle') {
@@ -279,6 +289,7 @@ if (values.profile) {
     )
     json.parse = parse
   }
+  md.push(`Load average at the end: ${loadavg()[0]!.toFixed(1)} (1 min).`, '')
   if (pageErrors.length > 0) {
     md.push(`Page errors: ${pageErrors.map((message) => `\`${message}\``).join(', ')}`, '')
   }

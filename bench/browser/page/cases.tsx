@@ -4,11 +4,11 @@ import { createClient, listEntities, type Message } from '@oai-runs/client'
 import { RunsClientProvider, useRunStream } from '@oai-runs/client/react'
 import { ConnectedRunViewer, MessageContent } from '@oai-runs/components'
 import { RunsDevtools } from '@oai-runs/components/devtools'
-import type { RunsServer } from '@oai-runs/server'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { Profiler, type ReactNode, useEffect, useRef } from 'react'
 import { App } from '../../../playground/src/App.tsx'
 import { createActivityLog, MAX_RETRIES } from '../../../playground/src/activity.ts'
+import type { BenchServer } from './bench-server.ts'
 import { onRender } from './meter.ts'
 
 /** The streamed cases; `playground` is started through its composer, the others by `handle.start()`. */
@@ -74,12 +74,7 @@ function ViewerCase({ handle, assistantId }: { handle: CaseHandle; assistantId: 
 }
 
 /** The React tree of one case, with its own QueryClient and Runs client, under a <Profiler>. */
-export function caseTree(
-  name: StreamCase,
-  server: RunsServer,
-  assistantId: string,
-  handle: CaseHandle,
-): ReactNode {
+export function caseTree(name: StreamCase, server: BenchServer, handle: CaseHandle): ReactNode {
   const queryClient = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } })
   let body: ReactNode
   let client: ReturnType<typeof createClient>
@@ -101,7 +96,7 @@ export function caseTree(
       fetch: (input, init) => server.fetch(new Request(input, init)),
     })
     const Case = name === 'message' ? MessageCase : name === 'viewer' ? ViewerCase : FloorCase
-    body = <Case handle={handle} assistantId={assistantId} />
+    body = <Case handle={handle} assistantId={server.assistantId} />
   }
   return (
     <Profiler id={name} onRender={onRender}>

@@ -6,13 +6,13 @@ import '@oai-runs/components/styles.css'
 import '@oai-runs/components/devtools.css'
 // @ts-expect-error TS2882: as above
 import '../../../playground/src/styles.css'
-import { createRunsServer, demoAssistant, type RunsServer } from '@oai-runs/server'
 import { createRoot, type Root } from 'react-dom/client'
+import { type BenchServer, type ServerMode, startBenchServer } from './bench-server.ts'
 import { type CaseHandle, caseTree, type StreamCase } from './cases.tsx'
 import { measure, type WindowResult, waitFor } from './meter.ts'
 import { parseSpeed } from './parse-speed.ts'
 import { playgroundBackend } from './playground-shim.ts'
-import { generateReply, REPLY_SENTINEL, replyModel, tokenizeReply } from './reply.ts'
+import { generateReply, REPLY_SENTINEL, tokenizeReply } from './reply.ts'
 
 /** A measured stream: the window's figures, the reply's size and whether the page showed all of it. */
 export type CaseResult = WindowResult & { tokens: number; replyBytes: number }
@@ -21,7 +21,7 @@ type Mounted = {
   name: StreamCase
   root: Root
   container: HTMLElement
-  server: RunsServer
+  server: BenchServer
   handle: CaseHandle
 }
 
@@ -37,21 +37,18 @@ function replyOf(bytes: number) {
   return reply
 }
 
+/** Settings of one mount: the reply's size, the pace, where the server runs. */
+export type PrepareOptions = { replyBytes: number; msPerToken: number; server: ServerMode }
+
 /**
- * Mounts one case over a new in-page server and waits until it can start. The pace is the model's (`msPerToken`
- * per token on a wall-clock schedule, see replyModel): the server's own per-token delay is 0, since a per-token
- * timer adds its delay to the page's work for every token instead of holding the rate.
+ * Mounts one case over a new bench server (a fresh store) and waits until it can start. The pace is the model's
+ * (`msPerToken` per token on a wall-clock schedule, see replyModel); the server's own per-token delay is 0.
  */
-async function prepare(name: StreamCase, replyBytes: number, msPerToken: number): Promise<void> {
+async function prepare(name: StreamCase, options: PrepareOptions): Promise<void> {
   await cleanup()
-  const { tokens } = replyOf(replyBytes)
-  const server = createRunsServer({
-    tokenDelayMs: 0,
-    cancelDelayMs: 200,
-    model: replyModel(tokens, msPerToken),
-  })
-  const assistantId = server.seedAssistant(demoAssistant).id
-  globalThis.fetch = name === 'playground' ? playgroundBackend(server, assistantId) : pageFetch
+  replyOf(options.replyBytes)
+  const server = await startBenchServer(options.server, options.replyBytes, options.msPerToken)
+  globalThis.fetch = name === 'playground' ? playgroundBackend(server) : pageFetch
   window.history.replaceState(null, '', '/')
   sessionStorage.clear()
   const container = document.createElement('div')
@@ -59,7 +56,7 @@ async function prepare(name: StreamCase, replyBytes: number, msPerToken: number)
   document.body.appendChild(container)
   const handle: CaseHandle = { done: false, error: null }
   const root = createRoot(container)
-  root.render(caseTree(name, server, assistantId, handle))
+  root.render(caseTree(name, server, handle))
   mounted = { name, root, container, server, handle }
   if (name === 'playground') {
     await waitFor(() => !!composer() && !composer()!.disabled, 'the playground composer')
@@ -111,8 +108,8 @@ async function run(maxMs: number): Promise<CaseResult> {
 }
 
 /** The playground mounted with nothing streaming: frames for `ms`. */
-async function idle(ms: number): Promise<WindowResult> {
-  await prepare('playground', reply.bytes || 1000, 1)
+async function idle(ms: number, options: PrepareOptions): Promise<WindowResult> {
+  await prepare('playground', options)
   await new Promise((resolve) => setTimeout(resolve, 500))
   const started = performance.now()
   return measure(() => performance.now() - started > ms, ms + 1000)

@@ -1,7 +1,7 @@
 // Owns the in-page stand-in for the playground's backend (playground/app.ts is Node-only): the page's `fetch` answers
-// `/api/runs/*` with the in-page Runs server (the proxy's path mapping, without its key and session checks) and
+// `/api/runs/*` with the bench's Runs server (the proxy's path mapping, without its key and session checks) and
 // `/api/playground/*` (config, thread index, faults) the way app.ts does for the embedded server.
-import type { RunsServer } from '@oai-runs/server'
+import type { BenchServer } from './bench-server.ts'
 
 type Entry = { id: string; createdAt: number; title: string }
 
@@ -9,7 +9,7 @@ const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 /** The playground API and the Runs proxy over an in-page server, as a fetch function. */
-export function playgroundBackend(server: RunsServer, assistantId: string): typeof fetch {
+export function playgroundBackend(server: BenchServer): typeof fetch {
   const threads: Entry[] = []
   const known = new Set<string>()
   const remember = (path: string) => {
@@ -25,8 +25,8 @@ export function playgroundBackend(server: RunsServer, assistantId: string): type
         mode: 'embedded',
         upstream: null,
         baseURL: '/api/runs',
-        assistantId,
-        tools: server.store.assistants.get(assistantId)?.tools ?? [],
+        assistantId: server.assistantId,
+        tools: server.tools,
         faults: true,
         pace: { tokenDelayMs: 1, cancelDelayMs: 200 },
       })
