@@ -627,7 +627,6 @@ function responseEvents(
     tool_choice: body.tool_choice ?? 'auto',
     tools: body.tools ?? [],
     top_p: body.top_p ?? 1,
-    usage: null,
     metadata: body.metadata ?? {},
     ...extra,
   })
