@@ -11,6 +11,7 @@ import { parse } from 'yaml'
 import { createManualClock } from '../clock.ts'
 import { createRunsServer, type RunsServerOptions } from '../server.ts'
 import { createSqliteStore, type SqliteRunsStore } from '../sqlite.ts'
+import { openConnection } from '../sqlite-driver.ts'
 import { createMemoryFilesStore, createMemoryStore, type RunsStore } from '../store.ts'
 import { createFilesHandler } from './handler.ts'
 
@@ -501,4 +502,34 @@ test('on SQLite, files (their bytes), vector stores, their files and batches sur
   ).toEqual(batch)
   const found = await second.client.vectorStores.search(vectorStore.id, { query: 'llamas' })
   expect(found.data.map((result) => result.file_id)).toEqual([text.id])
+})
+
+test('a SQLite file made before files existed gets their tables on open; its runs data stays, its version stays 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oai-files-'))
+  const first = start(sqliteStore(dir))
+  const assistant = await first.client.beta.assistants.create({ model: 'gpt-4o' })
+  stores.pop()!.close()
+  const raw = openConnection(join(dir, 'runs.db'))
+  for (const table of [
+    'files',
+    'file_contents',
+    'vector_stores',
+    'vector_store_files',
+    'vector_store_file_batches',
+  ]) {
+    raw.exec(`DROP TABLE ${table}`) // as the file was before this version
+  }
+  raw.close()
+
+  const second = start(sqliteStore(dir))
+  expect((await second.client.beta.assistants.retrieve(assistant.id)).id).toBe(assistant.id)
+  const file = await upload(second.client, 'after the upgrade')
+  expect((await second.client.files.retrieve(file.id)).filename).toBe('notes.md')
+  stores.pop()!.close()
+  const check = openConnection(join(dir, 'runs.db'))
+  try {
+    expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 1 })
+  } finally {
+    check.close()
+  }
 })
