@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { expectNoViolations } from '../../../test/support/contract.ts'
 import { createTestServer } from '../../../test/support/server-harness.ts'
+import { createManualClock } from './clock.ts'
 import { createResponsesModel, type ResponsesModelOptions } from './responses.ts'
 import {
   createResponsesTestServer,
@@ -24,7 +25,10 @@ afterEach(() => {
   }
 })
 
-async function setup(model: Partial<ResponsesModelOptions> = {}): Promise<Harness> {
+async function setup(
+  model: Partial<ResponsesModelOptions> = {},
+  server: Parameters<typeof createTestServer>[0] = {},
+): Promise<Harness> {
   const upstream = createResponsesTestServer({ apiKey: 'sk-upstream' })
   const harness = createTestServer({
     model: createResponsesModel({
@@ -34,6 +38,7 @@ async function setup(model: Partial<ResponsesModelOptions> = {}): Promise<Harnes
       fetch: upstream.fetch,
       ...model,
     }),
+    ...server,
   })
   const { body } = await harness.call('POST', '/assistants', {
     model: 'gpt-4o',
@@ -246,6 +251,23 @@ describe('aborting and continuing', () => {
     expect(harness.upstream.requests[0]!.aborted).toBe(false)
     await harness.call('POST', `/threads/${threadId}/runs/${runId}/cancel`)
     expect((await harness.settle(threadId, runId)).status).toBe('cancelled')
+    await waitFor(
+      async () => harness.upstream.requests[0]!.aborted,
+      (aborted) => aborted,
+    )
+  })
+
+  test('expiry aborts the streaming request too', async () => {
+    const clock = createManualClock()
+    const harness = await setup({}, { clock })
+    harness.upstream.enqueue(interruptedTurn(textTurn('slow model'), 'hang', 3))
+    const { threadId, runId } = await start(harness)
+    await waitFor(
+      async () => harness.upstream.requests.length,
+      (count) => count === 1,
+    )
+    clock.advance(601_000)
+    expect((await harness.call('GET', `/threads/${threadId}/runs/${runId}`)).body.status).toBe('expired')
     await waitFor(
       async () => harness.upstream.requests[0]!.aborted,
       (aborted) => aborted,
