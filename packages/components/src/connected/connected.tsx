@@ -1,7 +1,8 @@
 'use client'
 // Connected variants: the same components fed by the `@oai-runs/client/react` hooks (react-query cache).
 // They need a QueryClientProvider and a RunsClientProvider above them; a `useRunStream` anywhere makes them
-// live, because the stream writes into the very cache entries these hooks read.
+// live, because the stream writes into the very cache entries these hooks read. Without an app's `getFileName` /
+// `getFileUrl`, citations show file names and files link under the client's baseURL (file-options.ts).
 import type { Message, RunIds, RunStep as RunStepObject, StepIds, ThreadIds } from '@oai-runs/client'
 import {
   useCancelRun,
@@ -24,6 +25,7 @@ import { RunStepList, type RunStepListProps } from '../run-step-list/RunStepList
 import { RunTimeline, type RunTimelineProps } from '../run-timeline/RunTimeline.tsx'
 import { RunViewer, type RunViewerProps } from '../run-viewer/RunViewer.tsx'
 import { ToolOutputForm, type ToolOutputFormProps } from '../tool-output-form/ToolOutputForm.tsx'
+import { useDefaultFileOptions } from './file-options.ts'
 
 function flatten<T>(data: { pages: Array<{ data: T[] }> } | undefined): T[] {
   return data?.pages.flatMap((page) => page.data) ?? []
@@ -82,14 +84,16 @@ export type ConnectedRunTimelineProps = Omit<RunTimelineProps, 'run' | 'steps' |
 
 /** `RunTimeline` from `useRun`, `useRunSteps` and the run's messages from `useThreadMessages`. */
 export const ConnectedRunTimeline = forwardRef<HTMLElement, ConnectedRunTimelineProps>(
-  ({ threadId, runId, live, ...props }, ref) => {
+  ({ threadId, runId, live, contentOptions, ...props }, ref) => {
     const ids = { threadId, runId }
     const run = useRun(ids)
     const steps = useRunSteps(ids, { order: 'asc' })
     useRefetchOnStatusChange(run.data?.status, steps.refetch)
     const messages = useRunMessages(ids, run.data?.status)
+    const fileOptions = useDefaultFileOptions(contentOptions)
     return (
       <RunTimeline
+        contentOptions={fileOptions}
         run={run.data}
         steps={flatten<RunStepObject>(steps.data)}
         messages={messages}
@@ -111,14 +115,16 @@ export type ConnectedRunStepListProps = Omit<
 
 /** `RunStepList` paging through `useRunSteps` (infinite query). */
 export const ConnectedRunStepList = forwardRef<HTMLDivElement, ConnectedRunStepListProps>(
-  ({ threadId, runId, pageSize, ...props }, ref) => {
+  ({ threadId, runId, pageSize, contentOptions, ...props }, ref) => {
     const ids = { threadId, runId }
     const run = useRun(ids)
     const steps = useRunSteps(ids, { order: 'asc', limit: pageSize })
     useRefetchOnStatusChange(run.data?.status, steps.refetch)
     const messages = useRunMessages(ids, run.data?.status)
+    const fileOptions = useDefaultFileOptions(contentOptions)
     return (
       <RunStepList
+        contentOptions={fileOptions}
         steps={flatten<RunStepObject>(steps.data)}
         messages={messages}
         hasMore={steps.hasNextPage}
@@ -262,7 +268,10 @@ export type ConnectedRunViewerProps = Omit<
  * <ConnectedRunViewer {...ids} onCancel={stream.cancel} onSubmitToolOutputs={stream.submitToolOutputs} />
  */
 export const ConnectedRunViewer = forwardRef<HTMLDivElement, ConnectedRunViewerProps>(
-  ({ threadId, runId, live, onCancel, onSubmitToolOutputs, onSubmitToolApprovals, ...props }, ref) => {
+  (
+    { threadId, runId, live, onCancel, onSubmitToolOutputs, onSubmitToolApprovals, contentOptions, ...props },
+    ref,
+  ) => {
     const ids = { threadId, runId }
     const run = useRun(ids)
     const steps = useRunSteps(ids, { order: 'asc' })
@@ -271,8 +280,10 @@ export const ConnectedRunViewer = forwardRef<HTMLDivElement, ConnectedRunViewerP
     const cancel = useCancelRun()
     const submit = useSubmitToolOutputs()
     const modify = useModifyRun()
+    const fileOptions = useDefaultFileOptions(contentOptions)
     return (
       <RunViewer
+        contentOptions={fileOptions}
         run={run.data}
         steps={flatten<RunStepObject>(steps.data)}
         messages={messages}
@@ -307,12 +318,13 @@ export type ConnectedRunStepProps = Omit<RunStepProps, 'step' | 'message'> &
 
 /** One `RunStep` read with `useRunStep` (file search content included), with its created message. */
 export const ConnectedRunStep = forwardRef<HTMLLIElement, ConnectedRunStepProps>(
-  ({ threadId, runId, stepId, includeContent = true, ...props }, ref) => {
+  ({ threadId, runId, stepId, includeContent = true, contentOptions, ...props }, ref) => {
     const step = useRunStep(
       { threadId, runId, stepId },
       includeContent ? { include: ['step_details.tool_calls[*].file_search.results[*].content'] } : undefined,
     )
     const messages = useRunMessages({ threadId, runId }, step.data?.status)
+    const fileOptions = useDefaultFileOptions(contentOptions)
     if (!step.data) {
       return null
     }
@@ -320,6 +332,7 @@ export const ConnectedRunStep = forwardRef<HTMLLIElement, ConnectedRunStepProps>
     const messageId = details?.type === 'message_creation' ? details.message_creation?.message_id : undefined
     return (
       <RunStep
+        contentOptions={fileOptions}
         step={step.data}
         message={messageId ? messages.find((message) => message.id === messageId) : undefined}
         {...props}
@@ -334,15 +347,27 @@ ConnectedRunStep.displayName = 'ConnectedRunStep'
 export type ConnectedMessageContentProps = Omit<MessageContentProps, 'message' | 'content'> &
   ThreadIds & { messageId: string }
 
-/** `MessageContent` for one message of a thread, read from `useThreadMessages` (live while a stream fills it). */
+/**
+ * `MessageContent` for one message of a thread, read from `useThreadMessages` (live while a stream fills it); cited
+ * files show their names and link through `client.files.url` unless `getFileName` / `getFileUrl` are given.
+ */
 export const ConnectedMessageContent = forwardRef<HTMLDivElement, ConnectedMessageContentProps>(
-  ({ threadId, messageId, ...props }, ref) => {
+  ({ threadId, messageId, getFileName, getFileUrl, ...props }, ref) => {
     const messages = useThreadMessages({ threadId })
+    const fileOptions = useDefaultFileOptions({ getFileName, getFileUrl })
     const message = flatten(messages.data).find((item) => item.id === messageId)
     if (!message) {
       return null
     }
-    return <MessageContent message={message} {...props} ref={ref} />
+    return (
+      <MessageContent
+        message={message}
+        getFileName={fileOptions.getFileName}
+        getFileUrl={fileOptions.getFileUrl}
+        {...props}
+        ref={ref}
+      />
+    )
   },
 )
 ConnectedMessageContent.displayName = 'ConnectedMessageContent'

@@ -23,3 +23,4 @@ export {
   ConnectedRunViewer,
   ConnectedToolOutputForm,
 } from './connected.tsx'
+export { useDefaultFileOptions } from './file-options.ts'
