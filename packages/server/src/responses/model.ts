@@ -104,10 +104,13 @@ export function createResponsesModel(options: ResponsesModelOptions): RunModel {
           : { type: 'incomplete', reason: 'max_completion_tokens' }
         return
       }
-      const seen = new Set<string>()
-      let calls = end.calls.filter(
-        (call) => call.name !== '' && !seen.has(call.call_id) && seen.add(call.call_id),
+      // One call per call id (the run's tool call ids must be unique); nameless ones are dropped.
+      const byId = new Map(
+        end.calls
+          .filter((call) => call.name !== '')
+          .map((call, index) => [call.call_id || `#${index}`, call]),
       )
+      let calls = [...byId.values()]
       if (calls.length === 0) {
         return
       }
