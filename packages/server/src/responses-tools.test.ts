@@ -281,3 +281,51 @@ test('a stream cut while the code streams fails the run; the code-interpreter st
   expect(step.status).toBe('failed')
   expect(step.step_details.tool_calls[0].code_interpreter).toEqual({ input: 'x = 1\ny = 2\n', outputs: [] })
 })
+
+test('resending after previous_response_not_found writes the hosted calls of the run as text the model reads', async () => {
+  const harness = await setup(
+    [
+      { type: 'file_search' },
+      { type: 'code_interpreter' },
+      { type: 'function', function: { name: 'notify', parameters: { type: 'object', properties: {} } } },
+    ],
+    { file_search: { vector_store_ids: ['vs_docs'] } },
+  )
+  harness.upstream.enqueue({
+    kind: 'response',
+    output: [
+      {
+        type: 'file_search_call',
+        queries: ['q'],
+        results: [{ file_id: 'file-a', filename: 'a.md', score: 0.8, text: 'Alpha.' }],
+      },
+      { type: 'code_interpreter_call', code: ['print(2)'], outputs: [{ type: 'logs', logs: '2\n' }] },
+      { type: 'function_call', name: 'notify', arguments: '{}' },
+    ],
+  })
+  const { body: thread } = await harness.call('POST', '/threads', {
+    messages: [{ role: 'user', content: 'go' }],
+  })
+  const { body: started } = await harness.call('POST', `/threads/${thread.id}/runs`, {
+    assistant_id: harness.assistantId,
+  })
+  const waiting = await harness.settle(thread.id, started.id)
+  const [call] = waiting.required_action.submit_tool_outputs.tool_calls
+  harness.upstream.forget()
+  await harness.call('POST', `/threads/${thread.id}/runs/${started.id}/submit_tool_outputs`, {
+    tool_outputs: [{ tool_call_id: call.id, output: 'sent' }],
+  })
+  expect((await harness.settle(thread.id, started.id)).status).toBe('completed')
+  const resent = harness.upstream.requests[2]!
+  expect(resent.rejected).toBeNull()
+  expect(resent.body.input).toEqual([
+    { role: 'user', content: 'go' },
+    {
+      role: 'assistant',
+      content: '[file_search results]\n[{"file_id":"file-a","filename":"a.md","score":0.8,"text":"Alpha."}]',
+    },
+    { role: 'assistant', content: '[code_interpreter ran]\nprint(2)\n[output]\n2\n' },
+    { type: 'function_call', call_id: call.id, name: 'notify', arguments: '{}' },
+    { type: 'function_call_output', call_id: call.id, output: 'sent' },
+  ])
+})
