@@ -5,8 +5,10 @@
 //    `pnpm install` skips an optional module whose build failed and never retries it, so build it here with
 //    `pnpm rebuild better-sqlite3` against the headers that ship with this Node (its include/node).
 // 2. The real-browser tests need Chromium: use CHROMIUM_PATH or /usr/bin/chromium, else install Debian's package.
+// 3. The Postgres store's tests start a throwaway cluster (test/support/postgres.ts) from PostgreSQL's binaries in
+//    /usr/lib/postgresql/<version>/bin: unless OAI_RUNS_TEST_POSTGRES_URL names a server, install Debian's package.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -62,6 +64,36 @@ if (!existsSync(chromium)) {
     console.error(
       `ensure-test-env: no Chromium at ${chromium}. Install it (e.g. \`sudo apt-get install chromium\`) or set ` +
         'CHROMIUM_PATH to a Chromium or Chrome binary.',
+    )
+    process.exit(1)
+  }
+}
+
+function hasPostgresBinaries() {
+  if (process.env.OAI_RUNS_TEST_POSTGRES_BIN) {
+    return existsSync(join(process.env.OAI_RUNS_TEST_POSTGRES_BIN, 'initdb'))
+  }
+  const versions = '/usr/lib/postgresql'
+  return (
+    existsSync(versions) && readdirSync(versions).some((v) => existsSync(join(versions, v, 'bin', 'initdb')))
+  )
+}
+
+if (!process.env.OAI_RUNS_TEST_POSTGRES_URL && !hasPostgresBinaries()) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0
+  if (isRoot && hasApt) {
+    console.log("ensure-test-env: installing Debian's postgresql for the Postgres store tests…")
+    execFileSync(
+      'sh',
+      ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql'],
+      { stdio: 'inherit' },
+    )
+  } else {
+    console.error(
+      'ensure-test-env: no PostgreSQL binaries in /usr/lib/postgresql/*/bin. Install them (e.g. `sudo apt-get ' +
+        'install postgresql`), set OAI_RUNS_TEST_POSTGRES_BIN to their directory, or set OAI_RUNS_TEST_POSTGRES_URL ' +
+        'to a server the tests may create databases on.',
     )
     process.exit(1)
   }
