@@ -444,6 +444,7 @@ describe('the test server follows the spec', () => {
     })
     expect((await upstream.fetch('http://responses.test/v1/files')).status).toBe(200)
     expect((await upstream.fetch('http://responses.test/v1/vector_stores/vs_1/files')).status).toBe(200)
+    expect((await upstream.fetch('http://responses.test/v1/containers/c/files/f/content')).status).toBe(404)
     expect(seen).toEqual(['GET /v1/files', 'GET /v1/vector_stores/vs_1/files'])
     expect((await createResponsesTestServer().fetch('http://responses.test/v1/files')).status).toBe(404)
   })

@@ -900,7 +900,7 @@ export function createResponsesTestServer(options: ResponsesTestServerOptions = 
     if (options.apiKey && request.headers.get('authorization') !== `Bearer ${options.apiKey}`) {
       return reject(new Invalid('Incorrect API key provided.', null, 'invalid_api_key', 401))
     }
-    if (/\/(files|vector_stores)(\/|$)/.test(url.pathname)) {
+    if (/\/(files|vector_stores)(\/|$)/.test(url.pathname) && !url.pathname.includes('/containers/')) {
       const answer = options.files?.(request)
       return answer
         ? await answer
