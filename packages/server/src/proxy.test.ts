@@ -1,5 +1,5 @@
 // The key-holding proxy: checklist P1–P11, each with a test, against the real server as upstream.
-import { expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { createManualClock } from './clock.ts'
 import { demoAssistant } from './demo.ts'
 import { listen } from './node.ts'
@@ -701,4 +701,235 @@ test("a framework's own second argument (Next.js's `{ params }`) is taken as no 
   await proxy.fetch(request(), { remoteAddress: '203.0.113.9' })
   await proxy.fetch(request(), { remoteAddress: 42 } as object)
   expect(keys).toEqual(['anonymous', '203.0.113.9', 'anonymous'])
+})
+
+describe('files through the proxy (fileDownloads, fileUploads)', () => {
+  // The real server upstream; files are uploaded to it directly (or through the proxy when uploads are on).
+  function files(overrides: Partial<RunsProxyOptions> = {}) {
+    const server = createRunsServer({ tokenDelayMs: 0, apiKeys: [secret] })
+    const upstreamCalls: string[] = []
+    const asked: Array<{ action: string; fileId?: string }> = []
+    const created: string[] = []
+    const owned = new Set<string>()
+    const proxy = createRunsProxy({
+      upstream: 'http://upstream.test/v1',
+      apiKey: secret,
+      fileDownloads: true,
+      fetch: (request) => {
+        upstreamCalls.push(`${request.method} ${new URL(request.url).pathname}`)
+        return server.fetch(request)
+      },
+      authorize: (_request, target) => {
+        asked.push({ action: target.action, ...(target.fileId ? { fileId: target.fileId } : {}) })
+        return target.fileId === undefined || owned.has(target.fileId)
+      },
+      onFileCreated: (_request, fileId) => {
+        created.push(fileId)
+        owned.add(fileId)
+      },
+      ...overrides,
+    })
+    const upload = async (filename: string, bytes: Uint8Array | string, type = '') => {
+      const form = new FormData()
+      form.set('purpose', 'assistants')
+      form.set('file', new File([bytes], filename, { type }))
+      const response = await server.fetch(
+        new Request('http://upstream.test/v1/files', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${secret}` },
+          body: form,
+        }),
+      )
+      const id = ((await response.json()) as { id: string }).id
+      owned.add(id)
+      return id
+    }
+    const get = (path: string) => proxy.fetch(new Request(`${origin}/api/runs${path}`))
+    return { server, proxy, upstreamCalls, asked, created, owned, upload, get }
+  }
+
+  const noSecret = async (response: Response) => {
+    const text = await response.clone().text()
+    expect(text).not.toContain(secret)
+    for (const [, value] of response.headers) {
+      expect(value).not.toContain(secret)
+    }
+    return text
+  }
+
+  test('GET /files/{id}: the file object for an owned file, asked as files.retrieve, without the key', async () => {
+    const harness = files()
+    const fileId = await harness.upload('launch.md', 'Count down from ten.')
+    const response = await harness.get(`/files/${fileId}`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toContain('application/json')
+    expect(JSON.parse(await noSecret(response))).toMatchObject({
+      id: fileId,
+      object: 'file',
+      filename: 'launch.md',
+    })
+    expect(harness.asked).toEqual([{ action: 'files.retrieve', fileId }])
+    expect(harness.upstreamCalls).toEqual([`GET /v1/files/${fileId}`])
+  })
+
+  test('GET /files/{id}/content: bytes intact, an image keeps its type, a UTF-8 name, nosniff and a sandbox', async () => {
+    const harness = files()
+    const bytes = Uint8Array.from({ length: 256 }, (_, index) => index)
+    const fileId = await harness.upload('résumé chart.png', bytes)
+    const response = await harness.get(`/files/${fileId}/content`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('image/png')
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="r_sum_ chart.png"; filename*=UTF-8''r%C3%A9sum%C3%A9%20chart.png`,
+    )
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(response.headers.get('content-security-policy')).toBe('sandbox')
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes)
+    expect(harness.asked).toEqual([{ action: 'files.content', fileId }])
+  })
+
+  test('content types that could run script at the app origin go out as application/octet-stream', async () => {
+    const harness = files()
+    const kept = await harness.upload('notes.md', '# hi')
+    const html = await harness.upload('page.html', '<script>alert(1)</script>')
+    expect((await harness.get(`/files/${kept}/content`)).headers.get('content-type')).toBe(
+      'text/markdown; charset=utf-8',
+    )
+    const page = await harness.get(`/files/${html}/content`)
+    expect(page.headers.get('content-type')).toBe('application/octet-stream')
+    expect(page.headers.get('content-disposition')).toMatch(/^attachment; /)
+  })
+
+  test('the content is streamed through: the first bytes arrive while the upstream is still sending', async () => {
+    let upstream!: ReadableStreamDefaultController<Uint8Array>
+    const proxy = createRunsProxy({
+      upstream: 'http://upstream.test/v1',
+      apiKey: secret,
+      fileDownloads: true,
+      authorize: () => true,
+      fetch: async () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              upstream = controller
+            },
+          }),
+          {
+            headers: {
+              'content-type': 'video/mp4',
+              'content-disposition': 'attachment; filename="clip.mp4"',
+            },
+          },
+        ),
+    })
+    const response = await proxy.fetch(new Request(`${origin}/api/runs/files/file-1/content`))
+    expect(response.headers.get('content-type')).toBe('video/mp4')
+    const reader = response.body!.getReader()
+    upstream.enqueue(new TextEncoder().encode('first chunk\n'))
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('first chunk\n')
+    upstream.enqueue(new TextEncoder().encode('second\n'))
+    upstream.close()
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('second\n')
+    expect((await reader.read()).done).toBe(true)
+  })
+
+  test("another user's file, a missing file and the files list: 404s; the foreign one costs no upstream call", async () => {
+    const harness = files()
+    const theirs = await harness.upload('theirs.txt', 'private')
+    harness.owned.delete(theirs)
+    expect((await harness.get(`/files/${theirs}`)).status).toBe(404)
+    expect((await harness.get(`/files/${theirs}/content`)).status).toBe(404)
+    expect(harness.upstreamCalls).toEqual([])
+    harness.owned.add('file-missing')
+    const missing = await harness.get('/files/file-missing')
+    expect(missing.status).toBe(404)
+    expect(JSON.parse(await noSecret(missing)).error.message).toContain('file-missing')
+    expect((await harness.get('/files')).status).toBe(404)
+    expect((await harness.get('/files/..%2Fthreads')).status).toBe(404)
+  })
+
+  test('without fileDownloads no file route exists (404), and nothing reaches the upstream', async () => {
+    const harness = files({ fileDownloads: false })
+    const fileId = await harness.upload('a.txt', 'a')
+    for (const path of [`/files/${fileId}`, `/files/${fileId}/content`, '/files']) {
+      expect((await harness.get(path)).status).toBe(404)
+    }
+    const post = await harness.proxy.fetch(
+      new Request(`${origin}/api/runs/files`, { method: 'POST', body: new FormData() }),
+    )
+    expect(post.status).toBe(404)
+    expect(harness.upstreamCalls).toEqual([])
+    expect(harness.asked).toEqual([])
+  })
+
+  test('fileUploads: a multipart upload passes byte for byte, is asked as files.create and reported to onFileCreated', async () => {
+    const harness = files({ fileUploads: { maxBytes: 4096 } })
+    const bytes = Uint8Array.from({ length: 300 }, (_, index) => (index * 7) % 256)
+    const form = new FormData()
+    form.set('purpose', 'assistants')
+    form.set('file', new File([bytes], 'data.bin'))
+    const response = await harness.proxy.fetch(
+      new Request(`${origin}/api/runs/files`, { method: 'POST', body: form }),
+    )
+    expect(response.status).toBe(200)
+    const file = JSON.parse(await noSecret(response)) as { id: string; filename: string; bytes: number }
+    expect(file).toMatchObject({ filename: 'data.bin', bytes: 300 })
+    expect(harness.created).toEqual([file.id])
+    expect(harness.asked).toEqual([{ action: 'files.create' }])
+    const content = await harness.get(`/files/${file.id}/content`)
+    expect(new Uint8Array(await content.arrayBuffer())).toEqual(bytes)
+    // GET /files is still no list: the path exists only for POST.
+    const list = await harness.get('/files')
+    expect(list.status).toBe(405)
+    expect(list.headers.get('allow')).toBe('POST')
+  })
+
+  test('fileUploads: over maxBytes is a 413 before any upstream call (declared or streamed); not multipart is a 400', async () => {
+    const harness = files({ fileUploads: { maxBytes: 1000 } })
+    const big = new FormData()
+    big.set('purpose', 'assistants')
+    big.set('file', new File([new Uint8Array(2000)], 'big.bin'))
+    const declared = await harness.proxy.fetch(
+      new Request(`${origin}/api/runs/files`, { method: 'POST', body: big }),
+    )
+    expect(declared.status).toBe(413)
+    expect((await declared.json()).error.message).toBe(
+      'The upload is larger than 1000 bytes (fileUploads.maxBytes).',
+    )
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let index = 0; index < 5; index++) {
+          controller.enqueue(new Uint8Array(400))
+        }
+        controller.close()
+      },
+    })
+    const streamed = await harness.proxy.fetch(
+      new Request(`${origin}/api/runs/files`, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    )
+    expect(streamed.status).toBe(413)
+    const json = await harness.proxy.fetch(
+      new Request(`${origin}/api/runs/files`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"purpose":"assistants"}',
+      }),
+    )
+    expect(json.status).toBe(400)
+    expect(harness.upstreamCalls).toEqual([])
+    // The default cap is 16 MiB, well over the 1 MiB of JSON bodies.
+    const defaults = files({ fileUploads: true })
+    const medium = new FormData()
+    medium.set('purpose', 'assistants')
+    medium.set('file', new File([new Uint8Array(2 * 1024 * 1024)], 'medium.bin'))
+    const accepted = await defaults.proxy.fetch(
+      new Request(`${origin}/api/runs/files`, { method: 'POST', body: medium }),
+    )
+    expect(accepted.status).toBe(200)
+  })
 })

@@ -1,10 +1,10 @@
-// A key-holding proxy for browsers: forwards only the Runs / threads / messages routes the client uses to an
-// upstream (our server, Azure, any compatible backend), keeps the API key on the server, and asks the app's
-// `authorize` before every call. Checklist P1–P11 (docs/reliability.md).
+// A key-holding proxy for browsers: forwards only the Runs / threads / messages routes the client uses (and, when
+// turned on, reading and uploading files) to an upstream (our server, Azure, any compatible backend), keeps the API
+// key on the server, and asks the app's `authorize` before every call. Checklist P1–P11 (docs/reliability.md).
 import type { ConnectionInfo } from './http.ts'
 import { clientAddress, connectionInfo, readLimited, rewriteBody } from './proxy/request.ts'
 import { errorResponse, relay } from './proxy/responses.ts'
-import { routes } from './proxy/routes.ts'
+import { enabledRoutes } from './proxy/routes.ts'
 import type { ProxyTarget, RunsProxy, RunsProxyOptions } from './proxy/types.ts'
 import { createRedactor } from './redact.ts'
 
@@ -14,6 +14,7 @@ export { contentDisposition, unauthorized } from './proxy/responses.ts'
 export type {
   ProxyAction,
   ProxyAuthorize,
+  ProxyFileUploads,
   ProxyTarget,
   RateLimiter,
   RunsProxy,
@@ -43,6 +44,9 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
     )
   }
   const redactor = createRedactor([options.apiKey, ...(options.redact ?? [])])
+  const routes = enabledRoutes(options)
+  const maxUploadBytes =
+    (typeof options.fileUploads === 'object' ? options.fileUploads.maxBytes : undefined) ?? 16 * 1024 * 1024
 
   async function handle(request: Request, connection: ConnectionInfo | undefined): Promise<Response> {
     const url = new URL(request.url)
@@ -66,10 +70,11 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
     if (path === null || path.includes('..')) {
       return errorResponse(404, 'Not found.')
     }
+    // Routes the options leave off (file reads, uploads) are not there at all: 404, as for any unknown path.
     const candidates = routes.filter((route) => route.pattern.test(path))
     const route = candidates.find((candidate) => candidate.method === request.method)
-    if (!route || (route.action === 'files.content' && !options.fileDownloads)) {
-      if (candidates.length > 0 && !(candidates[0]?.action === 'files.content' && !options.fileDownloads)) {
+    if (!route) {
+      if (candidates.length > 0) {
         return errorResponse(405, `Method ${request.method} is not allowed here.`, {
           allow: candidates.map((candidate) => candidate.method).join(', '),
         })
@@ -109,9 +114,23 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
     if (verdict !== true) {
       return errorResponse(404, 'Not found.')
     }
-    // P5: body size, then P3: what a browser may set.
-    let body: string | undefined
-    if (request.method === 'POST') {
+    // P5: body size, then P3: what a browser may set. An upload goes on byte for byte, as multipart.
+    let body: string | Uint8Array<ArrayBuffer> | undefined
+    let contentType = 'application/json'
+    if (route.action === 'files.create') {
+      contentType = request.headers.get('content-type') ?? ''
+      if (!/^multipart\/form-data\s*;/i.test(contentType)) {
+        return errorResponse(
+          400,
+          "Upload a file as multipart/form-data with the fields 'file' and 'purpose'.",
+        )
+      }
+      const raw = await readLimited(request, maxUploadBytes)
+      if (raw === null) {
+        return errorResponse(413, `The upload is larger than ${maxUploadBytes} bytes (fileUploads.maxBytes).`)
+      }
+      body = raw as Uint8Array<ArrayBuffer> // readLimited's bytes sit in an ArrayBuffer of their own
+    } else if (request.method === 'POST') {
       const raw = await readLimited(request, maxBodyBytes)
       if (raw === null) {
         return errorResponse(413, `Request body is larger than ${maxBodyBytes} bytes.`)
@@ -127,7 +146,7 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
     }
     const headers = new Headers({ accept: request.headers.get('accept') ?? 'application/json' })
     if (body !== undefined) {
-      headers.set('content-type', 'application/json')
+      headers.set('content-type', contentType)
     }
     if (options.authHeader === 'api-key') {
       headers.set('api-key', options.apiKey)

@@ -45,6 +45,32 @@ export function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`
 }
 
+// File types a browser may get with their own content type from the app's origin: they run no script when opened.
+// Anything else (HTML, SVG, XML, scripts, unknown) goes out as application/octet-stream.
+const PASSIVE_TYPE =
+  /^(image\/(png|jpeg|gif|webp|avif|bmp)|text\/(plain|markdown|csv)|application\/(pdf|json|jsonl|x-ndjson)|audio\/[\w.+-]+|video\/[\w.+-]+)$/i
+
+/** The content type a file download keeps: the upstream's when it is passive, else application/octet-stream. */
+export function downloadContentType(upstream: string | null): string {
+  const essence = upstream?.split(';')[0]?.trim() ?? ''
+  return PASSIVE_TYPE.test(essence) && !/[\r\n]/.test(upstream ?? '')
+    ? upstream!.trim()
+    : 'application/octet-stream'
+}
+
+/** The file name of a `Content-Disposition` value: `filename*=UTF-8''…` when present, else `filename=…`. */
+export function dispositionFilename(value: string | null): string | undefined {
+  const extended = /filename\*\s*=\s*UTF-8''([^;\s]+)/i.exec(value ?? '')?.[1]
+  if (extended) {
+    try {
+      return decodeURIComponent(extended)
+    } catch {
+      // a malformed escape: fall back to the plain parameter
+    }
+  }
+  return /filename\s*=\s*"?([^";]+)"?/i.exec(value ?? '')?.[1]
+}
+
 /** Removes organization and project ids and key-shaped strings from an upstream error message (P9). */
 export function sanitize(message: string): string {
   return message
@@ -100,10 +126,11 @@ function tapThreadCreated(body: ReadableStream<Uint8Array>, onThread: (threadId:
 
 /**
  * The upstream's answer as the browser gets it: only some headers, secrets redacted, streams unbuffered, files as
- * downloads, errors cleaned (P9, P10); a created thread is reported to `onThreadCreated`.
+ * downloads, errors cleaned (P9, P10); a created thread is reported to `onThreadCreated`, an uploaded file to
+ * `onFileCreated`.
  */
 export async function relay(
-  options: Pick<RunsProxyOptions, 'onThreadCreated'>,
+  options: Pick<RunsProxyOptions, 'onThreadCreated' | 'onFileCreated'>,
   redactor: Redactor,
   request: Request,
   action: ProxyAction,
@@ -131,10 +158,13 @@ export async function relay(
     return new Response(redactor.stream(body), { status: response.status, headers })
   }
   if (action === 'files.content' && response.ok) {
-    const name = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1]
-    headers.set('content-disposition', contentDisposition(name ?? 'download'))
+    // P11: streamed as an attachment; a passive type is kept (an <img> shows it), and a document opened anyway is
+    // sandboxed. No Content-Length: redaction may change the size.
+    const name = dispositionFilename(response.headers.get('content-disposition'))
+    headers.set('content-disposition', contentDisposition(redactor.text(name ?? 'download')))
     headers.set('x-content-type-options', 'nosniff')
-    headers.set('content-type', 'application/octet-stream')
+    headers.set('content-security-policy', 'sandbox')
+    headers.set('content-type', redactor.text(downloadContentType(response.headers.get('content-type'))))
     return new Response(response.body && redactor.stream(response.body), {
       status: response.status,
       headers,
@@ -164,6 +194,16 @@ export async function relay(
     })
     headers.set('content-type', 'application/json')
     return new Response(body, { status: response.status, headers })
+  }
+  if (options.onFileCreated && action === 'files.create') {
+    try {
+      const parsed = JSON.parse(text) as { id?: unknown }
+      if (typeof parsed.id === 'string') {
+        await options.onFileCreated(request, parsed.id)
+      }
+    } catch {
+      // not JSON: nothing to record
+    }
   }
   if (options.onThreadCreated && (action === 'threads.create' || action === 'threads.createAndRun')) {
     try {

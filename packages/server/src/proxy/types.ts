@@ -17,6 +17,8 @@ export type ProxyAction =
   | 'runs.submitToolOutputs'
   | 'steps.list'
   | 'steps.retrieve'
+  | 'files.create'
+  | 'files.retrieve'
   | 'files.content'
 
 /** The ids a call touches; `threadId` is absent only for calls that create a thread. */
@@ -44,6 +46,12 @@ export type RateLimiter = (
 ) =>
   | { allowed: boolean; retryAfterSeconds?: number }
   | Promise<{ allowed: boolean; retryAfterSeconds?: number }>
+
+/** How uploads through the proxy are limited (`fileUploads`). */
+export interface ProxyFileUploads {
+  /** Largest upload body, in bytes. @defaultValue 16777216 (16 MiB) */
+  maxBytes?: number
+}
 
 /** Options of {@link createRunsProxy}. */
 export interface RunsProxyOptions {
@@ -91,8 +99,20 @@ export interface RunsProxyOptions {
   redact?: string[]
   /** When the limiter itself fails: 'deny' answers 503, 'allow' lets the call through. @defaultValue 'deny' */
   onLimiterError?: 'allow' | 'deny'
-  /** Enables `GET …/files/{file_id}/content` for cited files (ownership is `authorize`'s job). @defaultValue false */
+  /**
+   * Enables `GET …/files/{file_id}` (the file object: a citation's file name) and `GET …/files/{file_id}/content`
+   * (its bytes, streamed, as an attachment; the content type kept for images, text, PDF, JSON, audio and video).
+   * Ownership is `authorize`'s job (`files.retrieve`, `files.content`). @defaultValue false
+   */
   fileDownloads?: boolean
+  /**
+   * Enables `POST …/files` (a multipart upload, passed through as it is) up to `maxBytes`; larger uploads get a
+   * 413 and no upstream call. The proxy holds an upload in memory while it checks its size. `authorize` is asked
+   * with `files.create`; record the owner in `onFileCreated`. @defaultValue undefined (no uploads)
+   */
+  fileUploads?: boolean | ProxyFileUploads
+  /** Called when an upload through the proxy created a file, so the app can record its owner. */
+  onFileCreated?: (request: Request, fileId: string) => void | Promise<void>
   /** The fetch used upstream. @defaultValue globalThis.fetch */
   fetch?: (request: Request) => Promise<Response>
 }
