@@ -449,3 +449,44 @@ describe('the test server follows the spec', () => {
     expect((await createResponsesTestServer().fetch('http://responses.test/v1/files')).status).toBe(404)
   })
 })
+
+test('an endpoint that answers JSON instead of an event stream fails the run saying so', async () => {
+  const harness = await setup({
+    fetch: async () => Response.json({ id: 'resp_1', object: 'response', output: [] }),
+  })
+  const { threadId, runId } = await start(harness)
+  const settled = await harness.settle(threadId, runId)
+  expect(settled.status).toBe('failed')
+  expect(settled.last_error.message).toMatch(
+    /^The Responses endpoint answered with JSON, not an event stream/,
+  )
+})
+
+test('odd hosted items (results and outputs of the wrong shape) still make steps, not crashes', async () => {
+  const frames = [
+    { type: 'response.created', response: { id: 'resp_x' } },
+    {
+      type: 'response.output_item.done',
+      item: { id: 'fs', type: 'file_search_call', results: [null, { score: 'high' }] },
+    },
+    {
+      type: 'response.output_item.done',
+      item: { id: 'ci', type: 'code_interpreter_call', code: 7, outputs: { logs: 1 } },
+    },
+    { type: 'response.completed', response: { id: 'resp_x' } },
+  ]
+  const harness = await setup({
+    fetch: async () =>
+      new Response(frames.map((frame) => `data: ${JSON.stringify(frame)}\n\n`).join(''), {
+        headers: { 'content-type': 'text/event-stream' },
+      }),
+  })
+  const { threadId, runId } = await start(harness)
+  expect((await harness.settle(threadId, runId)).status).toBe('completed')
+  const steps = (await harness.call('GET', `/threads/${threadId}/runs/${runId}/steps?order=asc`)).body.data
+  expect(
+    steps.map(
+      (step: { step_details: { tool_calls: { type: string }[] } }) => step.step_details.tool_calls[0]!.type,
+    ),
+  ).toEqual(['file_search', 'code_interpreter'])
+})

@@ -127,6 +127,13 @@ export async function* streamResponse(
   if (!response.body) {
     throw new ResponsesModelError('server_error', 'The Responses endpoint answered without a body.')
   }
+  if (response.headers.get('content-type')?.includes('application/json')) {
+    const text = await response.text().catch(() => '')
+    throw new ResponsesModelError(
+      'server_error',
+      `The Responses endpoint answered with JSON, not an event stream (does it support stream: true?): ${text.slice(0, 200)}`,
+    )
+  }
   const message = createMessageText(options.citationText ?? defaultCitation)
   const imageFileId = options.imageFileId ?? defaultImageFileId
   /** The response's output items by id, as added and then streamed into. */
@@ -282,11 +289,12 @@ export async function* streamResponse(
 }
 
 function searchResults(results: OutputItem['results']): FileSearchResult[] {
-  return (results ?? []).map((result) => ({
-    file_id: result.file_id ?? '',
-    file_name: result.filename ?? '',
-    score: result.score ?? 0,
-    content: [{ type: 'text', text: result.text ?? '' }],
+  const text = (value: unknown) => (typeof value === 'string' ? value : '')
+  return (Array.isArray(results) ? results : []).map((result) => ({
+    file_id: text(result?.file_id),
+    file_name: text(result?.filename),
+    score: typeof result?.score === 'number' ? result.score : 0,
+    content: [{ type: 'text', text: text(result?.text) }],
   }))
 }
 
@@ -296,10 +304,10 @@ function codeInterpreterOutput(
 ): ModelOutput & { type: 'code_interpreter' } {
   const logs: string[] = []
   const images: string[] = []
-  for (const output of item.outputs ?? []) {
-    if (output.type === 'logs') {
+  for (const output of Array.isArray(item.outputs) ? item.outputs : []) {
+    if (output?.type === 'logs') {
       logs.push(output.logs ?? '')
-    } else if (output.type === 'image' && output.url) {
+    } else if (output?.type === 'image' && typeof output.url === 'string') {
       const id = imageFileId(output.url)
       if (id) {
         images.push(id)
@@ -310,7 +318,7 @@ function codeInterpreterOutput(
   }
   return {
     type: 'code_interpreter',
-    input: item.code ?? '',
+    input: typeof item.code === 'string' ? item.code : '',
     logs: logs.join(''),
     ...(images.length ? { images } : {}),
   }
