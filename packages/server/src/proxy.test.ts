@@ -729,7 +729,7 @@ describe('files through the proxy (fileDownloads, fileUploads)', () => {
       },
       ...overrides,
     })
-    const upload = async (filename: string, bytes: Uint8Array | string, type = '') => {
+    const upload = async (filename: string, bytes: Uint8Array<ArrayBuffer> | string, type = '') => {
       const form = new FormData()
       form.set('purpose', 'assistants')
       form.set('file', new File([bytes], filename, { type }))
