@@ -58,10 +58,11 @@ export function summariseProfile(
   bundle: string,
   runs: number,
   limit = 25,
-): { rows: string[]; busyMs: number; idleMs: number } {
+): { rows: string[]; moduleRows: string[]; busyMs: number; idleMs: number } {
   const moduleOf = moduleIndex(bundle)
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const selfMs = new Map<string, number>()
+  const moduleMs = new Map<string, number>()
   let idleMs = 0
   profile.samples.forEach((id, index) => {
     const frame = byId.get(id)!.callFrame
@@ -79,11 +80,14 @@ export function summariseProfile(
       ? `${frame.functionName || '(anonymous)'} ${where}`
       : frame.functionName || '(native)'
     selfMs.set(name, (selfMs.get(name) ?? 0) + ms)
+    const module = frame.url ? where : name
+    moduleMs.set(module, (moduleMs.get(module) ?? 0) + ms)
   })
   const busyMs = [...selfMs.values()].reduce((sum, ms) => sum + ms, 0)
-  const rows = [...selfMs]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, limit)
-    .map(([name, ms]) => `| \`${name}\` | ${ms.toFixed(1)} | ${((100 * ms) / busyMs).toFixed(1)}% |`)
-  return { rows, busyMs, idleMs }
+  const table = (entries: Map<string, number>, count: number) =>
+    [...entries]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([name, ms]) => `| \`${name}\` | ${ms.toFixed(1)} | ${((100 * ms) / busyMs).toFixed(1)}% |`)
+  return { rows: table(selfMs, limit), moduleRows: table(moduleMs, 15), busyMs, idleMs }
 }

@@ -37,6 +37,7 @@ const { values } = parseArgs({
     'profile-case': { type: 'string', default: 'viewer' },
     label: { type: 'string' },
     server: { type: 'string', default: 'worker' },
+    cases: { type: 'string' },
     json: { type: 'string' },
   },
 })
@@ -63,7 +64,7 @@ const settings = {
 }
 const resultsDir = join(repoRoot, 'bench/results')
 // Written on full runs (or when --out names the files), as `pnpm bench` writes results/latest.* on full runs only.
-const outName = values.out ?? (quick || values.only || values.rounds ? null : 'browser')
+const outName = values.out ?? (quick || values.only || values.rounds || values.cases ? null : 'browser')
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 if (!existsSync(chromiumPath)) {
@@ -115,7 +116,8 @@ await page
     )
   })
 const cdp: CDPSession = await context.newCDPSession(page)
-await cdp.send('Performance.enable')
+// Thread time, not wall time: on a shared machine a task's wall time includes the time its thread waited for a core.
+await cdp.send('Performance.enable', { timeDomain: 'threadTicks' })
 
 type PageBench = { __bench: BenchPage }
 const mount = { replyBytes: settings.replyBytes, msPerToken: settings.msPerToken, server: settings.server }
@@ -198,7 +200,7 @@ if (values.profile) {
     cpu = await stopProfile(cdp)
   }
   const wallMs = performance.now() - started
-  const { rows, busyMs, idleMs } = summariseProfile(cpu, built.bundle, runs)
+  const { rows, moduleRows, busyMs, idleMs } = summariseProfile(cpu, built.bundle, runs)
   const summary = [
     `# Browser CPU profile: ${CASE_LABELS[profiled]}`,
     '',
@@ -206,7 +208,9 @@ if (values.profile) {
     '',
     `${runs} profiled run(s) (after a warm-up), CDP Profiler at 200 µs: per run the stream took ${formatNumber(streamMs / runs / 1000)} s, ` +
       `the main thread was busy ${formatNumber(busyMs)} ms (idle ${formatNumber(idleMs)} ms; ${formatNumber(wallMs / 1000)} s in all with the mounts). ` +
-      'The in-page Runs server and client are part of the busy time, as in every case of the bench (the floor pays them too).',
+      (settings.server === 'worker'
+        ? 'The Runs server runs in a worker of the page: its time is not in this (main-thread) profile; the client is.'
+        : "The Runs server runs on the page's main thread (--server=main): its time is part of the busy time."),
     '',
     'Self time per function (module from the bundle), ms per run and share of the busy time; `(program)` is the',
     "browser's own work outside JavaScript (style, layout, paint, tasks), `(garbage collector)` is V8 GC.",
@@ -214,6 +218,12 @@ if (values.profile) {
     '| function | ms/run | share |',
     '|---|---|---|',
     ...rows,
+    '',
+    'The same self time by source module (top 15):',
+    '',
+    '| module | ms/run | share |',
+    '|---|---|---|',
+    ...moduleRows,
     '',
   ].join('\n')
   const name = profiled === 'viewer' ? 'browser-profile' : `browser-profile-${profiled}`
@@ -233,9 +243,15 @@ if (values.profile) {
     settings: { ...settings, root, source, label: values.label ?? null, chromium: browser.version() },
   }
   if (sections.has('cases')) {
-    const names = [...(Object.keys(CASE_LABELS) as CaseName[]), 'idle'] as const
+    const all = [...(Object.keys(CASE_LABELS) as CaseName[]), 'idle'] as const
+    const picked = values.cases?.split(',').map((name) => name.trim())
+    const unknown = picked?.filter((name) => !(all as readonly string[]).includes(name)) ?? []
+    if (unknown.length > 0) {
+      throw new Error(`--cases=${values.cases}: the cases are ${all.join(', ')}`)
+    }
+    const names = all.filter((name) => !picked || picked.includes(name))
     const samples = Object.fromEntries(names.map((name) => [name, [] as Sample[]])) as Record<
-      (typeof names)[number],
+      (typeof all)[number],
       Sample[]
     >
     for (let round = 0; round < settings.rounds; round++) {
@@ -262,11 +278,14 @@ if (values.profile) {
       }
     }
     const medians = Object.fromEntries(names.map((name) => [name, medianSample(samples[name])])) as Record<
-      (typeof names)[number],
+      (typeof all)[number],
       Sample
     >
-    lines.push(...caseLines(medians, medians.idle))
-    md.push(...caseTable(medians, medians.idle), '')
+    // Figures and the table need every case (ratios are to the floor); a --cases subset prints its rounds only.
+    if (!picked) {
+      lines.push(...caseLines(medians, medians.idle))
+      md.push(...caseTable(medians, medians.idle), '')
+    }
     json.cases = Object.fromEntries(
       names.map((name) => [name, { median: medians[name], rounds: samples[name] }]),
     )
