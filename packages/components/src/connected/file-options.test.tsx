@@ -9,6 +9,7 @@ import { render, screen, waitFor } from '@testing-library/react'
 import type { ReactNode } from 'react'
 import { afterEach, expect, test } from 'vitest'
 import { ConnectedMessageContent, ConnectedRunViewer } from './connected.tsx'
+import { useDefaultFileOptions } from './file-options.ts'
 
 const BASE_URL = 'http://runs.local/v1'
 const disposers: Array<() => void> = []
@@ -196,4 +197,37 @@ test('an image_file part loads from client.files.url; getFileUrl returning null 
   expect(fetched.headers.get('content-type')).toBe('image/png')
   expect(screen.getByTestId('off').querySelector('img')).toBeNull()
   expect(screen.getByTestId('off').textContent).toContain(fileId)
+})
+
+test('useDefaultFileOptions keeps one options object across renders and makes a new one only when a name arrives', async () => {
+  const backend = setup()
+  const fileId = await backend.upload('launch.md', 'text')
+  const seen = new Set<unknown>()
+  const names: Array<string | null | undefined> = []
+  function Probe({ tick }: { tick: number }) {
+    const options = useDefaultFileOptions({ linkTarget: '_blank' })
+    seen.add(options)
+    names.push(options.getFileName?.(fileId))
+    return <span data-testid="probe">{`${tick} ${options.getFileName?.(fileId) ?? fileId}`}</span>
+  }
+  const tree = (tick: number) => (
+    <QueryClientProvider client={backend.queryClient}>
+      <RunsClientProvider client={backend.client}>
+        <Probe tick={tick} />
+      </RunsClientProvider>
+    </QueryClientProvider>
+  )
+  const view = render(tree(0))
+  view.rerender(tree(1))
+  view.rerender(tree(2))
+  expect(seen.size).toBe(1)
+  await waitFor(() => expect(screen.getByTestId('probe').textContent).toBe('2 launch.md'))
+  expect(seen.size).toBe(2)
+  view.rerender(tree(3))
+  expect(seen.size).toBe(2)
+  expect([...seen].every((options) => (options as { linkTarget?: string }).linkTarget === '_blank')).toBe(
+    true,
+  )
+  expect(names[0]).toBeNull()
+  expect(backend.fileGets()).toBe(1)
 })

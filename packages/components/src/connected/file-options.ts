@@ -5,7 +5,7 @@
 import { fileKeys, fileQueries, useRunsClient } from '@oai-runs/client/react'
 import { type QueryKey, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import type { MessageContentOptions } from '../message-content/options.ts'
+import { type MessageContentOptions, useStableContentOptions } from '../message-content/options.ts'
 
 function startsWith(key: QueryKey, prefix: QueryKey): boolean {
   return prefix.every((part, index) => key[index] === part)
@@ -15,7 +15,8 @@ function startsWith(key: QueryKey, prefix: QueryKey): boolean {
  * The app's content options with `getFileName` and `getFileUrl` filled in when it gave none: names are the files'
  * `filename` (fetched once per file through the query cache; the id while loading or after an error), URLs are
  * `client.files.url` (`{baseURL}/files/{id}/content`, for a same-origin proxy with `fileDownloads`). Re-renders its
- * component when a name arrives. Pass `getFileUrl: () => null` to render files unlinked.
+ * component when a name arrives; the object it returns keeps its identity until an option (or a name) changes. Pass
+ * `getFileUrl: () => null` to render files unlinked.
  * @example
  * const contentOptions = useDefaultFileOptions(props.contentOptions)
  * return <RunTimeline {...props} contentOptions={contentOptions} />
@@ -83,5 +84,7 @@ export function useDefaultFileOptions(options: MessageContentOptions = {}): Mess
     () => appUrl ?? ((fileId) => (fileId.trim() ? client.files.url({ fileId }) : null)),
     [appUrl, client],
   )
-  return useMemo(() => ({ ...options, getFileName, getFileUrl }), [options, getFileName, getFileUrl])
+  // The same object while every option is the same: memoised steps and messages do not render again for a fresh
+  // `contentOptions` object of the app's (or none), only when a name arrives.
+  return useStableContentOptions({ ...options, getFileName, getFileUrl })
 }
