@@ -72,3 +72,15 @@ export async function connectPostgres(
   const postgres = await loadPostgresDriver(importDriver)
   return postgres(url, { onnotice: () => {}, ...options })
 }
+
+/**
+ * Runs `work` in a transaction on `sql`: a new one on a pool, a savepoint inside a transaction. Rolls back when
+ * `work` throws.
+ */
+export function inTransaction<T>(
+  sql: Queryable,
+  work: (tx: TransactionSql<Record<string, never>>) => Promise<T>,
+): Promise<T> {
+  // The driver types the answer as UnwrapPromiseArray<T>, which is T for anything but an array of promises.
+  return ('savepoint' in sql ? sql.savepoint(work) : sql.begin(work)) as Promise<T>
+}

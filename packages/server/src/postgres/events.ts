@@ -2,7 +2,7 @@
 // seq, bumped under the run's row lock so a run's events commit in seq order), a NOTIFY wake-up that carries only
 // `run_id:seq` (NOTIFY payloads stop at 8,000 bytes, and events are bigger), readers that re-read by cursor (so a
 // coalesced or missed NOTIFY never loses an event), and retention of ended runs' events.
-import type { PostgresSql, Queryable } from './driver.ts'
+import { inTransaction, type PostgresSql, type Queryable } from './driver.ts'
 
 /** The channel the wake-ups are sent on. */
 export const eventsChannel = 'oai_runs_events'
@@ -47,7 +47,7 @@ export async function appendEvents(
   now: number = Date.now(),
 ): Promise<number> {
   if (!('savepoint' in sql)) {
-    return sql.begin((tx) => appendEvents(tx, runId, events, now))
+    return inTransaction(sql, (tx) => appendEvents(tx, runId, events, now))
   }
   const [row] = await sql<{ last: string }[]>`
     UPDATE runs SET event_seq = event_seq + ${events.length} WHERE id = ${runId} RETURNING event_seq AS last`

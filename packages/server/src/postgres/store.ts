@@ -3,7 +3,7 @@
 // database-enforced one-active-run-per-thread rule surfaced as a typed error.
 import type { ListPage } from '../pagination.ts'
 import type { AssistantObject, MessageObject, RunObject, RunStepObject, ThreadObject } from '../types.ts'
-import type { Queryable } from './driver.ts'
+import { inTransaction, type Queryable } from './driver.ts'
 import { activeRunIndex, activeRunStatuses, terminalRunStatuses } from './schema.ts'
 
 /** A list request, as the API's list endpoints take it (`readListQuery`). */
@@ -272,9 +272,7 @@ function data(sql: Queryable, root: Queryable, now: () => number): PostgresData 
     runs: scopedCollection(sql, runsTable, putRun(sql, root, now)),
     steps: scopedCollection(sql, stepsTable),
     transaction: <T>(work: (inner: PostgresData) => Promise<T>): Promise<T> => {
-      const run = async (tx: Queryable) => work(data(tx, root, now))
-      // biome-ignore lint/suspicious/noExplicitAny: the driver's begin/savepoint answer an UnwrapPromiseArray<T>, which is T here.
-      return ('savepoint' in sql ? sql.savepoint(run) : (sql as any).begin(run)) as Promise<T>
+      return inTransaction(sql, (tx) => work(data(tx, root, now)))
     },
   }
 }
