@@ -1,7 +1,8 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query'
 import { describe, expectTypeOf, test } from 'vitest'
-import type { Message, OaiRunsError, Run, RunStep } from '../core/index.ts'
+import type { Message, OaiRunsError, OpenAIFile, Run, RunStep } from '../core/index.ts'
 import {
+  fileQueries,
   type IfBusy,
   type ListPage,
   type QueuedRun,
@@ -13,6 +14,7 @@ import {
   runQueries,
   type UnsentRun,
   useCancelRun,
+  useFile,
   useRun,
   useRunStep,
   useRunSteps,
@@ -40,6 +42,14 @@ describe('types flow from the factories', () => {
       Message[] | undefined
     >()
     expectTypeOf(useRunStep({ ...ids, stepId: 's' }).data).toEqualTypeOf<RunStep | undefined>()
+  })
+
+  test('useFile and fileQueries.file give an OpenAIFile', () => {
+    expectTypeOf(useFile('file-1').data).toEqualTypeOf<OpenAIFile | undefined>()
+    expectTypeOf(useFile('file-1').error).toEqualTypeOf<OaiRunsError | null>()
+    expectTypeOf(queryClient.getQueryData(fileQueries.file(client, 'file-1').queryKey)).toEqualTypeOf<
+      OpenAIFile | undefined
+    >()
   })
 
   test('getQueryData is typed by the tagged key', () => {
