@@ -931,5 +931,10 @@ describe('files through the proxy (fileDownloads, fileUploads)', () => {
       new Request(`${origin}/api/runs/files`, { method: 'POST', body: medium }),
     )
     expect(accepted.status).toBe(200)
+    for (const maxBytes of [0, -1, 1.5, Number.NaN]) {
+      expect(() => files({ fileUploads: { maxBytes } })).toThrow(
+        /fileUploads.maxBytes must be a whole number/,
+      )
+    }
   })
 })

@@ -47,6 +47,11 @@ export function createRunsProxy(options: RunsProxyOptions): RunsProxy {
   const routes = enabledRoutes(options)
   const maxUploadBytes =
     (typeof options.fileUploads === 'object' ? options.fileUploads.maxBytes : undefined) ?? 16 * 1024 * 1024
+  if (!(Number.isSafeInteger(maxUploadBytes) && maxUploadBytes > 0)) {
+    throw new TypeError(
+      `createRunsProxy: fileUploads.maxBytes must be a whole number of bytes above 0, got ${maxUploadBytes}.`,
+    )
+  }
 
   async function handle(request: Request, connection: ConnectionInfo | undefined): Promise<Response> {
     const url = new URL(request.url)
