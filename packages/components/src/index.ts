@@ -39,6 +39,7 @@ export {
   ConnectedRunTimeline,
   ConnectedRunViewer,
   ConnectedToolOutputForm,
+  useDefaultFileOptions,
 } from './connected/index.ts'
 // PRIMITIVES
 export type { PrimitiveProps } from './internal/primitive.tsx'
