@@ -10,10 +10,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
+/** A beforeAll timeout for the first {@link createTestDatabase} of a file: it may start a cluster (initdb takes seconds on a busy machine). */
+export const clusterStart = 120_000
+
 /** A running cluster: where to connect (as a superuser, to the `postgres` database) and how to remove it. */
 export interface TestCluster {
   /** A connection URL to the cluster's `postgres` database, as a superuser. */
   readonly url: string
+  /** The cluster's temp directory (data, socket, log); undefined for a server named by OAI_RUNS_TEST_POSTGRES_URL. */
+  readonly dir?: string
   /** Stops the cluster and deletes its directory; a second call does nothing. Clusters named by env are kept. */
   stop(): void
 }
@@ -165,7 +170,7 @@ export async function startTestCluster(): Promise<TestCluster> {
     const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`
     const started = runAs(bin, 'pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', 'start'])
     if (started.status === 0) {
-      return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop }
+      return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir, stop }
     }
     if (attempt === 3) {
       const log = spawnSync('cat', [join(dir, 'log')], { encoding: 'utf8' }).stdout

@@ -2,7 +2,7 @@
 // order without gaps or duplicates (live, late joiners, coalesced and missed wake-ups), ends, and retention. The
 // feeds here never poll (pollIntervalMs: 0): every live event reaches a reader through a NOTIFY wake-up.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts'
+import { clusterStart, createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts'
 import type { RunObject } from '../types.ts'
 import { connectPostgres, type PostgresSql } from './driver.ts'
 import {
@@ -64,7 +64,7 @@ beforeAll(async () => {
   await migrate(writer)
   data = createPostgresData(writer)
   feed = createEventFeed(reader, { pollIntervalMs: 0 })
-})
+}, clusterStart)
 afterAll(async () => {
   await feed?.close()
   await writer?.end()
@@ -72,7 +72,7 @@ afterAll(async () => {
   await db?.drop()
 })
 
-describe('a writer on one pool, a reader on another', () => {
+describe('a writer on one pool, a reader on another', { timeout: 60_000 }, () => {
   test('1,000 live events arrive in order, each once, and the stream ends at done', async () => {
     const run = await newRun()
     const reading = take(feed.subscribe(run.id))

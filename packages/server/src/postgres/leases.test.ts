@@ -2,7 +2,7 @@
 // acquiring, heartbeats, a lapsed lease claimed and failed honestly (steps, messages, stream, thread freed),
 // fencing of the old owner, and claimers that never block each other nor take the same run.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts'
+import { clusterStart, createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts'
 import type { MessageObject, RunObject, RunStepObject } from '../types.ts'
 import { connectPostgres, type PostgresSql } from './driver.ts'
 import { appendEvents, createEventFeed, readEvents } from './events.ts'
@@ -39,7 +39,7 @@ beforeAll(async () => {
   poolB = await connectPostgres(db.url)
   await migrate(poolA)
   data = createPostgresData(poolA)
-})
+}, clusterStart)
 // Each test's leases end with it: a later test's claims (at a later fake time) would take them too.
 afterEach(async () => {
   await poolA`UPDATE runs SET owner = NULL, lease_expires_at = NULL`

@@ -2,7 +2,7 @@
 // collections with the SQLite store's list order and `paginate`'s page semantics, transactions (all or nothing),
 // and one active run per thread enforced by the database across connections.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts'
+import { clusterStart, createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.ts'
 import { paginate } from '../pagination.ts'
 import type { MessageObject, RunObject, RunStepObject, ThreadObject } from '../types.ts'
 import { connectPostgres, PostgresDriverUnavailableError, type PostgresSql } from './driver.ts'
@@ -45,7 +45,7 @@ beforeAll(async () => {
   sql = await connectPostgres(db.url)
   other = await connectPostgres(db.url)
   data = createPostgresData(sql)
-})
+}, clusterStart)
 afterAll(async () => {
   await sql?.end()
   await other?.end()
@@ -87,7 +87,7 @@ describe('migrations', () => {
   })
 })
 
-describe('collections', () => {
+describe('collections', { timeout: 60_000 }, () => {
   test('get, put (replace in place), delete, list in insertion order, deleteScope', async () => {
     const t = thread()
     await data.threads.put(t)
@@ -193,7 +193,7 @@ describe('transactions', () => {
   })
 })
 
-describe('one active run per thread', () => {
+describe('one active run per thread', { timeout: 60_000 }, () => {
   test('two instances creating a run on one thread at once: exactly one succeeds, the other gets the holder', async () => {
     for (let round = 0; round < 10; round++) {
       const t = thread()
