@@ -1,12 +1,24 @@
-// One scenario suite, four ways: the official `openai` SDK and @oai-runs/client, each against @oai-runs/server over
-// loopback HTTP answered by the scripted model and by the Chat Completions adapter (pointed at the Chat Completions
-// test server, which answers the scripted model's commands the Chat Completions way). Streaming, parallel tool
-// calls, cancel, pagination, failures. Every Runs API response is contract-checked.
+// One scenario suite, six ways: the official `openai` SDK and @oai-runs/client, each against @oai-runs/server over
+// loopback HTTP answered by the scripted model, by the Chat Completions adapter (pointed at the Chat Completions
+// test server, which answers the scripted model's commands the Chat Completions way) and by the Responses adapter
+// (pointed at the Responses test server over loopback in its `commands` script, with the server's /files and
+// /vector_stores passed through to it). Streaming, parallel tool calls, cancel, pagination, failures, and file
+// search over a file uploaded with the SDK. Every Runs API response is contract-checked.
 import { createClient } from '@oai-runs/client'
-import { createRunsServer, type RunModel, type RunsServer } from '@oai-runs/server'
+import {
+  createFilesHandler,
+  createMemoryFilesStore,
+  createRunsServer,
+  createUpstreamFiles,
+  type FilesHandler,
+  type RunModel,
+  type RunsServer,
+} from '@oai-runs/server'
 import { createChatCompletionsModel } from '@oai-runs/server/chat-completions'
 import { type Listener, listen } from '@oai-runs/server/node'
-import OpenAI from 'openai'
+import { createResponsesModel } from '@oai-runs/server/responses'
+import { createResponsesTestServer } from '@oai-runs/server/testing'
+import OpenAI, { toFile } from 'openai'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { createChatCompletionsTestServer } from '../packages/server/src/testing/chat-completions-server'
 import { expectNoViolations, wrapNodeFetch } from './support/contract'
@@ -39,7 +51,70 @@ interface Driver {
   messageTexts(threadId: string, limit: number): Promise<string[]>
   /** Every run id of a thread, newest first, read `limit` at a time. */
   runIds(threadId: string, limit: number): Promise<string[]>
+  /** A run with only file_search, on a new thread whose tool_resources name the vector store; what it found and cited. */
+  searchRun(vectorStoreId: string, content: string): Promise<SearchRun>
 }
+
+/** A file-search run as a scenario reads it: the step's results, the reply and its citations (file names looked up). */
+interface SearchRun {
+  run: Run
+  results: { file_id: string; file_name: string; text: string }[]
+  reply: string
+  citations: { file_id: string; text: string; filename: string }[]
+}
+
+type StepList = {
+  step_details: {
+    type: string
+    tool_calls?: {
+      type: string
+      file_search?: {
+        results?: { file_id: string; file_name: string; content?: { text?: string }[] }[]
+      }
+    }[]
+  }
+}[]
+type CitedMessage = {
+  role: string
+  content: {
+    type: string
+    text?: {
+      value: string
+      annotations: { type: string; text: string; file_citation?: { file_id: string } }[]
+    }
+  }[]
+}
+
+/** The file_search results of a run's steps and the citations of its reply (each file's name looked up). */
+async function readSearchRun(
+  run: Run,
+  steps: StepList,
+  messages: CitedMessage[],
+  filename: (fileId: string) => Promise<string>,
+): Promise<SearchRun> {
+  const results = steps
+    .flatMap((step) => step.step_details.tool_calls ?? [])
+    .flatMap((call) => (call.type === 'file_search' ? (call.file_search?.results ?? []) : []))
+    .map((result) => ({
+      file_id: result.file_id,
+      file_name: result.file_name,
+      text: (result.content ?? []).map((part) => part.text ?? '').join(''),
+    }))
+  const reply = messages.filter((message) => message.role === 'assistant').at(-1)
+  const annotations = (reply?.content ?? []).flatMap((part) => part.text?.annotations ?? [])
+  const citations = await Promise.all(
+    annotations
+      .filter((annotation) => annotation.type === 'file_citation')
+      .map(async (annotation) => ({
+        file_id: annotation.file_citation!.file_id,
+        text: annotation.text,
+        filename: await filename(annotation.file_citation!.file_id),
+      })),
+  )
+  return { run, results, reply: reply ? textOf(reply) : '', citations }
+}
+
+const resultContent = 'step_details.tool_calls[*].file_search.results[*].content' as const
 
 type TextMessage = { content: { type: string; text?: { value: string } }[] }
 const textOf = (message: TextMessage) => message.content.map((part) => part.text?.value ?? '').join('')
@@ -103,6 +178,30 @@ function sdkDriver(openai: OpenAI): Driver {
       }
       return ids
     },
+    async searchRun(vectorStoreId, content) {
+      const run = (await threads.createAndRunPoll(
+        {
+          assistant_id: ASSISTANT,
+          thread: {
+            messages: [{ role: 'user', content }],
+            tool_resources: { file_search: { vector_store_ids: [vectorStoreId] } },
+          },
+          tools: [{ type: 'file_search' }],
+        },
+        poll,
+      )) as unknown as Run
+      const steps = await threads.runs.steps.list(run.id, {
+        thread_id: run.thread_id,
+        include: [resultContent],
+      })
+      const messages = await threads.messages.list(run.thread_id, { order: 'asc' })
+      return readSearchRun(
+        run,
+        steps.data as unknown as StepList,
+        messages.data as unknown as CitedMessage[],
+        async (fileId) => (await openai.files.retrieve(fileId)).filename,
+      )
+    },
   }
 }
 
@@ -163,31 +262,99 @@ function clientDriver(client: ReturnType<typeof createClient>): Driver {
       }
       return found
     },
+    async searchRun(vectorStoreId, content) {
+      const run = (await client.runs.createThreadAndRunPoll(
+        {
+          assistant_id: ASSISTANT,
+          thread: {
+            messages: [{ role: 'user', content }],
+            tool_resources: { file_search: { vector_store_ids: [vectorStoreId] } },
+          },
+          tools: [{ type: 'file_search' }],
+        },
+        poll,
+      )) as unknown as Run
+      const steps = await client.steps.list(ids(run), { include: [resultContent] })
+      const messages = await client.messages.list({ threadId: run.thread_id }, { order: 'asc' })
+      return readSearchRun(
+        run,
+        steps.data as unknown as StepList,
+        messages.data as unknown as CitedMessage[],
+        async (fileId) => (await client.files.retrieve({ fileId })).filename,
+      )
+    },
   }
 }
 
-const models: Record<string, () => RunModel | undefined> = {
-  scripted: () => undefined,
-  'chat completions adapter': () => {
+/** What a backend gives the Runs server: its model and who answers /files and /vector_stores. */
+interface Backend {
+  model?: RunModel
+  files?: FilesHandler
+  close?: () => Promise<void>
+  /** The requests an upstream received (`METHOD /path`), when there is one on the network. */
+  upstreamRequests?: () => string[]
+}
+
+const backends: Record<string, () => Promise<Backend>> = {
+  scripted: async () => ({}),
+  'chat completions adapter': async () => {
     const upstream = createChatCompletionsTestServer({ apiKey: 'sk-upstream' })
-    return createChatCompletionsModel({
+    const model = createChatCompletionsModel({
       baseURL: 'http://chat.test/v1',
       apiKey: 'sk-upstream',
       model: 'test-model',
       fetch: upstream.fetch,
     })
+    return { model }
+  },
+  'responses adapter': async () => {
+    // The upstream on loopback keeps its own files and vector stores; ours pass through to it, so an upload lands
+    // there and the upstream's file_search finds it.
+    const upstream = createResponsesTestServer({
+      apiKey: 'sk-upstream',
+      script: 'commands',
+      files: createFilesHandler(createMemoryFilesStore(), { pollAfterMs: POLL_MS }),
+    })
+    const upstreamListener = await listen({ fetch: (request) => upstream.fetch(request) }, { port: 0 })
+    return {
+      model: createResponsesModel({
+        baseURL: upstreamListener.url,
+        apiKey: 'sk-upstream',
+        model: 'test-model',
+      }),
+      files: createUpstreamFiles({ baseUrl: upstreamListener.url, apiKey: 'sk-upstream' }),
+      close: () => upstreamListener.close(),
+      upstreamRequests: () => upstream.requests.map((request) => `${request.method} ${request.path}`),
+    }
   },
 }
 
-describe.each(Object.keys(models))('with the %s model', (modelName) => {
+/** Scenarios a backend cannot hold, and why. */
+const skipped: Record<string, Partial<Record<string, string>>> = {
+  'chat completions adapter': {
+    // The Chat Completions API has no hosted file_search: the adapter leaves the tool out, so `/search` is text.
+    'file search': 'no hosted file_search',
+  },
+}
+
+describe.each(Object.keys(backends))('with the %s model', (modelName) => {
   let server: RunsServer
   let listener: Listener
+  let backend: Backend
+  let openai: OpenAI
   const contract = wrapNodeFetch()
   const drivers: Record<string, Driver> = {}
+  const unless = (scenario: string) => (skipped[modelName]?.[scenario] ? test.skip : test)
 
   beforeAll(async () => {
-    const model = models[modelName]!()
-    server = createRunsServer({ tokenDelayMs: 1, pollAfterMs: POLL_MS, ...(model ? { model } : {}) })
+    backend = await backends[modelName]!()
+    const { model, files } = backend
+    server = createRunsServer({
+      tokenDelayMs: 1,
+      pollAfterMs: POLL_MS,
+      ...(model ? { model } : {}),
+      ...(files ? { files } : {}),
+    })
     server.seedAssistant({
       id: ASSISTANT,
       model: 'gpt-4o-mini',
@@ -198,9 +365,8 @@ describe.each(Object.keys(models))('with the %s model', (modelName) => {
       })),
     })
     listener = await listen(server, { port: 0 })
-    drivers['openai SDK'] = sdkDriver(
-      new OpenAI({ baseURL: listener.url, apiKey: 'test', fetch: contract, maxRetries: 0 }),
-    )
+    openai = new OpenAI({ baseURL: listener.url, apiKey: 'test', fetch: contract, maxRetries: 0 })
+    drivers['openai SDK'] = sdkDriver(openai)
     drivers['@oai-runs/client'] = clientDriver(
       createClient({ baseURL: listener.url, apiKey: 'test', fetch: contract as typeof fetch }),
     )
@@ -209,6 +375,7 @@ describe.each(Object.keys(models))('with the %s model', (modelName) => {
   afterAll(async () => {
     server.close()
     await listener.close()
+    await backend?.close?.()
   })
 
   afterEach(() => expectNoViolations(contract))
@@ -279,5 +446,48 @@ describe.each(Object.keys(models))('with the %s model', (modelName) => {
       expect(run.last_error?.code).toBe(code)
       expect(run.last_error?.message).not.toBe('')
     })
+
+    unless('file search')(
+      'file search: a file uploaded with the SDK, in a vector store the thread names; /search finds and cites it',
+      async () => {
+        const filename = `refunds-${driverName.replace(/\W+/g, '-')}.md`
+        const file = await openai.files.create({
+          file: await toFile(
+            Buffer.from('# Refunds\n\nAny order can be returned within 30 days for a full refund.\n'),
+            filename,
+          ),
+          purpose: 'assistants',
+        })
+        const vectorStore = await openai.vectorStores.create({ name: 'Policies' })
+        const attached = await openai.vectorStores.files.createAndPoll(
+          vectorStore.id,
+          { file_id: file.id },
+          {
+            pollIntervalMs: POLL_MS,
+          },
+        )
+        expect(attached.status).toBe('completed')
+        const found = await driver().searchRun(vectorStore.id, '/search refund')
+        expect(found.run.status).toBe('completed')
+        expect(found.results[0]).toMatchObject({ file_id: file.id, file_name: filename })
+        expect(found.results[0]!.text).toContain('full refund')
+        expect(found.reply).toContain('Here is what the files say about refund.')
+        expect(found.citations).toHaveLength(1)
+        expect(found.citations[0]).toMatchObject({ file_id: file.id, filename })
+        expect(found.reply).toContain(found.citations[0]!.text)
+        expect(found.citations[0]!.text).toContain(filename)
+        if (backend.upstreamRequests) {
+          // The upload, the vector store and the search all happened upstream, not in our server.
+          expect(backend.upstreamRequests()).toEqual(
+            expect.arrayContaining([
+              'POST /v1/files',
+              'POST /v1/vector_stores',
+              `POST /v1/vector_stores/${vectorStore.id}/files`,
+              'POST /v1/responses',
+            ]),
+          )
+        }
+      },
+    )
   })
 })
