@@ -2,7 +2,7 @@
 // seq, bumped under the run's row lock so a run's events commit in seq order), a NOTIFY wake-up that carries only
 // `run_id:seq` (NOTIFY payloads stop at 8,000 bytes, and events are bigger), readers that re-read by cursor (so a
 // coalesced or missed NOTIFY never loses an event), and retention of ended runs' events.
-import { inTransaction, type PostgresSql, type Queryable } from './driver.ts'
+import type { PostgresSql, Queryable } from './driver.ts'
 
 /** The channel the wake-ups are sent on. */
 export const eventsChannel = 'oai_runs_events'
@@ -32,11 +32,10 @@ export class RunNotFoundError extends Error {
   }
 }
 
-const insertChunk = 5_000
-
 /**
  * Appends `events` to a run's stream and sends the wake-up, in `sql`'s transaction (one of its own when `sql` is the
- * pool): readers see the events and get the NOTIFY only when the writer's state change commits with them.
+ * pool), in one statement: readers see the events and get the NOTIFY only when the writer's state change commits
+ * with them.
  * @returns the seq of the last event (the run's current seq when `events` is empty).
  * @throws RunNotFoundError when the run is not in the database.
  */
@@ -46,31 +45,25 @@ export async function appendEvents(
   events: readonly NewRunEvent[],
   now: number = Date.now(),
 ): Promise<number> {
-  if (!('savepoint' in sql)) {
-    return inTransaction(sql, (tx) => appendEvents(tx, runId, events, now))
-  }
+  // One statement (one round trip; on the pool its own transaction): bump the run's seq (locking its row until the
+  // commit), insert the events numbered from it, queue the wake-up. No row back: the run is not there.
+  const count = events.length
   const [row] = await sql<{ last: string }[]>`
-    UPDATE runs SET event_seq = event_seq + ${events.length} WHERE id = ${runId} RETURNING event_seq AS last`
+    WITH bumped AS (
+      UPDATE runs SET event_seq = event_seq + ${count} WHERE id = ${runId} RETURNING event_seq
+    ), inserted AS (
+      INSERT INTO run_events (run_id, seq, event, data, created_at)
+      SELECT ${runId}, bumped.event_seq - ${count} + e.ord, e.event, e.data, ${now}
+      FROM bumped, unnest(${sql.array(events.map((event) => event.event))}::text[],
+                          ${sql.array(events.map((event) => event.data))}::text[]) WITH ORDINALITY AS e(event, data, ord)
+    )
+    SELECT event_seq AS last, CASE WHEN ${count} > 0
+      THEN pg_notify(${eventsChannel}, ${`${runId}:`} || event_seq) END AS notified
+    FROM bumped`
   if (!row) {
     throw new RunNotFoundError(runId)
   }
-  const last = Number(row.last)
-  if (events.length === 0) {
-    return last
-  }
-  const first = last - events.length + 1
-  const rows = events.map((event, index) => ({
-    run_id: runId,
-    seq: first + index,
-    event: event.event,
-    data: event.data,
-    created_at: now,
-  }))
-  for (let start = 0; start < rows.length; start += insertChunk) {
-    await sql`INSERT INTO run_events ${sql(rows.slice(start, start + insertChunk))}`
-  }
-  await sql`SELECT pg_notify(${eventsChannel}, ${`${runId}:${last}`})`
-  return last
+  return Number(row.last)
 }
 
 /**
