@@ -32,6 +32,14 @@ export interface PlaygroundOptions {
   tokenDelayMs?: number
   /** The embedded server's model (e.g. `createChatCompletionsModel(…)`); the scripted model when unset. */
   model?: RunModel
+  /**
+   * The API `model` speaks: with `responses` the demo assistant keeps its hosted tools (file_search and
+   * code_interpreter, which the Responses API runs); with `chat-completions` it keeps its functions only.
+   * @defaultValue 'chat-completions'
+   */
+  modelApi?: 'chat-completions' | 'responses'
+  /** Vector stores the demo assistant's file_search searches (its `tool_resources.file_search.vector_store_ids`). */
+  vectorStoreIds?: string[]
   /** The embedded server's store (e.g. `createSqliteStore(path)`); memory when unset. */
   store?: RunsStore
   cancelDelayMs?: number
@@ -65,6 +73,53 @@ function sessionOf(request: Request): string | undefined {
   return new RegExp(`(?:^|;\\s*)${sessionCookie}=([A-Za-z0-9_-]{16,64})`).exec(cookie)?.[1]
 }
 
+/**
+ * The playground's options from `pnpm start`'s environment: OAI_RUNS_UPSTREAM (+ OAI_RUNS_API_KEY,
+ * OAI_RUNS_ASSISTANT_ID, OAI_RUNS_API_VERSION, OAI_RUNS_BETA_HEADER), a real model with OAI_RUNS_MODEL_BASE_URL
+ * (+ OAI_RUNS_MODEL_API_KEY, OAI_RUNS_MODEL, OAI_RUNS_MODEL_API=chat-completions|responses), OAI_RUNS_VECTOR_STORE_IDS
+ * (comma-separated, for the demo assistant's file_search) and OAI_RUNS_DB (a SQLite file). Throws saying what to fix.
+ */
+export async function playgroundOptionsFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<PlaygroundOptions> {
+  // A real model for the embedded server: any Chat Completions endpoint (OpenAI, Azure, vLLM, Ollama, …), or
+  // OpenAI's Responses API with OAI_RUNS_MODEL_API=responses.
+  const modelApi = env.OAI_RUNS_MODEL_API || 'chat-completions'
+  if (modelApi !== 'chat-completions' && modelApi !== 'responses') {
+    throw new Error(`OAI_RUNS_MODEL_API must be chat-completions or responses, got "${modelApi}"`)
+  }
+  const modelOptions = env.OAI_RUNS_MODEL_BASE_URL
+    ? {
+        baseURL: env.OAI_RUNS_MODEL_BASE_URL,
+        ...(env.OAI_RUNS_MODEL_API_KEY ? { apiKey: env.OAI_RUNS_MODEL_API_KEY } : {}),
+        ...(env.OAI_RUNS_MODEL ? { model: env.OAI_RUNS_MODEL } : {}),
+      }
+    : undefined
+  const model = !modelOptions
+    ? undefined
+    : modelApi === 'responses'
+      ? (await import('@oai-runs/server/responses')).createResponsesModel(modelOptions)
+      : (await import('@oai-runs/server/chat-completions')).createChatCompletionsModel(modelOptions)
+  // Durable state for the embedded server (loaded only when asked: the native module is optional).
+  const store = env.OAI_RUNS_DB
+    ? (await import('@oai-runs/server/sqlite')).createSqliteStore(env.OAI_RUNS_DB)
+    : undefined
+  const vectorStoreIds = (env.OAI_RUNS_VECTOR_STORE_IDS ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '')
+  return {
+    ...(model ? { model, modelApi, tokenDelayMs: 0 } : {}),
+    ...(store ? { store } : {}),
+    ...(vectorStoreIds.length > 0 ? { vectorStoreIds } : {}),
+    ...(env.OAI_RUNS_UPSTREAM ? { upstream: env.OAI_RUNS_UPSTREAM } : {}),
+    ...(env.OAI_RUNS_API_KEY ? { apiKey: env.OAI_RUNS_API_KEY } : {}),
+    ...(env.OAI_RUNS_API_VERSION ? { apiVersion: env.OAI_RUNS_API_VERSION } : {}),
+    ...(env.OAI_RUNS_BETA_HEADER ? { betaHeader: env.OAI_RUNS_BETA_HEADER } : {}),
+    ...(env.OAI_RUNS_ASSISTANT_ID ? { assistantId: env.OAI_RUNS_ASSISTANT_ID } : {}),
+  }
+}
+
 /** Creates the playground app: one fetch handler for the UI, the proxy and the playground API. */
 export function createPlaygroundApp(options: PlaygroundOptions = {}) {
   const pace = { tokenDelayMs: options.tokenDelayMs ?? 30, cancelDelayMs: options.cancelDelayMs ?? 300 }
@@ -78,10 +133,16 @@ export function createPlaygroundApp(options: PlaygroundOptions = {}) {
         ...(options.model ? { model: options.model } : {}),
         ...(options.store ? { store: options.store } : {}),
       })
-  // A real model cannot run code_interpreter / file_search by itself: the demo then keeps its functions only.
-  const demo = options.model
-    ? { ...demoAssistant, tools: demoAssistant.tools?.filter((tool) => tool.type === 'function') }
-    : demoAssistant
+  // A Chat Completions model cannot run code_interpreter / file_search by itself: the demo then keeps its functions
+  // only. The Responses API runs both upstream, over the vector stores named here.
+  const hostedTools = !options.model || options.modelApi === 'responses'
+  const demo = {
+    ...demoAssistant,
+    ...(hostedTools ? {} : { tools: demoAssistant.tools?.filter((tool) => tool.type === 'function') }),
+    ...(options.vectorStoreIds?.length
+      ? { tool_resources: { file_search: { vector_store_ids: options.vectorStoreIds } } }
+      : {}),
+  }
   const assistantId = options.assistantId ?? (embedded ? embedded.seedAssistant(demo).id : undefined)
   if (!assistantId) {
     throw new Error(

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { listen } from '@oai-runs/server/node'
 import { build } from 'vite'
-import { createPlaygroundApp } from './app.ts'
+import { createPlaygroundApp, playgroundOptionsFromEnv } from './app.ts'
 
 const { values } = parseArgs({
   options: {
@@ -27,37 +27,9 @@ if (!values['skip-build']) {
 }
 
 const env = process.env
-// A real model for the embedded server: any Chat Completions endpoint (OpenAI, Azure, vLLM, Ollama, …), or OpenAI's
-// Responses API with OAI_RUNS_MODEL_API=responses.
-const modelApi = env.OAI_RUNS_MODEL_API ?? 'chat-completions'
-if (modelApi !== 'chat-completions' && modelApi !== 'responses') {
-  throw new Error(`OAI_RUNS_MODEL_API must be chat-completions or responses, got "${modelApi}"`)
-}
-const modelOptions = env.OAI_RUNS_MODEL_BASE_URL
-  ? {
-      baseURL: env.OAI_RUNS_MODEL_BASE_URL,
-      ...(env.OAI_RUNS_MODEL_API_KEY ? { apiKey: env.OAI_RUNS_MODEL_API_KEY } : {}),
-      ...(env.OAI_RUNS_MODEL ? { model: env.OAI_RUNS_MODEL } : {}),
-    }
-  : undefined
-const model = !modelOptions
-  ? undefined
-  : modelApi === 'responses'
-    ? (await import('@oai-runs/server/responses')).createResponsesModel(modelOptions)
-    : (await import('@oai-runs/server/chat-completions')).createChatCompletionsModel(modelOptions)
-// Durable state for the embedded server (loaded only when asked: the native module is optional).
-const store = env.OAI_RUNS_DB
-  ? (await import('@oai-runs/server/sqlite')).createSqliteStore(env.OAI_RUNS_DB)
-  : undefined
 const app = createPlaygroundApp({
-  ...(model ? { model, tokenDelayMs: 0 } : {}),
-  ...(store ? { store } : {}),
+  ...(await playgroundOptionsFromEnv(env)),
   staticDir,
-  ...(env.OAI_RUNS_UPSTREAM ? { upstream: env.OAI_RUNS_UPSTREAM } : {}),
-  ...(env.OAI_RUNS_API_KEY ? { apiKey: env.OAI_RUNS_API_KEY } : {}),
-  ...(env.OAI_RUNS_API_VERSION ? { apiVersion: env.OAI_RUNS_API_VERSION } : {}),
-  ...(env.OAI_RUNS_BETA_HEADER ? { betaHeader: env.OAI_RUNS_BETA_HEADER } : {}),
-  ...(env.OAI_RUNS_ASSISTANT_ID ? { assistantId: env.OAI_RUNS_ASSISTANT_ID } : {}),
   ...(values['token-delay-ms'] ? { tokenDelayMs: Number(values['token-delay-ms']) } : {}),
 })
 const port = Number(values.port ?? env.PORT ?? 4010)
