@@ -99,6 +99,13 @@ const browser = await chromium.launch({
   ],
 })
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' })
+// react-dom's profiling build logs every component render to the Performance panel with console.timeStamp. With
+// the CDP Runtime domain on (playwright's), each call is also reported to the bench process, which made it ~10% of
+// the main thread; production builds have no such logging. Without console.timeStamp the build skips it, while
+// <Profiler onRender> keeps its timings.
+await context.addInitScript(() => {
+  ;(console as unknown as { timeStamp?: unknown }).timeStamp = undefined
+})
 const page: Page = await context.newPage()
 const pageErrors: string[] = []
 page.on('pageerror', (error) => pageErrors.push(error.message))
@@ -167,7 +174,7 @@ const header = [
   `Chromium ${browser.version()} (${chromiumPath}), headless, 1440×900; root ${root} (${source})` +
     (values.label ? `: ${values.label}` : ''),
   `reply ${formatNumber(settings.replyBytes)} B of Markdown in ~4-character tokens, ${settings.msPerToken} ms per token (the model's wall-clock schedule), server in ${settings.server === 'worker' ? 'a worker of the page' : "the page's main thread"}; ` +
-    `${settings.rounds} interleaved rounds, medians; React: react-dom/profiling, NODE_ENV=production; ` +
+    `${settings.rounds} interleaved rounds, medians; React: react-dom/profiling (its console.timeStamp tracks off), NODE_ENV=production; ` +
     `load average at the start ${loadavg()[0]!.toFixed(1)} (1 min), shared machine`,
 ]
 console.log(header.join('\n'))
