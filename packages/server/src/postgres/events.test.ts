@@ -14,6 +14,7 @@ import {
   pruneEvents,
   type RunEvent,
   RunNotFoundError,
+  startEventRetention,
 } from './events.ts'
 import { migrate } from './migrate.ts'
 import { createPostgresData, type PostgresData } from './store.ts'
@@ -195,8 +196,12 @@ describe('ends', () => {
     expect(await take(feed.subscribe('run_unknown'))).toEqual([])
   })
 
-  test('appending to a run that is not stored is a typed error', async () => {
+  test('appending to a run that is not stored is a typed error; appending nothing answers the current seq', async () => {
     await expect(appendEvents(writer, 'run_missing', [delta(1)])).rejects.toBeInstanceOf(RunNotFoundError)
+    const run = await newRun()
+    await appendEvents(writer, run.id, [delta(1), delta(2)])
+    expect(await appendEvents(writer, run.id, [])).toBe(2)
+    expect(await appendEvents(writer, run.id, [delta(3)])).toBe(3)
   })
 })
 
@@ -220,5 +225,33 @@ describe('retention', () => {
     // A deleted run's events go with it.
     await data.runs.delete(running.thread_id, running.id)
     expect(await count(running.id)).toBe(0)
+  })
+
+  test('the retention timer prunes on its own and reports what it deleted', async () => {
+    const clock = { now: 5_000_000 }
+    const run = await newRun()
+    await appendEvents(writer, run.id, [delta(1), delta(2), done])
+    await createPostgresData(writer, { now: () => clock.now }).runs.put(run.thread_id, {
+      ...run,
+      status: 'failed',
+    })
+    clock.now += 60_000
+    const results: unknown[] = []
+    const pruned = new Promise<void>((resolve) => {
+      const stop = startEventRetention(writer, {
+        retentionMs: 60_000,
+        intervalMs: 1,
+        now: () => clock.now,
+        onPrune: (result) => {
+          results.push(result)
+          if ('deleted' in result && result.deleted > 0) {
+            stop()
+            resolve()
+          }
+        },
+      })
+    })
+    await pruned
+    expect(results.at(-1)).toEqual({ deleted: 3 })
   })
 })

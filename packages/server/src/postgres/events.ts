@@ -269,19 +269,38 @@ export async function pruneEvents(sql: Queryable, options: RetentionOptions = {}
   return result.count
 }
 
+/** Options of {@link startEventRetention}. */
+export interface EventRetentionOptions {
+  /** How long an ended run's events are kept (ms). @defaultValue {@link defaultEventRetentionMs} */
+  retentionMs?: number
+  /** How often to prune (ms). @defaultValue one minute */
+  intervalMs?: number
+  /** The clock (ms). @defaultValue Date.now */
+  now?: () => number
+  /** Told after each prune: how many events it deleted, or why it failed (it is tried again on the next tick). */
+  onPrune?: (result: { deleted: number } | { error: unknown }) => void
+}
+
 /**
- * Runs {@link pruneEvents} every `intervalMs` (default one minute) until the returned function is called; the
- * timer does not keep the process alive, and a failed prune is retried on the next tick.
+ * Runs {@link pruneEvents} every `intervalMs` until the returned function is called. The timer does not keep the
+ * process alive; a prune still running when the next tick comes is not doubled.
  */
-export function startEventRetention(
-  sql: Queryable,
-  options: { retentionMs?: number; intervalMs?: number; now?: () => number } = {},
-): () => void {
+export function startEventRetention(sql: Queryable, options: EventRetentionOptions = {}): () => void {
   const now = options.now ?? Date.now
+  let running = false
   const timer = setInterval(() => {
-    pruneEvents(sql, { retentionMs: options.retentionMs ?? defaultEventRetentionMs, now: now() }).catch(
-      () => {},
-    )
+    if (running) {
+      return
+    }
+    running = true
+    pruneEvents(sql, { retentionMs: options.retentionMs ?? defaultEventRetentionMs, now: now() })
+      .then(
+        (deleted) => options.onPrune?.({ deleted }),
+        (error: unknown) => options.onPrune?.({ error }),
+      )
+      .finally(() => {
+        running = false
+      })
   }, options.intervalMs ?? 60_000)
   timer.unref?.()
   return () => clearInterval(timer)

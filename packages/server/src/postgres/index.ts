@@ -22,6 +22,7 @@ export {
   defaultEventRetentionMs,
   type EventFeed,
   type EventFeedOptions,
+  type EventRetentionOptions,
   eventsChannel,
   type NewRunEvent,
   pruneEvents,
