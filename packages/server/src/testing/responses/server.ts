@@ -33,11 +33,15 @@ const wait = (ms: number, signal: AbortSignal) =>
 /**
  * Creates the Responses test server: `POST …/responses` validated against CreateResponse's essentials (unknown
  * arguments and item fields, roles and content parts, tools, `tool_choice` against `tools`, ranges, `include`,
- * `text.format`, `metadata`, `previous_response_id` and `function_call_output` call ids), answered with queued or
- * default turns as the spec's stream events; `/files` and `/vector_stores` go to `options.files`.
+ * `text.format`, `metadata`, `previous_response_id` and `function_call_output` call ids), answered with queued turns,
+ * `respond`, or the `script` (echo, or the scripted model's commands) as the spec's stream events; `/files` and
+ * `/vector_stores` go to `options.files`, which `/search` also searches.
  * @example
  * const upstream = createResponsesTestServer()
  * const model = createResponsesModel({ baseURL: 'http://responses.test/v1', apiKey: 'k', model: 'm', fetch: upstream.fetch })
+ * @example
+ * // The scripted model's commands, `/search` over files uploaded to the test server itself:
+ * const upstream = createResponsesTestServer({ script: 'commands', files: createFilesHandler(createMemoryFilesStore()) })
  */
 export function createResponsesTestServer(options: ResponsesTestServerOptions = {}): ResponsesTestServer {
   const queue: ScriptedTurn[] = []
