@@ -234,6 +234,18 @@ describe('one active run per thread', { timeout: 60_000 }, () => {
   })
 })
 
+test('data made on a transaction: the conflict is still typed (the holder unknown: the transaction is aborted)', async () => {
+  const t = thread()
+  const holder = run(t.id)
+  await data.runs.put(t.id, holder)
+  const second = run(t.id)
+  const error = await sql
+    .begin((tx) => createPostgresData(tx).runs.put(t.id, second))
+    .catch((caught: unknown) => caught)
+  expect(error).toBeInstanceOf(ActiveRunConflictError)
+  expect(error).toMatchObject({ threadId: t.id, runId: second.id, activeRunId: null })
+})
+
 test('without the driver installed: a typed error that says to install it', async () => {
   const missing = Object.assign(new Error("Cannot find package 'postgres'"), { code: 'ERR_MODULE_NOT_FOUND' })
   const error = await connectPostgres(db.url, {}, () => Promise.reject(missing)).catch(

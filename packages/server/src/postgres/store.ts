@@ -256,8 +256,11 @@ function putRun(sql: Queryable, root: Queryable, now: () => number) {
       if (!isActiveRunViolation(error)) {
         throw error
       }
+      // When `root` is itself a transaction (data made on one), it is aborted too: the holder stays unknown.
       const holder = await root<{ id: string }[]>`SELECT id FROM runs
-        WHERE thread_id = ${threadId} AND status IN ${root(activeRunStatuses)} AND id <> ${run.id}`
+        WHERE thread_id = ${threadId} AND status IN ${root(activeRunStatuses)} AND id <> ${run.id}`.catch(
+        () => [],
+      )
       throw new ActiveRunConflictError(threadId, run.id, holder[0]?.id ?? null, error)
     }
   }
