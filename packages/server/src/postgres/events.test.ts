@@ -132,6 +132,20 @@ describe('a writer on one pool, a reader on another', { timeout: 60_000 }, () =>
     expect(got.slice(300, 302).map((event) => event.event)).toEqual(['silent', 'silent'])
   })
 
+  test('the listen connection dies (its wake-ups are lost): after the reconnect, the reader catches up', async () => {
+    const run = await newRun()
+    const events = feed.subscribe(run.id)
+    await appendEvents(writer, run.id, [delta(1)])
+    expect(seqs(await take(events, 1))).toEqual([1])
+    const killed = await writer`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+      WHERE datname = current_database() AND query ILIKE 'listen%' AND pid <> pg_backend_pid()`
+    expect(killed.map((row) => row.ok)).toEqual([true])
+    // Written while the reader may have no listen connection: their NOTIFYs can reach nobody.
+    await appendEvents(writer, run.id, range(2, 50).map(delta))
+    await appendEvents(writer, run.id, [done])
+    expect(seqs(await take(events))).toEqual(range(2, 51))
+  })
+
   test('two readers on two pools both get every event', async () => {
     const third = await connectPostgres(db.url)
     const otherFeed = createEventFeed(third, { pollIntervalMs: 0 })
