@@ -38,8 +38,11 @@ export interface PlaygroundOptions {
    * @defaultValue 'chat-completions'
    */
   modelApi?: 'chat-completions' | 'responses'
-  /** Vector stores the demo assistant's file_search searches (its `tool_resources.file_search.vector_store_ids`). */
-  vectorStoreIds?: string[]
+  /**
+   * The vector store the demo assistant's file_search searches (its `tool_resources.file_search.vector_store_ids`;
+   * the Assistants API allows one).
+   */
+  vectorStoreId?: string
   /** The embedded server's store (e.g. `createSqliteStore(path)`); memory when unset. */
   store?: RunsStore
   cancelDelayMs?: number
@@ -76,8 +79,8 @@ function sessionOf(request: Request): string | undefined {
 /**
  * The playground's options from `pnpm start`'s environment: OAI_RUNS_UPSTREAM (+ OAI_RUNS_API_KEY,
  * OAI_RUNS_ASSISTANT_ID, OAI_RUNS_API_VERSION, OAI_RUNS_BETA_HEADER), a real model with OAI_RUNS_MODEL_BASE_URL
- * (+ OAI_RUNS_MODEL_API_KEY, OAI_RUNS_MODEL, OAI_RUNS_MODEL_API=chat-completions|responses), OAI_RUNS_VECTOR_STORE_IDS
- * (comma-separated, for the demo assistant's file_search) and OAI_RUNS_DB (a SQLite file). Throws saying what to fix.
+ * (+ OAI_RUNS_MODEL_API_KEY, OAI_RUNS_MODEL, OAI_RUNS_MODEL_API=chat-completions|responses), OAI_RUNS_VECTOR_STORE_ID
+ * (the vector store of the demo assistant's file_search) and OAI_RUNS_DB (a SQLite file). Throws saying what to fix.
  */
 export async function playgroundOptionsFromEnv(
   env: Record<string, string | undefined>,
@@ -104,14 +107,11 @@ export async function playgroundOptionsFromEnv(
   const store = env.OAI_RUNS_DB
     ? (await import('@oai-runs/server/sqlite')).createSqliteStore(env.OAI_RUNS_DB)
     : undefined
-  const vectorStoreIds = (env.OAI_RUNS_VECTOR_STORE_IDS ?? '')
-    .split(',')
-    .map((id) => id.trim())
-    .filter((id) => id !== '')
+  const vectorStoreId = env.OAI_RUNS_VECTOR_STORE_ID?.trim()
   return {
     ...(model ? { model, modelApi, tokenDelayMs: 0 } : {}),
     ...(store ? { store } : {}),
-    ...(vectorStoreIds.length > 0 ? { vectorStoreIds } : {}),
+    ...(vectorStoreId ? { vectorStoreId } : {}),
     ...(env.OAI_RUNS_UPSTREAM ? { upstream: env.OAI_RUNS_UPSTREAM } : {}),
     ...(env.OAI_RUNS_API_KEY ? { apiKey: env.OAI_RUNS_API_KEY } : {}),
     ...(env.OAI_RUNS_API_VERSION ? { apiVersion: env.OAI_RUNS_API_VERSION } : {}),
@@ -139,8 +139,8 @@ export function createPlaygroundApp(options: PlaygroundOptions = {}) {
   const demo = {
     ...demoAssistant,
     ...(hostedTools ? {} : { tools: demoAssistant.tools?.filter((tool) => tool.type === 'function') }),
-    ...(options.vectorStoreIds?.length
-      ? { tool_resources: { file_search: { vector_store_ids: options.vectorStoreIds } } }
+    ...(options.vectorStoreId
+      ? { tool_resources: { file_search: { vector_store_ids: [options.vectorStoreId] } } }
       : {}),
   }
   const assistantId = options.assistantId ?? (embedded ? embedded.seedAssistant(demo).id : undefined)

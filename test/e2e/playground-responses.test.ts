@@ -1,7 +1,7 @@
 // The playground on the Responses backend, in Chromium: its options come from playgroundOptionsFromEnv (what
 // `pnpm start` runs) with OAI_RUNS_MODEL_API=responses, pointed at the Responses test server in its commands script
 // on loopback in this process. The test server keeps its own files: a file uploaded there with the SDK, in a vector
-// store named by OAI_RUNS_VECTOR_STORE_IDS, is what the demo assistant's `/search` finds, and the reply's citation
+// store named by OAI_RUNS_VECTOR_STORE_ID, is what the demo assistant's `/search` finds, and the reply's citation
 // footnote names it.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -82,7 +82,7 @@ beforeAll(async () => {
     OAI_RUNS_MODEL_BASE_URL: upstreamListener.url,
     OAI_RUNS_MODEL_API_KEY: upstreamKey,
     OAI_RUNS_MODEL: 'gpt-4.1-mini',
-    OAI_RUNS_VECTOR_STORE_IDS: vectorStore.id,
+    OAI_RUNS_VECTOR_STORE_ID: vectorStore.id,
   })
   await built
   app = createPlaygroundApp({ ...options, staticDir })
