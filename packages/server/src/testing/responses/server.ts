@@ -63,10 +63,10 @@ export function createResponsesTestServer(options: ResponsesTestServerOptions = 
       if (!answer?.ok) {
         continue // a vector store the files hook does not have: nothing found there
       }
-      const page = (await answer.json()) as {
+      const page = (await answer.json().catch(() => ({}))) as {
         data?: { file_id: string; filename: string; score: number; content?: { text?: string }[] }[]
       }
-      for (const result of page.data ?? []) {
+      for (const result of Array.isArray(page.data) ? page.data : []) {
         found.push({
           file_id: result.file_id,
           filename: result.filename,
