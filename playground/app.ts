@@ -6,8 +6,10 @@ import { extname, join, normalize } from 'node:path'
 import { createClient } from '@oai-runs/client'
 import {
   createRunsServer,
+  createUpstreamFiles,
   demoAssistant,
   type FaultRule,
+  type FilesHandler,
   type RunModel,
   type RunsServer,
   type RunsStore,
@@ -45,6 +47,8 @@ export interface PlaygroundOptions {
   vectorStoreId?: string
   /** The embedded server's store (e.g. `createSqliteStore(path)`); memory when unset. */
   store?: RunsStore
+  /** Where the embedded server's /files and /vector_stores go (e.g. `createUpstreamFiles(…)`); local when unset. */
+  files?: FilesHandler
   cancelDelayMs?: number
 }
 
@@ -108,8 +112,17 @@ export async function playgroundOptionsFromEnv(
     ? (await import('@oai-runs/server/sqlite')).createSqliteStore(env.OAI_RUNS_DB)
     : undefined
   const vectorStoreId = env.OAI_RUNS_VECTOR_STORE_ID?.trim()
+  // On the Responses API, files and vector stores live upstream, where its file_search reads them.
+  const files =
+    model && modelApi === 'responses' && modelOptions?.apiKey
+      ? createUpstreamFiles({
+          baseURL: modelOptions.baseURL,
+          apiKey: modelOptions.apiKey,
+        })
+      : undefined
   return {
     ...(model ? { model, modelApi, tokenDelayMs: 0 } : {}),
+    ...(files ? { files } : {}),
     ...(store ? { store } : {}),
     ...(vectorStoreId ? { vectorStoreId } : {}),
     ...(env.OAI_RUNS_UPSTREAM ? { upstream: env.OAI_RUNS_UPSTREAM } : {}),
@@ -132,6 +145,7 @@ export function createPlaygroundApp(options: PlaygroundOptions = {}) {
         apiKeys: [],
         ...(options.model ? { model: options.model } : {}),
         ...(options.store ? { store: options.store } : {}),
+        ...(options.files ? { files: options.files } : {}),
       })
   // A Chat Completions model cannot run code_interpreter / file_search by itself: the demo then keeps its functions
   // only. The Responses API runs both upstream, over the vector stores named here.

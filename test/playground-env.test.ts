@@ -1,6 +1,9 @@
 // playgroundOptionsFromEnv (what `pnpm start` reads) and the demo assistant it leads to: the scripted model by
 // default, a Chat Completions model with functions only, the Responses API with its hosted tools, vector stores
-// named by OAI_RUNS_VECTOR_STORE_ID, and a wrong OAI_RUNS_MODEL_API refused saying what to set.
+// named by OAI_RUNS_VECTOR_STORE_ID, files passed through to the Responses upstream, and a wrong OAI_RUNS_MODEL_API
+// refused saying what to set.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { expect, test } from 'vitest'
 import { createPlaygroundApp, playgroundOptionsFromEnv } from '../playground/app.ts'
 
@@ -48,4 +51,34 @@ test('a wrong OAI_RUNS_MODEL_API is refused, naming the values it may take', asy
   await expect(playgroundOptionsFromEnv({ OAI_RUNS_MODEL_API: 'completions' })).rejects.toThrow(
     'OAI_RUNS_MODEL_API must be chat-completions or responses, got "completions"',
   )
+})
+
+test('on the Responses API with a key, the embedded server’s /files and /vector_stores go to the upstream', async () => {
+  const upstream = createServer((request, response) => {
+    seen.push(`${request.method} ${request.url} ${request.headers.authorization}`)
+    response.writeHead(200, { 'content-type': 'application/json' })
+    response.end(JSON.stringify({ object: 'list', data: [], has_more: false, first_id: null, last_id: null }))
+  })
+  const seen: string[] = []
+  await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done))
+  const { port } = upstream.address() as AddressInfo
+  const env = {
+    OAI_RUNS_MODEL_BASE_URL: `http://127.0.0.1:${port}/v1`,
+    OAI_RUNS_MODEL_API_KEY: 'sk-upstream',
+    OAI_RUNS_MODEL_API: 'responses',
+  }
+  const app = createPlaygroundApp(await playgroundOptionsFromEnv(env))
+  try {
+    const response = await app.embedded!.fetch(
+      new Request('http://embedded.test/v1/files?purpose=assistants'),
+    )
+    expect(response.status).toBe(200)
+    expect(seen).toEqual(['GET /v1/files?purpose=assistants Bearer sk-upstream'])
+    // Chat Completions has no files upstream: they stay local.
+    const chat = await playgroundOptionsFromEnv({ ...env, OAI_RUNS_MODEL_API: 'chat-completions' })
+    expect(chat.files).toBeUndefined()
+  } finally {
+    app.close()
+    await new Promise((done) => upstream.close(done))
+  }
 })

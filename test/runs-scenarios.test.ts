@@ -322,7 +322,7 @@ const backends: Record<string, () => Promise<Backend>> = {
         apiKey: 'sk-upstream',
         model: 'test-model',
       }),
-      files: createUpstreamFiles({ baseUrl: upstreamListener.url, apiKey: 'sk-upstream' }),
+      files: createUpstreamFiles({ baseURL: upstreamListener.url, apiKey: 'sk-upstream' }),
       close: () => upstreamListener.close(),
       upstreamRequests: () => upstream.requests.map((request) => `${request.method} ${request.path}`),
     }

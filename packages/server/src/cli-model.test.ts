@@ -2,8 +2,10 @@
 // runs with a Chat Completions or Responses endpoint (here the test servers, listening on loopback).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { afterEach, expect, test } from 'vitest'
+import { afterEach, expect, test, vi } from 'vitest'
+import { createFilesHandler } from './files/index.ts'
 import { type Listener, listen } from './node.ts'
+import { createMemoryStore } from './store.ts'
 import { createChatCompletionsTestServer } from './testing/chat-completions-server.ts'
 import { createResponsesTestServer } from './testing/responses-server.ts'
 
@@ -88,7 +90,8 @@ test('the CLI answers runs with the Chat Completions endpoint it is given', asyn
 })
 
 test('with --model-api responses the CLI answers runs with the Responses endpoint; the demo keeps its hosted tools', async () => {
-  const upstream = createResponsesTestServer({ apiKey: 'sk-from-env' })
+  const upstreamFiles = createFilesHandler(createMemoryStore().files!)
+  const upstream = createResponsesTestServer({ apiKey: 'sk-from-env', files: upstreamFiles })
   const endpoint = await listen({ fetch: (request) => upstream.fetch(request) }, { port: 0 })
   listeners.push(endpoint)
   const server = run(
@@ -106,6 +109,9 @@ test('with --model-api responses the CLI answers runs with the Responses endpoin
   )
   const url = await server.ready
   expect(server.output()).toContain(`model: gpt-4.1-mini at ${endpoint.url} (responses)`)
+  await vi.waitFor(() =>
+    expect(server.output()).toContain(`files and vector stores: passed through to ${endpoint.url}`),
+  )
   const demo = await (await fetch(`${url}/assistants/asst_demo`)).json()
   expect(demo.tools.map((tool: { type: string }) => tool.type)).toEqual([
     'function',
@@ -136,6 +142,17 @@ test('with --model-api responses the CLI answers runs with the Responses endpoin
     'function',
     'function',
     'code_interpreter',
+  ])
+  // A file uploaded to our server lands upstream, where the Responses API's file_search reads it.
+  const form = new FormData()
+  form.set('purpose', 'assistants')
+  form.set('file', new Blob(['refunds take 30 days']), 'policy.md')
+  const uploaded = await (await fetch(`${url}/files`, { method: 'POST', body: form })).json()
+  const listed = await (
+    await fetch(`${endpoint.url}/files`, { headers: { authorization: 'Bearer sk-from-env' } })
+  ).json()
+  expect(listed.data.map((file: { id: string; filename: string }) => [file.id, file.filename])).toEqual([
+    [uploaded.id, 'policy.md'],
   ])
 })
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { createChatCompletionsModel } from './chat-completions.ts'
 import { demoAssistant } from './demo.ts'
 import type { FaultRule } from './faults.ts'
+import { createUpstreamFiles } from './files/upstream.ts'
 import { listen } from './node.ts'
 import { createResponsesModel } from './responses.ts'
 import { createRunsServer } from './server.ts'
@@ -28,7 +29,8 @@ Options:
   --db PATH              keep state in this SQLite file (default: memory, gone on exit)
   --model-base-url URL   answer runs with this model endpoint, e.g. https://api.openai.com/v1
   --model-api API        the endpoint's API: chat-completions (default) or responses (OpenAI's Responses API,
-                         with hosted file_search and code_interpreter)
+                         with hosted file_search and code_interpreter; with a key, /files and
+                         /vector_stores pass through to it)
   --model-api-key-env NAME  read the endpoint's API key from this environment variable
   --model NAME           the endpoint's model for every run (default: each run's own model)
   --help                 show this text`
@@ -137,6 +139,10 @@ const server = createRunsServer({
   ...(values.cors ? { corsOrigin: values.cors } : {}),
   ...(model ? { model } : {}),
   ...(store ? { store } : {}),
+  // On the Responses API, files and vector stores live upstream (its file_search searches them there).
+  ...(baseURL && modelApi === 'responses' && apiKey
+    ? { files: createUpstreamFiles({ baseURL, apiKey }) }
+    : {}),
   faults,
 })
 // A Chat Completions model cannot run code_interpreter / file_search by itself: the demo keeps its functions only.
@@ -164,6 +170,13 @@ console.log(`demo assistant: ${assistant.id}`)
 console.log(
   `model: ${baseURL ? `${values.model ?? "each run's model"} at ${baseURL} (${modelApi})` : 'scripted'}`,
 )
+if (model && modelApi === 'responses') {
+  console.log(
+    apiKey
+      ? `files and vector stores: passed through to ${baseURL}`
+      : 'files and vector stores: local (pass --model-api-key-env to keep them upstream, where file_search reads them)',
+  )
+}
 if (store) {
   console.log(
     `database: ${values.db} on ${store.driver} (${store.recovered.length} interrupted run(s) marked failed)`,

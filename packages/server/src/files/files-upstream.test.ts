@@ -26,7 +26,7 @@ function setup(answer: (request: Request, bytes: Uint8Array) => Response | Promi
     tokenDelayMs: 0,
     apiKeys: ['local-key'],
     files: createUpstreamFiles({
-      baseUrl: 'https://upstream.test/openai/v1/',
+      baseURL: 'https://upstream.test/openai/v1/',
       apiKey: upstreamKey,
       fetch: upstream,
     }),
@@ -79,7 +79,7 @@ describe('createUpstreamFiles', () => {
     let pulledWhenUpstreamRead = -1
     const server = createRunsServer({
       files: createUpstreamFiles({
-        baseUrl: 'https://upstream.test/v1',
+        baseURL: 'https://upstream.test/v1',
         apiKey: upstreamKey,
         fetch: async (request) => {
           const reader = request.body!.getReader()
@@ -204,7 +204,7 @@ describe('createUpstreamFiles', () => {
   })
 
   test('an empty key is refused when the handler is made', () => {
-    expect(() => createUpstreamFiles({ baseUrl: 'https://upstream.test/v1', apiKey: '' })).toThrow(
+    expect(() => createUpstreamFiles({ baseURL: 'https://upstream.test/v1', apiKey: '' })).toThrow(
       /apiKey is empty/,
     )
   })

@@ -8,7 +8,7 @@ import type { FilesHandler } from './handler.ts'
 /** Options of {@link createUpstreamFiles}. */
 export interface UpstreamFilesOptions {
   /** The upstream API's base URL, e.g. `https://api.openai.com/v1`. */
-  baseUrl: string
+  baseURL: string
   /** The upstream key, sent as `Authorization: Bearer …`; never part of a response or an error. */
   apiKey: string
   /** The fetch that reaches the upstream. @defaultValue globalThis.fetch */
@@ -45,10 +45,10 @@ const droppedResponseHeaders = [
 
 /**
  * Creates a Files / Vector Stores handler that forwards to an upstream API with `apiKey`: pass it as
- * `createRunsServer({ files: createUpstreamFiles({ baseUrl, apiKey }) })`. It answers only `/files…` and
+ * `createRunsServer({ files: createUpstreamFiles({ baseURL, apiKey }) })`. It answers only `/files…` and
  * `/vector_stores…` under `basePath` (undefined for anything else); an unreachable upstream is a 502.
  * @example
- * const files = createUpstreamFiles({ baseUrl: 'https://api.openai.com/v1', apiKey: process.env.OPENAI_API_KEY! })
+ * const files = createUpstreamFiles({ baseURL: 'https://api.openai.com/v1', apiKey: process.env.OPENAI_API_KEY! })
  */
 export function createUpstreamFiles(options: UpstreamFilesOptions): FilesHandler {
   if (!options.apiKey) {
@@ -57,7 +57,7 @@ export function createUpstreamFiles(options: UpstreamFilesOptions): FilesHandler
     )
   }
   const basePath = options.basePath ?? '/v1'
-  const base = new URL(options.baseUrl.replace(/\/+$/, ''))
+  const base = new URL(options.baseURL.replace(/\/+$/, ''))
   const upstreamFetch = options.fetch ?? ((request: Request) => fetch(request))
   const redactor = createRedactor([options.apiKey])
 
