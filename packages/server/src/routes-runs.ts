@@ -159,7 +159,22 @@ export const runRoutes: Route[] = [
       const body = await readJsonBody(context.request)
       assertValid(requestSchema('createThreadAndRun'), body)
       const assistant = getAssistant(context, body.assistant_id as string)
-      const thread = createThreadWithMessages(context, field(body, 'thread', {}))
+      const threadBody = field<Record<string, unknown>>(body, 'thread', {})
+      // The request's own `tool_resources` (for the assistant's tools in this run) become the new thread's, where the
+      // thread names none for that tool: the run's tools read the assistant's and the thread's resources.
+      const toolResources = body.tool_resources
+      const thread = createThreadWithMessages(
+        context,
+        toolResources && typeof toolResources === 'object'
+          ? {
+              ...threadBody,
+              tool_resources: {
+                ...(toolResources as Record<string, unknown>),
+                ...field<Record<string, unknown>>(threadBody, 'tool_resources', {}),
+              },
+            }
+          : threadBody,
+      )
       const run = buildRun(context, thread, assistant, body)
       context.store.runs.put(thread.id, run)
       return answerRun(context, run, body, false, () => context.engine.start(run), [

@@ -114,6 +114,30 @@ describe.each([
     ])
   })
 
+  test("createThreadAndRun's own tool_resources reach the run: the new thread gets them where it names none", async () => {
+    const { client, assistant } = start(makeStore())
+    const file = await client.files.create({
+      file: await toFile(Buffer.from('Refunds are paid within 30 days.'), 'refunds.md'),
+      purpose: 'assistants',
+    })
+    const vectorStore = await client.vectorStores.create({ file_ids: [file.id] })
+    const run = await client.beta.threads.createAndRunPoll(
+      {
+        assistant_id: assistant.id,
+        tools: [{ type: 'file_search' }],
+        tool_resources: { file_search: { vector_store_ids: [vectorStore.id] } },
+        thread: { messages: [{ role: 'user', content: '/search refunds paid' }] },
+      },
+      { pollIntervalMs: 5 },
+    )
+    expect(run.status).toBe('completed')
+    const thread = await client.beta.threads.retrieve(run.thread_id)
+    expect(thread.tool_resources).toEqual({ file_search: { vector_store_ids: [vectorStore.id] } })
+    const { results, annotations } = await outcome(client, run.thread_id, run.id)
+    expect(results.map((result) => result.file_name)).toEqual(['refunds.md'])
+    expect(annotations).toEqual([expect.objectContaining({ file_citation: { file_id: file.id } })])
+  })
+
   test("the thread's vector store counts too, max_num_results caps the results, and no match means no citation", async () => {
     const { client, assistant } = start(makeStore())
     const files = []
