@@ -178,6 +178,8 @@ export function createPlaygroundApp(options: PlaygroundOptions = {}) {
       : {}),
     ...(options.betaHeader ? { betaHeader: options.betaHeader === 'none' ? null : options.betaHeader } : {}),
     ...(embedded ? { fetch: (request: Request) => embedded.fetch(request) } : {}),
+    // Cited files' names and downloads (the chat's footnotes, file links); reading them still needs a session.
+    fileDownloads: true,
     authorize: (request, { threadId }) => {
       const session = sessionOf(request)
       if (!session) {

@@ -2,7 +2,12 @@
 // complete shown where they happened, the live run's state, and the composer.
 import type { Message, Run } from '@oai-runs/client'
 import { type IfBusy, type QueuedRun, useThreadMessages } from '@oai-runs/client/react'
-import { MessageContent, RunStatusBadge } from '@oai-runs/components'
+import {
+  MessageContent,
+  type MessageContentOptions,
+  RunStatusBadge,
+  useDefaultFileOptions,
+} from '@oai-runs/components'
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import { RunOutcomeNotice } from './notices'
 import { MESSAGE_QUERY, type Stream } from './shared'
@@ -137,6 +142,8 @@ function QueuedMessage({ item, onRemove }: { item: QueuedRun; onRemove: () => vo
   )
 }
 
+const CHAT_CONTENT: MessageContentOptions = { linkTarget: '_blank' }
+
 export function Transcript({
   threadId,
   runs,
@@ -154,6 +161,8 @@ export function Transcript({
   onRetry: () => void
 }) {
   const messages = useThreadMessages({ threadId }, MESSAGE_QUERY)
+  // Cited files show their names, and file links read /files/{id}/content through the proxy.
+  const contentOptions = useDefaultFileOptions(CHAT_CONTENT)
   const list = messages.data?.pages.flatMap((page) => page.data) ?? []
   const ascending = [...list].reverse()
   const items = chatItems(ascending, runs)
@@ -214,7 +223,7 @@ export function Transcript({
               <span className="pg-visually-hidden">
                 {item.message.role === 'user' ? 'You:' : 'Assistant:'}
               </span>
-              <MessageContent message={item.message} linkTarget="_blank" className="pg-bubble" />
+              <MessageContent message={item.message} {...contentOptions} className="pg-bubble" />
               {item.message.role === 'assistant' && item.message.run_id ? (
                 <button
                   type="button"

@@ -10,13 +10,14 @@ import {
   useSubmitToolOutputs,
   useThreadMessages,
 } from '@oai-runs/client/react'
-import { type MessageContentOptions, RunList, RunViewer } from '@oai-runs/components'
+import { type MessageContentOptions, RunList, RunViewer, useDefaultFileOptions } from '@oai-runs/components'
 import { useEffect, useMemo, useRef } from 'react'
 import { ErrorNotice } from './notices'
 import { MESSAGE_QUERY, STEP_QUERY, type Stream } from './shared'
 import { toolHandlers } from './tools'
 
-// Model links open in a new tab, as in the chat; made once, so the viewer gets the same object every render.
+// Model links open in a new tab, as in the chat; made once, so the viewer gets the same object every render
+// (useDefaultFileOptions adds file names and links, keeping its identity until a name arrives).
 const contentOptions: MessageContentOptions = { linkTarget: '_blank' }
 
 function RunPanel({
@@ -35,6 +36,7 @@ function RunPanel({
   onRestart: () => void
 }) {
   const ids = { threadId, runId }
+  const fileOptions = useDefaultFileOptions(contentOptions) // cited files by name, file links through the proxy
   const run = useRun(ids)
   const steps = useRunSteps(ids, STEP_QUERY)
   const messages = useThreadMessages({ threadId }, MESSAGE_QUERY)
@@ -90,7 +92,7 @@ function RunPanel({
       onSubmitToolOutputs={submitOutputs}
       onSaveMetadata={(metadata) => modify.mutateAsync({ ...ids, body: { metadata } })}
       onRestart={onRestart}
-      contentOptions={contentOptions}
+      contentOptions={fileOptions}
     />
   )
 }

@@ -124,7 +124,8 @@ test('/search answers with a citation whose footnote names the uploaded file', a
   const footnote = reply.locator('[data-oai-footnotes] li')
   expect(await footnote.count()).toBe(1)
   expect(await footnote.getAttribute('data-file-id')).toBe(fileId)
-  expect(await textOf(footnote)).toContain(fileId)
+  // Its name is the uploaded file's, read through the proxy (`GET /files/{id}`, passed through to the upstream).
+  await expect.poll(() => textOf(footnote)).toContain(filename)
   // The run panel's file-search step lists the result by its file name.
   await expect
     .poll(() => textOf(page.locator('.pg-inspector [data-oai-results]').first()))
