@@ -1,5 +1,5 @@
 // `pnpm bench:browser`: frame times, long tasks, main-thread time and React commit time in Debian's Chromium while a
-// long Markdown reply streams from an in-page Runs server, for four cases interleaved over rounds (MessageContent,
+// long Markdown reply streams from a Runs server in the page (in its worker by default), for four cases interleaved over rounds (MessageContent,
 // ConnectedRunViewer, the playground app, a plain-text floor) plus the idle playground, and parseMarkdown's speed.
 // Prints one line per figure; writes bench/results/browser.{json,md} (`--out=NAME` for another name).
 import { execFileSync } from 'node:child_process'
@@ -62,6 +62,9 @@ const settings = {
   server: values.server as 'worker' | 'main',
   maxStreamMs: 180_000,
 }
+if (!Number.isInteger(settings.rounds) || settings.rounds < 1) {
+  throw new Error(`--rounds=${values.rounds}: give a whole number of rounds, 1 or more`)
+}
 const resultsDir = join(repoRoot, 'bench/results')
 // Written on full runs (or when --out names the files), as `pnpm bench` writes results/latest.* on full runs only.
 const outName = values.out ?? (quick || values.only || values.rounds || values.cases ? null : 'browser')
@@ -123,6 +126,9 @@ await page
     )
   })
 const cdp: CDPSession = await context.newCDPSession(page)
+await page.exposeFunction('__benchGc', async () => {
+  await cdp.send('HeapProfiler.collectGarbage')
+})
 // Thread time, not wall time: on a shared machine a task's wall time includes the time its thread waited for a core.
 await cdp.send('Performance.enable', { timeDomain: 'threadTicks' })
 
