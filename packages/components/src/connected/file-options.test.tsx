@@ -199,21 +199,33 @@ test('an image_file part loads from client.files.url; getFileUrl returning null 
   expect(screen.getByTestId('off').textContent).toContain(fileId)
 })
 
+// Records every options object useDefaultFileOptions returns, and the name it gives the file.
+function OptionsProbe({
+  tick,
+  fileId,
+  seen,
+  names,
+}: {
+  tick: number
+  fileId: string
+  seen: Set<unknown>
+  names: Array<string | null | undefined>
+}) {
+  const options = useDefaultFileOptions({ linkTarget: '_blank' }) // a new object on every render
+  seen.add(options)
+  names.push(options.getFileName?.(fileId))
+  return <span data-testid="probe">{`${tick} ${options.getFileName?.(fileId) ?? fileId}`}</span>
+}
+
 test('useDefaultFileOptions keeps one options object across renders and makes a new one only when a name arrives', async () => {
   const backend = setup()
   const fileId = await backend.upload('launch.md', 'text')
   const seen = new Set<unknown>()
   const names: Array<string | null | undefined> = []
-  function Probe({ tick }: { tick: number }) {
-    const options = useDefaultFileOptions({ linkTarget: '_blank' })
-    seen.add(options)
-    names.push(options.getFileName?.(fileId))
-    return <span data-testid="probe">{`${tick} ${options.getFileName?.(fileId) ?? fileId}`}</span>
-  }
   const tree = (tick: number) => (
     <QueryClientProvider client={backend.queryClient}>
       <RunsClientProvider client={backend.client}>
-        <Probe tick={tick} />
+        <OptionsProbe tick={tick} fileId={fileId} seen={seen} names={names} />
       </RunsClientProvider>
     </QueryClientProvider>
   )

@@ -97,9 +97,9 @@ describe('parseMarkdownIncremental equals parseMarkdown on every prefix', () => 
       const final = streamAndCompare(doc, random)
       // Heading ids come from the incremental slugs: the same markup as a fresh render.
       const incremental = renderToStaticMarkup(
-        <>{renderBlocks([...final.blocks], { ...CONTEXT, headingSlugs: final.slugs })}</>,
+        renderBlocks([...final.blocks], { ...CONTEXT, headingSlugs: final.slugs }),
       )
-      expect(incremental).toBe(renderToStaticMarkup(<>{renderBlocks(parseMarkdown(doc), CONTEXT)}</>))
+      expect(incremental).toBe(renderToStaticMarkup(renderBlocks(parseMarkdown(doc), CONTEXT)))
     }
   }, 60_000) // ~1 s alone; a generous bound for a loaded machine
 
@@ -111,7 +111,7 @@ describe('parseMarkdownIncremental equals parseMarkdown on every prefix', () => 
       expect(state.blocks).toEqual(parseMarkdown(doc.slice(0, at), { streaming: true }))
     }
     const html = renderToStaticMarkup(
-      <>{renderBlocks([...state!.blocks], { ...CONTEXT, headingSlugs: state!.slugs })}</>,
+      renderBlocks([...state!.blocks], { ...CONTEXT, headingSlugs: state!.slugs }),
     )
     expect([...html.matchAll(/id="([^"]+)"/g)].map((match) => match[1])).toEqual([
       'm-a',

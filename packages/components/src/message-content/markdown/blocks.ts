@@ -20,7 +20,7 @@ import {
 } from './block-lines.ts'
 import { unescapeText } from './entities.ts'
 import { parseInline } from './inline.ts'
-import { type BlockNode, type InlineNode, type InlineOptions, MAX_DEPTH, type ParseOptions } from './types.ts'
+import { type BlockNode, type InlineOptions, MAX_DEPTH, type ParseOptions } from './types.ts'
 import { tally } from './work.ts'
 
 // Whether a blank line separated two of the blocks parsed (a list item's blocks: the list is loose).
@@ -50,8 +50,13 @@ export function parseBlocks(
   // Only the very end of a streaming message can hold half-typed syntax: a block that ends before the last line
   // parses as finished text, whether or not the message is still streaming (so it never changes when it ends).
   let finished: InlineOptions | undefined
-  const upTo = (end: number): InlineOptions =>
-    !options.streaming || end >= lines.length ? options : (finished ??= { ...options, streaming: false })
+  const upTo = (end: number): InlineOptions => {
+    if (!options.streaming || end >= lines.length) {
+      return options
+    }
+    finished ??= { ...options, streaming: false }
+    return finished
+  }
   let blankSeen = false
   let begin = 0
   const push = (block: BlockNode) => {
