@@ -11,7 +11,7 @@ import {
   useThreadMessages,
 } from '@oai-runs/client/react'
 import { type MessageContentOptions, RunList, RunViewer, useDefaultFileOptions } from '@oai-runs/components'
-import { useEffect, useMemo, useRef } from 'react'
+import { useCallback, useEffect, useMemo, useRef } from 'react'
 import { ErrorNotice } from './notices'
 import { MESSAGE_QUERY, STEP_QUERY, type Stream } from './shared'
 import { toolHandlers } from './tools'
@@ -43,6 +43,11 @@ function RunPanel({
   const cancel = useCancelRun()
   const submit = useSubmitToolOutputs()
   const modify = useModifyRun()
+  // Stable, so the memoised metadata editor skips the frames of a streaming run.
+  const saveMetadata = useCallback(
+    (metadata: Record<string, string>) => modify.mutateAsync({ threadId, runId, body: { metadata } }),
+    [modify.mutateAsync, threadId, runId],
+  )
   const runMessages = useMemo(
     () =>
       messages.data?.pages.flatMap((page) => page.data).filter((message) => message.run_id === runId) ?? [],
@@ -90,7 +95,7 @@ function RunPanel({
       onLoadMoreSteps={() => void steps.fetchNextPage()}
       onCancel={() => (isStreamRun ? stream.cancel() : cancel.mutateAsync(ids))}
       onSubmitToolOutputs={submitOutputs}
-      onSaveMetadata={(metadata) => modify.mutateAsync({ ...ids, body: { metadata } })}
+      onSaveMetadata={saveMetadata}
       onRestart={onRestart}
       contentOptions={fileOptions}
     />

@@ -14,7 +14,7 @@ import {
   useSubmitToolOutputs,
   useThreadMessages,
 } from '@oai-runs/client/react'
-import { forwardRef, useEffect, useMemo, useRef } from 'react'
+import { forwardRef, useCallback, useEffect, useMemo, useRef } from 'react'
 import { CancelRunButton, type CancelRunButtonProps } from '../cancel-run-button/CancelRunButton.tsx'
 import { MessageContent, type MessageContentProps } from '../message-content/MessageContent.tsx'
 import { RunList, type RunListProps } from '../run-list/RunList.tsx'
@@ -281,6 +281,11 @@ export const ConnectedRunViewer = forwardRef<HTMLDivElement, ConnectedRunViewerP
     const submit = useSubmitToolOutputs()
     const modify = useModifyRun()
     const fileOptions = useDefaultFileOptions(contentOptions)
+    // The same function from render to render, so the memoised metadata editor skips the stream's frames.
+    const saveMetadata = useCallback(
+      (metadata: Record<string, string>) => modify.mutateAsync({ threadId, runId, body: { metadata } }),
+      [modify.mutateAsync, threadId, runId],
+    )
     return (
       <RunViewer
         contentOptions={fileOptions}
@@ -300,7 +305,7 @@ export const ConnectedRunViewer = forwardRef<HTMLDivElement, ConnectedRunViewerP
           onSubmitToolApprovals ??
           ((approvals) => submit.mutateAsync({ ...ids, body: { tool_approvals: approvals } }))
         }
-        onSaveMetadata={(metadata) => modify.mutateAsync({ ...ids, body: { metadata } })}
+        onSaveMetadata={saveMetadata}
         {...props}
         ref={ref}
       />

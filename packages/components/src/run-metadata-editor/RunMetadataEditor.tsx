@@ -1,7 +1,7 @@
 'use client'
 // RunMetadataEditor: edits a run's metadata within the spec's limits and saves it (modify run).
 import type { Metadata } from '@oai-runs/client'
-import { createContext, forwardRef, useContext, useId, useRef, useState } from 'react'
+import { createContext, forwardRef, memo, useContext, useId, useRef, useState } from 'react'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
 import { useControllableState } from '../internal/use-controllable-state.ts'
 import { fromPairs, METADATA_LIMITS, type MetadataPair, toPairs, validatePairs } from './metadata.ts'
@@ -266,8 +266,12 @@ export type RunMetadataEditorProps = Omit<RunMetadataEditorRootProps, 'children'
   title?: string | undefined
 }
 
-const RunMetadataEditorComposite = forwardRef<HTMLFormElement, RunMetadataEditorProps>(
-  function RunMetadataEditorComposite({ title = 'Run metadata', ...props }, ref) {
+// Memoised: a streaming run re-renders its viewer every frame, and this part only when its props change.
+const RunMetadataEditorComposite = memo(
+  forwardRef<HTMLFormElement, RunMetadataEditorProps>(function RunMetadataEditorComposite(
+    { title = 'Run metadata', ...props },
+    ref,
+  ) {
     return (
       <RunMetadataEditorRoot aria-label={title} {...props} ref={ref}>
         <RowsOf />
@@ -278,7 +282,7 @@ const RunMetadataEditorComposite = forwardRef<HTMLFormElement, RunMetadataEditor
         <RunMetadataEditorMessage />
       </RunMetadataEditorRoot>
     )
-  },
+  }),
 )
 
 function RowsOf() {

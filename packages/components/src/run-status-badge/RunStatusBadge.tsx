@@ -1,6 +1,6 @@
 // RunStatusBadge: a run (or step) status as text plus a decorative indicator; unknown statuses shown raw.
 import type { RunStatus } from '@oai-runs/client'
-import { forwardRef } from 'react'
+import { forwardRef, memo } from 'react'
 import { statusLabel } from '../internal/format.ts'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
 
@@ -43,15 +43,19 @@ RunStatusBadgeLabel.displayName = 'RunStatusBadge.Label'
 /** Props of `RunStatusBadge`. */
 export type RunStatusBadgeProps = RunStatusBadgeRootProps
 
-const RunStatusBadgeComposite = forwardRef<HTMLSpanElement, RunStatusBadgeProps>(
-  function RunStatusBadgeComposite({ status, children, ...props }, ref) {
+// Memoised: a streaming run re-renders its viewer every frame, and this part only when its props change.
+const RunStatusBadgeComposite = memo(
+  forwardRef<HTMLSpanElement, RunStatusBadgeProps>(function RunStatusBadgeComposite(
+    { status, children, ...props },
+    ref,
+  ) {
     return (
       <RunStatusBadgeRoot status={status} {...props} ref={ref}>
         <RunStatusBadgeIndicator />
         <RunStatusBadgeLabel status={status}>{children}</RunStatusBadgeLabel>
       </RunStatusBadgeRoot>
     )
-  },
+  }),
 )
 
 /**
