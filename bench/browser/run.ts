@@ -87,6 +87,8 @@ const git = (args: string[], cwd: string) => {
 }
 
 const built = await buildPage(root)
+// The bundle's temporary directory goes however the run ends (a failed case throws out of the top level).
+process.on('exit', () => built.close())
 const site = await servePage(built)
 const browser = await chromium.launch({
   executablePath: chromiumPath,
