@@ -2,7 +2,6 @@
 'use client'
 // MessageContent: a message's content parts with safe Markdown, citations as footnotes, images and refusals.
 import type {
-  FileCitationAnnotation,
   ImageFileContent,
   ImageUrlContent,
   Message,
@@ -17,6 +16,7 @@ import {
   useContext,
   useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -24,6 +24,7 @@ import {
 import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
 import { useByKey } from '../internal/use-by-key.ts'
 import { placeAnnotations } from './annotations.ts'
+import { collectFootnotes, type Footnote, footnotesKey } from './footnotes.ts'
 import { parseMarkdown } from './markdown.ts'
 import { type MessageContentOptions, splitContentOptions, useStableContentOptions } from './options.ts'
 import { RemoteImage } from './RemoteImage.tsx'
@@ -35,15 +36,12 @@ export type { MessageContentOptions } from './options.ts'
 /** The status of the message being shown: `in_progress` while it streams. */
 export type MessageContentStatus = Message['status']
 
-type Footnote = {
-  number: number
-  partIndex: number
-  annotationIndex: number
-  annotation: FileCitationAnnotation
-}
-
 type MessageContentContextValue = {
-  content: readonly MessageContentPart[]
+  /**
+   * The latest content parts, for who reads them once (the announcer, when the message completes). A ref, not a
+   * value: the context then stays the same while tokens stream, and React has nothing to propagate per token.
+   */
+  contentRef: { readonly current: readonly MessageContentPart[] }
   status: MessageContentStatus
   idPrefix: string
   /** The message's id when known: parts of one message shown twice share their parse. */
@@ -62,20 +60,8 @@ function useMessageContentContext(part: string): MessageContentContextValue {
   return context
 }
 
-function collectFootnotes(content: readonly MessageContentPart[]): Footnote[] {
-  const footnotes: Footnote[] = []
-  content.forEach((part, partIndex) => {
-    if (part?.type !== 'text' || !Array.isArray(part.text?.annotations)) {
-      return
-    }
-    part.text.annotations.forEach((annotation, annotationIndex) => {
-      if (annotation?.type === 'file_citation') {
-        footnotes.push({ number: footnotes.length + 1, partIndex, annotationIndex, annotation })
-      }
-    })
-  })
-  return footnotes
-}
+// A layout effect in the browser; on the server (where none run) an effect, so React 18 does not warn.
+const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect
 
 // ROOT
 
@@ -97,10 +83,15 @@ export const MessageContentRoot = forwardRef<HTMLDivElement, MessageContentRootP
     const options = useStableContentOptions(contentOptions)
     const reactId = useId()
     const idPrefix = `user-content-${(messageId ?? reactId).replace(/[^A-Za-z0-9_-]/g, '')}-`
-    const footnotes = useMemo(() => collectFootnotes(content), [content])
+    const collected = useMemo(() => collectFootnotes(content), [content])
+    const footnotes = useByKey(collected, footnotesKey(collected))
+    const contentRef = useRef(content)
+    useIsomorphicLayoutEffect(() => {
+      contentRef.current = content
+    })
     const value = useMemo(
-      () => ({ content, status, idPrefix, messageId, footnotes, options }),
-      [content, status, idPrefix, messageId, footnotes, options],
+      () => ({ contentRef, status, idPrefix, messageId, footnotes, options }),
+      [status, idPrefix, messageId, footnotes, options],
     )
     return (
       <MessageContentContext.Provider value={value}>
@@ -299,16 +290,17 @@ export type MessageContentAnnouncerProps = PrimitiveProps<'div'>
  */
 export const MessageContentAnnouncer = forwardRef<HTMLDivElement, MessageContentAnnouncerProps>(
   (props, ref) => {
-    const { status, content } = useMessageContentContext('Announcer')
+    const { status, contentRef } = useMessageContentContext('Announcer')
     const previous = useRef(status)
     const [announcement, setAnnouncement] = useState('')
     useEffect(() => {
       if (previous.current === 'in_progress' && status !== 'in_progress') {
-        const text = messageText(content)
+        // The root's layout effect of this same commit has stored the content that came with the status.
+        const text = messageText(contentRef.current)
         setAnnouncement(status === 'completed' ? text : `Message incomplete. ${text}`)
       }
       previous.current = status
-    }, [status, content])
+    }, [status, contentRef])
     return (
       <Primitive.div
         role="status"
