@@ -1,22 +1,6 @@
-// Error mapping: what the upstream endpoint, its stream or the adapter got wrong, as the run's `last_error`.
-import type { ModelOutput } from '../model.ts'
-import type { Redactor } from '../redact.ts'
+// Error mapping: what the upstream endpoint or its stream got wrong, as the run's `last_error` (a ModelError).
 import { SseEventTooLargeError } from '../sse-parser.ts'
-import type { RunErrorCode } from '../types.ts'
-
-/** A failure that becomes the run's `last_error`. */
-export class ModelError extends Error {
-  constructor(
-    readonly code: RunErrorCode,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
+import { describe, ModelError } from '../upstream-model.ts'
 
 /** The message of an upstream error response (its JSON `error.message`, `error` or `message`, else its text). */
 async function errorMessage(response: Response): Promise<string> {
@@ -84,16 +68,4 @@ export function unfinishedError(sawDone: boolean): ModelError {
       ? 'The model stream ended without a finish_reason.'
       : 'The model stream was cut before the completion finished.',
   )
-}
-
-/** Any failure of a turn as the `error` output that fails the run, with the API key redacted from its text. */
-export function errorOutput(error: unknown, redactor: Redactor): ModelOutput & { type: 'error' } {
-  if (error instanceof ModelError) {
-    return { type: 'error', code: error.code, message: redactor.text(error.message) }
-  }
-  return {
-    type: 'error',
-    code: 'server_error',
-    message: redactor.text(`The model adapter failed: ${describe(error)}`),
-  }
 }

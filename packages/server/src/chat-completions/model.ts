@@ -1,7 +1,7 @@
 // The Chat Completions model: each turn of a run streams a request, runs the hosted tools it calls, ends in outputs.
 import type { ModelContext, ModelOutput, RunModel } from '../model.ts'
 import { createRedactor } from '../redact.ts'
-import { errorOutput } from './errors.ts'
+import { errorOutput } from '../upstream-model.ts'
 import { buildChatRequest, isHosted, missingHostedTools, searchResultsText } from './request.ts'
 import { streamCompletion, type TurnEnd, type Upstream } from './stream.ts'
 import type { ChatCompletionsModelOptions, ChatMessage } from './types.ts'
@@ -150,7 +150,7 @@ export function createChatCompletionsModel(options: ChatCompletionsModelOptions)
       if (abort.signal.aborted) {
         return // cancelled or expired: the engine settles the run
       }
-      yield errorOutput(error, redactor)
+      yield errorOutput(error, redactor, 'model adapter')
     } finally {
       context.signal.removeEventListener('abort', onRunAbort)
       abort.abort()

@@ -1,10 +1,10 @@
 // The upstream stream: one streamed `POST /chat/completions`, its chunks read as text outputs and assembled tool calls.
 import type { ModelOutput } from '../model.ts'
 import { readSseEvents } from '../sse-parser.ts'
+import { ModelError, postUpstream } from '../upstream-model.ts'
 import {
   badChunkError,
   chunkError,
-  ModelError,
   responseError,
   streamReadError,
   unfinishedError,
@@ -49,22 +49,6 @@ interface Chunk {
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null
 }
 
-function headers(options: ChatCompletionsModelOptions): Record<string, string> {
-  const result: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'text/event-stream',
-    ...options.headers,
-  }
-  if (options.apiKey) {
-    if (options.authHeader === 'api-key') {
-      result['api-key'] = options.apiKey
-    } else {
-      result.authorization = `Bearer ${options.apiKey}`
-    }
-  }
-  return result
-}
-
 /** Streams one completion: yields text as it comes, returns how it ended (failures throw a ModelError). */
 export async function* streamCompletion(
   upstream: Upstream,
@@ -72,20 +56,7 @@ export async function* streamCompletion(
   signal: AbortSignal,
 ): AsyncGenerator<ModelOutput, TurnEnd> {
   const { options } = upstream
-  let response: Response
-  try {
-    response = await upstream.fetch(upstream.url, {
-      method: 'POST',
-      headers: headers(options),
-      body: JSON.stringify(body),
-      signal,
-    })
-  } catch (error) {
-    if (signal.aborted) {
-      throw error
-    }
-    throw unreachableError(error)
-  }
+  const response = await postUpstream(upstream, body, signal, unreachableError)
   if (!response.ok) {
     throw await responseError(response)
   }

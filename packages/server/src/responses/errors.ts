@@ -1,16 +1,12 @@
-// Error mapping: what the Responses endpoint, its stream or the adapter got wrong, as the run's `last_error`.
-import type { ModelOutput } from '../model.ts'
-import type { Redactor } from '../redact.ts'
+// Error mapping: what the Responses endpoint or its stream got wrong, as the run's `last_error`.
 import { SseEventTooLargeError } from '../sse-parser.ts'
 import type { RunErrorCode } from '../types.ts'
+import { describe, ModelError } from '../upstream-model.ts'
 
-/** A failure that becomes the run's `last_error`. */
-export class ResponsesModelError extends Error {
-  constructor(
-    readonly code: RunErrorCode,
-    message: string,
-  ) {
-    super(message)
+/** A failure of the Responses endpoint that becomes the run's `last_error`. */
+export class ResponsesModelError extends ModelError {
+  constructor(code: RunErrorCode, message: string) {
+    super(code, message)
     this.name = 'ResponsesModelError'
   }
 }
@@ -21,10 +17,6 @@ export class PreviousResponseNotFound extends Error {
     super(`The upstream has no response ${responseId}.`)
     this.name = 'PreviousResponseNotFound'
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 /** A Responses error code as a run's `last_error.code` (the run knows three). */
@@ -111,16 +103,4 @@ export function unfinishedError(): ResponsesModelError {
     'server_error',
     'The Responses stream was cut before the response finished (no response.completed event).',
   )
-}
-
-/** Any failure of a turn as the `error` output that fails the run, with the API key redacted from its text. */
-export function errorOutput(error: unknown, redactor: Redactor): ModelOutput & { type: 'error' } {
-  if (error instanceof ResponsesModelError) {
-    return { type: 'error', code: error.code, message: redactor.text(error.message) }
-  }
-  return {
-    type: 'error',
-    code: 'server_error',
-    message: redactor.text(`The Responses adapter failed: ${describe(error)}`),
-  }
 }

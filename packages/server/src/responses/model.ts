@@ -9,7 +9,8 @@
 import type { ModelContext, ModelOutput, RunModel } from '../model.ts'
 import { createRedactor } from '../redact.ts'
 import type { RankingOptions } from '../types.ts'
-import { errorOutput, PreviousResponseNotFound } from './errors.ts'
+import { errorOutput } from '../upstream-model.ts'
+import { PreviousResponseNotFound } from './errors.ts'
 import { buildResponsesRequest, fullInput, toolOutputInput } from './request.ts'
 import { type ResponseEnd, streamResponse, type Upstream } from './stream.ts'
 import type { ResponsesModelOptions } from './types.ts'
@@ -144,7 +145,7 @@ export function createResponsesModel(options: ResponsesModelOptions): RunModel {
       if (abort.signal.aborted) {
         return // cancelled or expired: the engine settles the run
       }
-      yield errorOutput(error, redactor)
+      yield errorOutput(error, redactor, 'Responses adapter')
     } finally {
       context.signal.removeEventListener('abort', onRunAbort)
       abort.abort()

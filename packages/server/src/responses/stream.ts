@@ -3,6 +3,7 @@
 import type { ModelOutput } from '../model.ts'
 import { readSseEvents } from '../sse-parser.ts'
 import type { FileSearchResult, RankingOptions } from '../types.ts'
+import { postUpstream } from '../upstream-model.ts'
 import {
   badEventError,
   failedResponseError,
@@ -73,22 +74,6 @@ interface OutputItem {
   content?: { type?: string; text?: string; refusal?: string }[]
 }
 
-function requestHeaders(options: ResponsesModelOptions): Record<string, string> {
-  const result: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'text/event-stream',
-    ...options.headers,
-  }
-  if (options.apiKey) {
-    if (options.authHeader === 'api-key') {
-      result['api-key'] = options.apiKey
-    } else {
-      result.authorization = `Bearer ${options.apiKey}`
-    }
-  }
-  return result
-}
-
 const defaultCitation = ({ filename, number }: { filename: string; number: number }) =>
   `【${number}†${filename}】`
 
@@ -107,20 +92,7 @@ export async function* streamResponse(
   rankingOptions: Required<RankingOptions>,
 ): AsyncGenerator<ModelOutput, ResponseEnd> {
   const { options } = upstream
-  let response: Response
-  try {
-    response = await upstream.fetch(upstream.url, {
-      method: 'POST',
-      headers: requestHeaders(options),
-      body: JSON.stringify(body),
-      signal,
-    })
-  } catch (error) {
-    if (signal.aborted) {
-      throw error
-    }
-    throw unreachableError(error)
-  }
+  const response = await postUpstream(upstream, body, signal, unreachableError)
   if (!response.ok) {
     throw await responseError(response, body.previous_response_id as string | undefined)
   }
