@@ -119,8 +119,21 @@ export type MessageContentTextProps = Omit<PrimitiveProps<'div'>, 'part'> & {
 
 const NO_ANNOTATIONS: TextContent['text']['annotations'] = []
 
+// Each annotations array's key, made once per array and length: a text delta keeps the part's array, so a token
+// costs a lookup, not a JSON.stringify of every citation (an array grown in place is keyed again).
+const annotationKeys = new WeakMap<object, { length: number; key: string }>()
+
 function annotationsKey(annotations: TextContent['text']['annotations']): string {
-  return annotations.length === 0 ? '' : JSON.stringify(annotations)
+  if (annotations.length === 0) {
+    return ''
+  }
+  const known = annotationKeys.get(annotations)
+  if (known?.length === annotations.length) {
+    return known.key
+  }
+  const key = JSON.stringify(annotations)
+  annotationKeys.set(annotations, { length: annotations.length, key })
+  return key
 }
 
 /** One text part rendered as safe Markdown, with citations as footnote references. */
