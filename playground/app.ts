@@ -216,7 +216,7 @@ export function createPlaygroundApp(options: PlaygroundOptions = {}) {
 
   async function assistantTools(): Promise<Tool[]> {
     if (embedded) {
-      return embedded.store.assistants.get(assistantId!)?.tools ?? []
+      return (await embedded.data.assistants.get(assistantId!))?.tools ?? []
     }
     try {
       const assistant = await upstreamClient!.assistants.retrieve({ assistantId: assistantId! })

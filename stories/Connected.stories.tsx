@@ -38,7 +38,7 @@ function ConnectedDemo(args: LiveArgs) {
     }),
     [args.tokenDelayMs, args.cancelDelayMs],
   )
-  useEffect(() => () => backend.server.close(), [backend])
+  useEffect(() => () => void backend.server.close(), [backend])
   return (
     <QueryClientProvider client={queryClient}>
       <RunsClientProvider client={backend.client}>

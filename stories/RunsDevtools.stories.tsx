@@ -61,7 +61,7 @@ function DevtoolsDemo({ prompts, position, initialIsOpen }: DemoArgs) {
     }),
     [],
   )
-  useEffect(() => () => backend.server.close(), [backend])
+  useEffect(() => () => void backend.server.close(), [backend])
   return (
     <QueryClientProvider client={queryClient}>
       <RunsClientProvider client={backend.client}>

@@ -10,7 +10,7 @@ import { createPlaygroundApp, playgroundOptionsFromEnv } from '../playground/app
 async function demoOf(env: Record<string, string>) {
   const app = createPlaygroundApp(await playgroundOptionsFromEnv(env))
   try {
-    return app.embedded!.store.assistants.get(app.assistantId)!
+    return (await app.embedded!.data.assistants.get(app.assistantId))!
   } finally {
     app.close()
   }

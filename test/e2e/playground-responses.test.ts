@@ -106,7 +106,7 @@ test('the demo assistant keeps its hosted tools on the Responses API, with the v
     'function',
     'function',
   ])
-  const assistant = app.embedded!.store.assistants.get(config.assistantId)
+  const assistant = await app.embedded!.data.assistants.get(config.assistantId)
   expect(assistant?.tool_resources).toEqual({ file_search: { vector_store_ids: [vectorStoreId] } })
 })
 

@@ -1,20 +1,20 @@
 import type { Clock } from './clock.ts'
-import type { RunEngine } from './engine.ts'
-import type { EventHub } from './events.ts'
+import type { RunsData } from './data.ts'
 import type { FaultRule } from './faults.ts'
 import type { IdGenerator } from './ids.ts'
-import type { RunsStore } from './store.ts'
+import type { RunService } from './run-service.ts'
 
 /** What every route handler gets. */
 export interface RouteContext {
   request: Request
   url: URL
   params: Record<string, string>
-  store: RunsStore
+  /** The objects (asynchronous: a shared database may stand behind them). */
+  data: RunsData
   clock: Clock
   ids: IdGenerator
-  engine: RunEngine
-  hub: EventHub
+  /** Runs: start, refresh, submit, cancel, and the hub their streams are published on. */
+  runs: RunService
   /** The fault rule taken for this request, if any (stream faults, cancel race). */
   fault: FaultRule | undefined
   /** `openai-poll-after-ms` sent with runs. */

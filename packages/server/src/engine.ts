@@ -147,6 +147,9 @@ export function createRunEngine(options: EngineOptions) {
     const current = () => getRun(threadId, runId)
     const checkpoint = async (ms = 0) => {
       await (ms > 0 ? sleep(ms, signal) : yieldTurn())
+      if (signal.aborted && controls.get(runId) !== control) {
+        throw new StopRun() // abandoned: another instance ended or took the run
+      }
       const run = refresh(current())
       if (run.status === 'cancelling' && !control.losesCancelRace) {
         await sleep(options.cancelDelayMs)
@@ -376,6 +379,20 @@ export function createRunEngine(options: EngineOptions) {
         }, options.cancelDelayMs)
       }
       return cancelling
+    },
+    /** The runs this engine drives now (a model call or a pending cancel in flight). */
+    driving: (): string[] => [...controls.keys()],
+    /**
+     * Stops driving one run and leaves it as it is (another instance ended or took it): its model call is aborted
+     * and nothing more is written for it.
+     */
+    abandon(runId: string) {
+      const control = controls.get(runId)
+      if (control) {
+        control.losesCancelRace = false
+        control.abort.abort()
+        controls.delete(runId)
+      }
     },
     /** Stops every running run's timers and model calls (server shutdown). */
     close() {

@@ -9,8 +9,16 @@ export interface ListPage<T> {
   has_more: boolean
 }
 
+/** A list request, as the API's list endpoints take it (`readListQuery`). */
+export interface ListQuery {
+  limit: number
+  order: 'asc' | 'desc'
+  after?: string | undefined
+  before?: string | undefined
+}
+
 /** Reads `limit`, `order`, `after` and `before` from a query string, with the spec's defaults and ranges. */
-export function readListQuery(url: URL) {
+export function readListQuery(url: URL): ListQuery {
   const rawLimit = url.searchParams.get('limit')
   let limit = 20
   if (rawLimit !== null) {
@@ -51,10 +59,7 @@ export function readListQuery(url: URL) {
  * `limit` items right before that id, in list order. An unknown cursor yields an empty page, as a cursor that
  * points at a deleted object should.
  */
-export function paginate<T extends { id: string }>(
-  items: T[],
-  query: ReturnType<typeof readListQuery>,
-): ListPage<T> {
+export function paginate<T extends { id: string }>(items: T[], query: ListQuery): ListPage<T> {
   const ordered = query.order === 'asc' ? items : [...items].reverse()
   let start = 0
   let end = ordered.length

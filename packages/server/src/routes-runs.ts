@@ -1,11 +1,12 @@
 import { unixSeconds } from './clock.ts'
 import type { Route, RouteContext } from './context.ts'
+import { ActiveRunConflictError } from './data.ts'
 import { badRequest, jsonResponse, notFound, readJsonBody } from './http.ts'
 import { buildMessage, field, includeFileSearchContent, presentEvent, presentStep } from './objects.ts'
-import { paginate, readListQuery } from './pagination.ts'
-import { createThreadWithMessages, getAssistant, getThread } from './routes-threads.ts'
+import { readListQuery } from './pagination.ts'
+import { buildThreadWithMessages, getAssistant, getThread, saveThread } from './routes-threads.ts'
 import { sseHeaders, streamRun } from './sse.ts'
-import type { AssistantObject, RunObject, StreamEvent, ThreadObject } from './types.ts'
+import type { AssistantObject, MessageObject, RunObject, StreamEvent, ThreadObject } from './types.ts'
 import { assertValid, requestSchema, type Schema } from './validate.ts'
 
 /** Seconds from creation until a run expires, as on the hosted API. */
@@ -53,13 +54,41 @@ const toolApprovalsBody: Schema = {
   required: ['tool_approvals'],
 }
 
-function getRun(context: RouteContext): RunObject {
-  const thread = getThread(context, context.params.thread_id!)
-  const run = context.store.runs.get(thread.id, context.params.run_id!)
+async function getRun(context: RouteContext): Promise<RunObject> {
+  const thread = await getThread(context, context.params.thread_id!)
+  const run = await context.data.runs.get(thread.id, context.params.run_id!)
   if (!run) {
     throw notFound('run', context.params.run_id!)
   }
-  return context.engine.refresh(run)
+  return context.runs.refresh(run)
+}
+
+/**
+ * Saves a new queued run with what comes with it (a new thread, additional messages) as one unit. A second active
+ * run on the thread, however it raced this one (another request, another instance), is the API's 400.
+ */
+async function saveRun(
+  context: RouteContext,
+  run: RunObject,
+  messages: MessageObject[],
+  thread?: ThreadObject,
+): Promise<void> {
+  try {
+    await context.data.transaction(async (data) => {
+      if (thread) {
+        await saveThread(data, thread, [])
+      }
+      for (const message of messages) {
+        await data.messages.put(run.thread_id, message)
+      }
+      await data.runs.put(run.thread_id, run)
+    })
+  } catch (error) {
+    if (error instanceof ActiveRunConflictError) {
+      throw context.runs.activeRunError(error.threadId, error.activeRunId ?? '(ended since)')
+    }
+    throw error
+  }
 }
 
 function buildRun(
@@ -103,20 +132,20 @@ function buildRun(
 }
 
 /** Answers a started run: as JSON (`queued`), or as the run's event stream when `stream: true`. */
-function answerRun(
+async function answerRun(
   context: RouteContext,
   run: RunObject,
   body: Record<string, unknown>,
   includeContent: boolean,
-  start: () => void,
+  start: () => Promise<unknown>,
   prelude: StreamEvent[] = [],
 ) {
   if (body.stream !== true) {
-    start()
+    await start()
     return jsonResponse(run, 200, { 'openai-poll-after-ms': String(context.pollAfterMs) })
   }
   const stream = streamRun({
-    hub: context.hub,
+    hub: context.runs.hub,
     runId: run.id,
     prelude,
     present: presentEvent(includeContent),
@@ -134,21 +163,21 @@ export const runRoutes: Route[] = [
     operation: 'createRun',
     handler: async (context) => {
       const includeContent = readInclude(context.url)
-      const thread = getThread(context, context.params.thread_id!)
+      const thread = await getThread(context, context.params.thread_id!)
       const body = await readJsonBody(context.request)
       assertValid(requestSchema('createRun'), body)
-      const assistant = getAssistant(context, body.assistant_id as string)
-      const active = context.engine.activeRun(thread.id)
+      const assistant = await getAssistant(context, body.assistant_id as string)
+      const active = await context.runs.activeRun(thread.id)
       if (active) {
-        throw context.engine.activeRunError(thread.id, active.id)
+        throw context.runs.activeRunError(thread.id, active.id)
       }
       const at = unixSeconds(context.clock)
-      for (const message of field<Record<string, unknown>[]>(body, 'additional_messages', [])) {
-        context.store.messages.put(thread.id, buildMessage(context.ids, at, thread.id, message))
-      }
+      const messages = field<Record<string, unknown>[]>(body, 'additional_messages', []).map((message) =>
+        buildMessage(context.ids, at, thread.id, message),
+      )
       const run = buildRun(context, thread, assistant, body)
-      context.store.runs.put(thread.id, run)
-      return answerRun(context, run, body, includeContent, () => context.engine.start(run))
+      await saveRun(context, run, messages)
+      return answerRun(context, run, body, includeContent, () => context.runs.start(run))
     },
   },
   {
@@ -158,12 +187,12 @@ export const runRoutes: Route[] = [
     handler: async (context) => {
       const body = await readJsonBody(context.request)
       assertValid(requestSchema('createThreadAndRun'), body)
-      const assistant = getAssistant(context, body.assistant_id as string)
+      const assistant = await getAssistant(context, body.assistant_id as string)
       const threadBody = field<Record<string, unknown>>(body, 'thread', {})
       // The request's own `tool_resources` (for the assistant's tools in this run) become the new thread's, where the
       // thread names none for that tool: the run's tools read the assistant's and the thread's resources.
       const toolResources = body.tool_resources
-      const thread = createThreadWithMessages(
+      const { thread, messages } = buildThreadWithMessages(
         context,
         toolResources && typeof toolResources === 'object'
           ? {
@@ -176,8 +205,8 @@ export const runRoutes: Route[] = [
           : threadBody,
       )
       const run = buildRun(context, thread, assistant, body)
-      context.store.runs.put(thread.id, run)
-      return answerRun(context, run, body, false, () => context.engine.start(run), [
+      await saveRun(context, run, messages, thread)
+      return answerRun(context, run, body, false, () => context.runs.start(run), [
         { event: 'thread.created', data: thread },
       ])
     },
@@ -186,10 +215,10 @@ export const runRoutes: Route[] = [
     method: 'GET',
     path: '/threads/{thread_id}/runs',
     operation: 'listRuns',
-    handler: (context) => {
-      const thread = getThread(context, context.params.thread_id!)
-      const runs = context.store.runs.list(thread.id).map(context.engine.refresh)
-      return paginate(runs, readListQuery(context.url))
+    handler: async (context) => {
+      const thread = await getThread(context, context.params.thread_id!)
+      const page = await context.data.runs.page(thread.id, readListQuery(context.url))
+      return { ...page, data: await Promise.all(page.data.map((run) => context.runs.refresh(run))) }
     },
   },
   {
@@ -203,12 +232,12 @@ export const runRoutes: Route[] = [
     path: '/threads/{thread_id}/runs/{run_id}',
     operation: 'modifyRun',
     handler: async (context) => {
-      const run = getRun(context)
+      const run = await getRun(context)
       const body = await readJsonBody(context.request)
       assertValid(requestSchema('modifyRun'), body)
       const updated: RunObject =
         body.metadata === undefined ? run : { ...run, metadata: body.metadata as RunObject['metadata'] }
-      context.store.runs.put(run.thread_id, updated)
+      await context.data.runs.put(run.thread_id, updated)
       return updated
     },
   },
@@ -216,9 +245,9 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/threads/{thread_id}/runs/{run_id}/cancel',
     operation: 'cancelRun',
-    handler: (context) => {
-      const run = getRun(context)
-      return context.engine.cancel(run.thread_id, run.id, context.fault?.cancelLosesRace === true)
+    handler: async (context) => {
+      const run = await getRun(context)
+      return context.runs.cancel(run.thread_id, run.id, context.fault?.cancelLosesRace === true)
     },
   },
   {
@@ -226,42 +255,34 @@ export const runRoutes: Route[] = [
     path: '/threads/{thread_id}/runs/{run_id}/submit_tool_outputs',
     operation: 'submitToolOuputsToRun',
     handler: async (context) => {
-      const run = getRun(context)
+      const run = await getRun(context)
       const body = await readJsonBody(context.request)
-      const current = context.engine.refresh(run)
+      const current = await context.runs.refresh(run)
       if (current.status === 'requires_action' && current.required_action?.type === 'submit_tool_approval') {
         if (
           body.tool_approvals === undefined &&
           Array.isArray(body.tool_outputs) &&
           body.tool_outputs.length
         ) {
-          context.engine.checkToolOutputs(run.thread_id, run.id, body.tool_outputs) // throws: the wrong answer
+          await context.runs.checkToolOutputs(run.thread_id, run.id, body.tool_outputs) // throws: the wrong answer
         }
         assertValid(toolApprovalsBody, body)
         const approvals = body.tool_approvals as { tool_call_id: string; approve: boolean }[]
-        let queued: RunObject | undefined
-        const start = () => {
-          queued = context.engine.submitToolApprovals(run.thread_id, run.id, approvals)
-        }
+        const start = () => context.runs.submitToolApprovals(run.thread_id, run.id, approvals)
         if (body.stream !== true) {
-          start()
-          return jsonResponse(queued, 200, { 'openai-poll-after-ms': String(context.pollAfterMs) })
+          return jsonResponse(await start(), 200, { 'openai-poll-after-ms': String(context.pollAfterMs) })
         }
-        context.engine.checkToolApprovals(run.thread_id, run.id, approvals)
+        await context.runs.checkToolApprovals(run.thread_id, run.id, approvals)
         return answerRun(context, run, body, false, start)
       }
       assertValid(requestSchema('submitToolOuputsToRun'), body)
       const outputs = body.tool_outputs as { tool_call_id?: string; output?: string }[]
-      let queued: RunObject | undefined
-      const start = () => {
-        queued = context.engine.submitToolOutputs(run.thread_id, run.id, outputs)
-      }
+      const start = () => context.runs.submitToolOutputs(run.thread_id, run.id, outputs)
       if (body.stream !== true) {
-        start()
-        return jsonResponse(queued, 200, { 'openai-poll-after-ms': String(context.pollAfterMs) })
+        return jsonResponse(await start(), 200, { 'openai-poll-after-ms': String(context.pollAfterMs) })
       }
       // Validate before the stream opens, so a bad submit is a 400, not a broken stream.
-      context.engine.checkToolOutputs(run.thread_id, run.id, outputs)
+      await context.runs.checkToolOutputs(run.thread_id, run.id, outputs)
       return answerRun(context, run, body, false, start)
     },
   },
@@ -269,10 +290,10 @@ export const runRoutes: Route[] = [
     method: 'GET',
     path: '/threads/{thread_id}/runs/{run_id}/steps',
     operation: 'listRunSteps',
-    handler: (context) => {
+    handler: async (context) => {
       const includeContent = readInclude(context.url)
-      const run = getRun(context)
-      const page = paginate(context.store.steps.list(run.id), readListQuery(context.url))
+      const run = await getRun(context)
+      const page = await context.data.steps.page(run.id, readListQuery(context.url))
       return { ...page, data: page.data.map((step) => presentStep(step, includeContent)) }
     },
   },
@@ -280,10 +301,10 @@ export const runRoutes: Route[] = [
     method: 'GET',
     path: '/threads/{thread_id}/runs/{run_id}/steps/{step_id}',
     operation: 'getRunStep',
-    handler: (context) => {
+    handler: async (context) => {
       const includeContent = readInclude(context.url)
-      const run = getRun(context)
-      const step = context.store.steps.get(run.id, context.params.step_id!)
+      const run = await getRun(context)
+      const step = await context.data.steps.get(run.id, context.params.step_id!)
       if (!step) {
         throw notFound('run step', context.params.step_id!)
       }

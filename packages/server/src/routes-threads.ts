@@ -1,5 +1,6 @@
 import { unixSeconds } from './clock.ts'
 import type { Route, RouteContext } from './context.ts'
+import type { RunsData } from './data.ts'
 import { notFound, readJsonBody } from './http.ts'
 import { buildAssistant, buildMessage, buildThread } from './objects.ts'
 import { paginate, readListQuery } from './pagination.ts'
@@ -13,8 +14,8 @@ async function validBody(context: RouteContext, operation: string) {
 }
 
 /** The assistant of an id, or a 404. */
-export function getAssistant(context: RouteContext, id: string) {
-  const assistant = context.store.assistants.get(id)
+export async function getAssistant(context: RouteContext, id: string) {
+  const assistant = await context.data.assistants.get(id)
   if (!assistant) {
     throw notFound('assistant', id)
   }
@@ -22,28 +23,35 @@ export function getAssistant(context: RouteContext, id: string) {
 }
 
 /** The thread of an id, or a 404. */
-export function getThread(context: RouteContext, id: string): ThreadObject {
-  const thread = context.store.threads.get(id)
+export async function getThread(context: RouteContext, id: string): Promise<ThreadObject> {
+  const thread = await context.data.threads.get(id)
   if (!thread) {
     throw notFound('thread', id)
   }
   return thread
 }
 
-/** Creates a thread and its initial messages (createThread, createThreadAndRun). */
-export function createThreadWithMessages(context: RouteContext, body: Record<string, unknown>): ThreadObject {
+/** Builds a thread and its initial messages (createThread, createThreadAndRun); `save` writes them. */
+export function buildThreadWithMessages(context: RouteContext, body: Record<string, unknown>) {
   const at = unixSeconds(context.clock)
   const thread = buildThread(context.ids, at, body)
-  context.store.threads.put(thread)
-  for (const message of (body.messages as Record<string, unknown>[] | undefined) ?? []) {
-    context.store.messages.put(thread.id, buildMessage(context.ids, at, thread.id, message))
-  }
-  return thread
+  const messages = ((body.messages as Record<string, unknown>[] | undefined) ?? []).map((message) =>
+    buildMessage(context.ids, at, thread.id, message),
+  )
+  return { thread, messages }
 }
 
-function getMessage(context: RouteContext): MessageObject {
-  const thread = getThread(context, context.params.thread_id!)
-  const message = context.store.messages.get(thread.id, context.params.message_id!)
+/** Writes a new thread and its messages through `data` (inside a transaction where the store has them). */
+export async function saveThread(data: RunsData, thread: ThreadObject, messages: MessageObject[]) {
+  await data.threads.put(thread)
+  for (const message of messages) {
+    await data.messages.put(thread.id, message)
+  }
+}
+
+async function getMessage(context: RouteContext): Promise<MessageObject> {
+  const thread = await getThread(context, context.params.thread_id!)
+  const message = await context.data.messages.get(thread.id, context.params.message_id!)
   if (!message) {
     throw notFound('message', context.params.message_id!)
   }
@@ -59,7 +67,7 @@ export const threadRoutes: Route[] = [
     handler: async (context) => {
       const body = await validBody(context, 'createAssistant')
       const assistant = buildAssistant(context.ids, unixSeconds(context.clock), body)
-      context.store.assistants.put(assistant)
+      await context.data.assistants.put(assistant)
       return assistant
     },
   },
@@ -67,7 +75,7 @@ export const threadRoutes: Route[] = [
     method: 'GET',
     path: '/assistants',
     operation: 'listAssistants',
-    handler: (context) => paginate(context.store.assistants.list(), readListQuery(context.url)),
+    handler: (context) => context.data.assistants.page(readListQuery(context.url)),
   },
   {
     method: 'GET',
@@ -80,11 +88,11 @@ export const threadRoutes: Route[] = [
     path: '/assistants/{assistant_id}',
     operation: 'modifyAssistant',
     handler: async (context) => {
-      const assistant = getAssistant(context, context.params.assistant_id!)
+      const assistant = await getAssistant(context, context.params.assistant_id!)
       const body = await validBody(context, 'modifyAssistant')
       const { reasoning_effort: _effort, ...changes } = body
       const updated = { ...assistant, ...changes, id: assistant.id }
-      context.store.assistants.put(updated)
+      await context.data.assistants.put(updated)
       return updated
     },
   },
@@ -92,9 +100,9 @@ export const threadRoutes: Route[] = [
     method: 'DELETE',
     path: '/assistants/{assistant_id}',
     operation: 'deleteAssistant',
-    handler: (context) => {
-      const assistant = getAssistant(context, context.params.assistant_id!)
-      context.store.assistants.delete(assistant.id)
+    handler: async (context) => {
+      const assistant = await getAssistant(context, context.params.assistant_id!)
+      await context.data.assistants.delete(assistant.id)
       return { id: assistant.id, object: 'assistant.deleted', deleted: true }
     },
   },
@@ -102,7 +110,11 @@ export const threadRoutes: Route[] = [
     method: 'POST',
     path: '/threads',
     operation: 'createThread',
-    handler: async (context) => createThreadWithMessages(context, await validBody(context, 'createThread')),
+    handler: async (context) => {
+      const { thread, messages } = buildThreadWithMessages(context, await validBody(context, 'createThread'))
+      await context.data.transaction((data) => saveThread(data, thread, messages))
+      return thread
+    },
   },
   {
     method: 'GET',
@@ -115,7 +127,7 @@ export const threadRoutes: Route[] = [
     path: '/threads/{thread_id}',
     operation: 'modifyThread',
     handler: async (context) => {
-      const thread = getThread(context, context.params.thread_id!)
+      const thread = await getThread(context, context.params.thread_id!)
       const body = await validBody(context, 'modifyThread')
       const updated: ThreadObject = {
         ...thread,
@@ -124,7 +136,7 @@ export const threadRoutes: Route[] = [
           ? { tool_resources: body.tool_resources as ThreadObject['tool_resources'] }
           : {}),
       }
-      context.store.threads.put(updated)
+      await context.data.threads.put(updated)
       return updated
     },
   },
@@ -132,14 +144,16 @@ export const threadRoutes: Route[] = [
     method: 'DELETE',
     path: '/threads/{thread_id}',
     operation: 'deleteThread',
-    handler: (context) => {
-      const thread = getThread(context, context.params.thread_id!)
-      for (const run of context.store.runs.list(thread.id)) {
-        context.store.steps.deleteScope(run.id)
-      }
-      context.store.runs.deleteScope(thread.id)
-      context.store.messages.deleteScope(thread.id)
-      context.store.threads.delete(thread.id)
+    handler: async (context) => {
+      const thread = await getThread(context, context.params.thread_id!)
+      await context.data.transaction(async (data) => {
+        for (const run of await data.runs.list(thread.id)) {
+          await data.steps.deleteScope(run.id)
+        }
+        await data.runs.deleteScope(thread.id)
+        await data.messages.deleteScope(thread.id)
+        await data.threads.delete(thread.id)
+      })
       return { id: thread.id, object: 'thread.deleted', deleted: true }
     },
   },
@@ -148,14 +162,14 @@ export const threadRoutes: Route[] = [
     path: '/threads/{thread_id}/messages',
     operation: 'createMessage',
     handler: async (context) => {
-      const thread = getThread(context, context.params.thread_id!)
+      const thread = await getThread(context, context.params.thread_id!)
       const body = await validBody(context, 'createMessage')
-      const active = context.engine.activeRun(thread.id)
+      const active = await context.runs.activeRun(thread.id)
       if (active) {
-        throw context.engine.messageDuringRunError(thread.id, active.id)
+        throw context.runs.messageDuringRunError(thread.id, active.id)
       }
       const message = buildMessage(context.ids, unixSeconds(context.clock), thread.id, body)
-      context.store.messages.put(thread.id, message)
+      await context.data.messages.put(thread.id, message)
       return message
     },
   },
@@ -163,13 +177,17 @@ export const threadRoutes: Route[] = [
     method: 'GET',
     path: '/threads/{thread_id}/messages',
     operation: 'listMessages',
-    handler: (context) => {
-      const thread = getThread(context, context.params.thread_id!)
+    handler: async (context) => {
+      const thread = await getThread(context, context.params.thread_id!)
       const runId = context.url.searchParams.get('run_id')
-      const messages = context.store.messages
-        .list(thread.id)
-        .filter((message) => !runId || message.run_id === runId)
-      return paginate(messages, readListQuery(context.url))
+      const query = readListQuery(context.url)
+      if (!runId) {
+        return context.data.messages.page(thread.id, query)
+      }
+      const messages = (await context.data.messages.list(thread.id)).filter(
+        (message) => message.run_id === runId,
+      )
+      return paginate(messages, query)
     },
   },
   {
@@ -183,13 +201,13 @@ export const threadRoutes: Route[] = [
     path: '/threads/{thread_id}/messages/{message_id}',
     operation: 'modifyMessage',
     handler: async (context) => {
-      const message = getMessage(context)
+      const message = await getMessage(context)
       const body = await validBody(context, 'modifyMessage')
       const updated: MessageObject = {
         ...message,
         ...(body.metadata !== undefined ? { metadata: body.metadata as MessageObject['metadata'] } : {}),
       }
-      context.store.messages.put(message.thread_id, updated)
+      await context.data.messages.put(message.thread_id, updated)
       return updated
     },
   },
@@ -197,9 +215,9 @@ export const threadRoutes: Route[] = [
     method: 'DELETE',
     path: '/threads/{thread_id}/messages/{message_id}',
     operation: 'deleteMessage',
-    handler: (context) => {
-      const message = getMessage(context)
-      context.store.messages.delete(message.thread_id, message.id)
+    handler: async (context) => {
+      const message = await getMessage(context)
+      await context.data.messages.delete(message.thread_id, message.id)
       return { id: message.id, object: 'thread.message.deleted', deleted: true }
     },
   },

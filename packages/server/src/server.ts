@@ -1,7 +1,8 @@
 import { type Clock, systemClock, unixSeconds } from './clock.ts'
 import type { Route, RouteContext } from './context.ts'
-import { createRunEngine } from './engine.ts'
-import { createEventHub, sleep } from './events.ts'
+import { dataOfStore, type RunsData } from './data.ts'
+import { createRunEngine, type EngineOptions } from './engine.ts'
+import { createEventHub, type EventHub, sleep } from './events.ts'
 import { createFaultInjector, type FaultInjector, type FaultRule, faultResponse } from './faults.ts'
 import { createFilesHandler, type FilesHandler } from './files/handler.ts'
 import { createRunFileSearch } from './files/search.ts'
@@ -12,6 +13,7 @@ import type { RunModel } from './model.ts'
 import { buildAssistant } from './objects.ts'
 import { runRoutes } from './routes-runs.ts'
 import { threadRoutes } from './routes-threads.ts'
+import { createLocalRunService, type RunService, type SharedRunsStore } from './run-service.ts'
 import { createScriptedModel, scriptedModel } from './scripted-model.ts'
 import { createMemoryFilesStore, createMemoryStore, type RunsStore } from './store.ts'
 import type { AssistantObject } from './types.ts'
@@ -25,8 +27,11 @@ export interface RunsServerOptions {
   requireBetaHeader?: boolean
   /** The model that runs runs. @defaultValue scriptedModel */
   model?: RunModel
-  /** Where objects live. @defaultValue a new memory store */
-  store?: RunsStore
+  /**
+   * Where objects live: a store of this process (memory, `createSqliteStore(path)`) or one several instances share
+   * (`await createPostgresStore(url)`). @defaultValue a new memory store
+   */
+  store?: RunsStore | SharedRunsStore
   /** Time source for timestamps and expiry. @defaultValue systemClock */
   clock?: Clock
   /** Pause between streamed tokens, in ms. Use 0 in tests. @defaultValue 15 */
@@ -58,18 +63,32 @@ export interface RunsServerOptions {
 export interface RunsServer {
   /** Answers one request, as `fetch` would: use it as an injected fetch, a route handler or behind a listener. */
   fetch(request: Request): Promise<Response>
-  /** The store the server reads and writes. */
-  store: RunsStore
+  /** The store the server was given (or its memory store). */
+  store: RunsStore | SharedRunsStore
+  /** The objects, as the routes read and write them (asynchronous, whichever the store). */
+  data: RunsData
   /** The server's clock. */
   clock: Clock
   /** Fault rules, changeable while the server runs. */
   faults: FaultInjector
-  /** Creates an assistant directly (no HTTP), e.g. the demo assistant of the CLI. */
+  /**
+   * Creates (or replaces, by id) an assistant directly, without HTTP: e.g. the demo assistant of the CLI. On a
+   * shared store the write finishes in the background; requests wait for it, and {@link RunsServer.ready} tells.
+   */
   seedAssistant(body?: Partial<Omit<AssistantObject, 'object' | 'created_at'>>): AssistantObject
+  /** Resolves once every seeded assistant is saved; rejects with the store's error if one could not be. */
+  ready(): Promise<void>
   /** Changes the pace of runs while the server runs (the playground's pace control). */
   setPace(pace: { tokenDelayMs?: number; cancelDelayMs?: number }): void
-  /** Stops running runs (their timers and model calls). */
-  close(): void
+  /**
+   * Stops the runs this instance drives (their timers and model calls). With a shared store it also waits until
+   * what they wrote is saved; the store itself stays open (close it after).
+   */
+  close(): Promise<void>
+}
+
+function isShared(store: RunsStore | SharedRunsStore): store is SharedRunsStore {
+  return (store as SharedRunsStore).shared === true
 }
 
 interface CompiledRoute extends Route {
@@ -155,16 +174,24 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
         })
       : options.model
   const engineOptions = {
-    store,
     clock,
     ids,
-    hub,
     model,
     texts: { ...defaultLifecycleTexts, ...options.texts },
     tokenDelayMs: options.tokenDelayMs ?? 15,
     cancelDelayMs: options.cancelDelayMs ?? 0,
   }
-  const engine = createRunEngine(engineOptions)
+  // Each engine reads its pace from its options at every token, so setPace changes the objects themselves.
+  const engines: EngineOptions[] = []
+  const createEngine = (engineStore: RunsStore, engineHub: EventHub) => {
+    const options: EngineOptions = { ...engineOptions, store: engineStore, hub: engineHub }
+    engines.push(options)
+    return createRunEngine(options)
+  }
+  const runs: RunService = isShared(store)
+    ? store.attach({ hub, clock, createEngine })
+    : createLocalRunService(createEngine(store, hub), dataOfStore(store), hub)
+  const { data } = runs
   const corsHeaders: Record<string, string> = options.corsOrigin
     ? {
         'access-control-allow-origin': options.corsOrigin,
@@ -173,7 +200,10 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
       }
     : {}
 
+  let seeding: Promise<void> = Promise.resolve()
+
   async function handle(request: Request): Promise<Response> {
+    await seeding
     const url = new URL(request.url)
     if (request.method === 'OPTIONS' && options.corsOrigin) {
       return new Response(null, {
@@ -221,11 +251,10 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
       request,
       url,
       params: matched.params,
-      store,
+      data,
       clock,
       ids,
-      engine,
-      hub,
+      runs,
       fault,
       pollAfterMs,
     }
@@ -239,6 +268,7 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
 
   return {
     store,
+    data,
     clock,
     faults,
     async fetch(request) {
@@ -266,17 +296,23 @@ export function createRunsServer(options: RunsServerOptions = {}): RunsServer {
       const { id, ...fields } = body
       assertValid(requestSchema('createAssistant'), fields)
       const assistant = { ...buildAssistant(ids, unixSeconds(clock), fields), ...(id ? { id } : {}) }
-      store.assistants.put(assistant)
+      const saved = data.assistants.put(assistant)
+      seeding = Promise.all([seeding, saved]).then(() => {})
+      // Requests wait for it; a failure is reported through ready() (and as those requests' 500s).
+      saved.catch(() => {})
       return assistant
     },
+    ready: () => seeding,
     setPace(pace) {
-      if (pace.tokenDelayMs !== undefined) {
-        engineOptions.tokenDelayMs = Math.max(0, pace.tokenDelayMs)
-      }
-      if (pace.cancelDelayMs !== undefined) {
-        engineOptions.cancelDelayMs = Math.max(0, pace.cancelDelayMs)
+      for (const options of [engineOptions, ...engines]) {
+        if (pace.tokenDelayMs !== undefined) {
+          options.tokenDelayMs = Math.max(0, pace.tokenDelayMs)
+        }
+        if (pace.cancelDelayMs !== undefined) {
+          options.cancelDelayMs = Math.max(0, pace.cancelDelayMs)
+        }
       }
     },
-    close: () => engine.close(),
+    close: () => runs.close(),
   }
 }

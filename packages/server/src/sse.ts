@@ -1,6 +1,7 @@
 import type { EventHub } from './events.ts'
 import { sleep } from './events.ts'
 import type { StreamFault } from './faults.ts'
+import { HttpError } from './http.ts'
 import type { StreamEvent } from './types.ts'
 
 const encoder = new TextEncoder()
@@ -28,6 +29,17 @@ const runEnds = new Set([
   'thread.run.cancelled',
   'thread.run.expired',
 ])
+
+/** The `error` event's data for a run that could not start after its stream opened. */
+function startError(error: unknown) {
+  const known = error instanceof HttpError
+  return {
+    message: known ? error.message : 'The server had an error processing your request. Sorry about that!',
+    type: known ? error.type : 'server_error',
+    param: known ? error.param : null,
+    code: known ? error.code : 'server_error',
+  }
+}
 
 /**
  * Bytes of encoded events a stream holds for its client by default (beyond what the socket itself buffers) before
@@ -65,8 +77,11 @@ export function streamRun(options: {
   /** Rewrites each event before it is sent (e.g. drops file-search content unless `include[]` asks for it). */
   present?: (event: StreamEvent) => StreamEvent
   fault?: StreamFault
-  /** Called right after subscribing, so the run starts only once nothing can be missed. */
-  start: () => void
+  /**
+   * Called right after subscribing, so the run starts only once nothing can be missed. If the promise it returns
+   * rejects (the run could not start: e.g. another instance answered it first), the stream ends with an `error`.
+   */
+  start: () => unknown
   /** The queue's bound, in encoded bytes. @defaultValue {@link defaultMaxBufferedBytes} */
   maxBufferedBytes?: number
   /** Called with the queue's size in bytes whenever it grows (for tests and measurements). */
@@ -79,7 +94,7 @@ export function streamRun(options: {
   let closed = false
   // Events queue here, encoded, and a single writer hands them on as the reader asks for them (so the queue is
   // the only place they wait, and a stall can hold later events back in order).
-  const queue: { event: StreamEvent; frame: Uint8Array }[] = []
+  const queue: { event: StreamEvent; frame: Uint8Array; last: boolean }[] = []
   let queuedBytes = 0
   let wake: (() => void) | null = null
   let demand: (() => void) | null = null
@@ -107,7 +122,7 @@ export function streamRun(options: {
         }
       }
       const write = (event: StreamEvent) => enqueue(encoder.encode(encodeEvent(event)))
-      const push = (event: StreamEvent) => {
+      const push = (event: StreamEvent, last = false) => {
         if (closed) {
           return
         }
@@ -120,7 +135,7 @@ export function streamRun(options: {
           close()
           return
         }
-        queue.push({ event, frame })
+        queue.push({ event, frame, last })
         queuedBytes += frame.byteLength
         options.onBuffered?.(queuedBytes)
         wakeUp()
@@ -142,7 +157,7 @@ export function streamRun(options: {
             continue
           }
           queuedBytes -= item.frame.byteLength
-          const { event, frame } = item
+          const { event, frame, last } = item
           if (fault.cutAfterEvents !== undefined && sent >= fault.cutAfterEvents) {
             enqueue(
               encoder.encode(
@@ -170,6 +185,10 @@ export function streamRun(options: {
           if (fault.stallAfterEvents !== undefined && sent === fault.stallAfterEvents) {
             await sleep(fault.stallMs ?? 30_000)
           }
+          if (last) {
+            close()
+            return
+          }
           if (runEnds.has(event.event)) {
             if (!fault.omitDone) {
               write({ event: 'done', data: '[DONE]' })
@@ -186,7 +205,13 @@ export function streamRun(options: {
         unsubscribe = hub.subscribe(runId, push)
       }
       void pump()
-      options.start()
+      const started = options.start()
+      if (started instanceof Promise) {
+        started.then(undefined, (error: unknown) => {
+          // The error is the stream's last event: the writer sends what is queued, then it, then closes.
+          push({ event: 'error', data: startError(error) }, true)
+        })
+      }
     },
     pull() {
       demand?.()

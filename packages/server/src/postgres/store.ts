@@ -1,18 +1,14 @@
 // Owns the async data access of the Postgres store: get/put/delete/list/page per collection (the SQLite store's
 // collections: assistants, threads, messages by thread, runs by thread, steps by run), `transaction`, and the
 // database-enforced one-active-run-per-thread rule surfaced as a typed error.
+
+import { ActiveRunConflictError, type ListQuery } from '../data.ts'
 import type { ListPage } from '../pagination.ts'
 import type { AssistantObject, MessageObject, RunObject, RunStepObject, ThreadObject } from '../types.ts'
 import { inTransaction, type Queryable } from './driver.ts'
 import { activeRunIndex, activeRunStatuses, terminalRunStatuses } from './schema.ts'
 
-/** A list request, as the API's list endpoints take it (`readListQuery`). */
-export interface ListQuery {
-  limit: number
-  order: 'asc' | 'desc'
-  after?: string | undefined
-  before?: string | undefined
-}
+export { ActiveRunConflictError, type ListQuery } from '../data.ts'
 
 /** A keyed collection in insertion order (the order lists are paginated in). */
 export interface PgCollection<T extends { id: string }> {
@@ -61,31 +57,6 @@ export interface PostgresData {
 export interface PostgresDataOptions {
   /** Clock (ms) for the `ended_at` of runs that reach a terminal status (events retention). @defaultValue Date.now */
   now?: () => number
-}
-
-/**
- * Thrown when a run is written as active (queued, in_progress, requires_action, cancelling) on a thread that
- * already has another active run: the database's partial unique index refused it, whichever instance wrote first.
- */
-export class ActiveRunConflictError extends Error {
-  override name = 'ActiveRunConflictError'
-  /** The thread. */
-  readonly threadId: string
-  /** The run that was refused. */
-  readonly runId: string
-  /** The run that holds the thread (null when it ended before it could be read). */
-  readonly activeRunId: string | null
-
-  constructor(threadId: string, runId: string, activeRunId: string | null, cause?: unknown) {
-    super(
-      `Thread ${threadId} already has an active run ${activeRunId ?? '(ended since)'}. Wait for it to end or cancel it, ` +
-        'then create the run again.',
-      cause === undefined ? undefined : { cause },
-    )
-    this.threadId = threadId
-    this.runId = runId
-    this.activeRunId = activeRunId
-  }
 }
 
 interface Table<T> {
