@@ -11,7 +11,7 @@ import {
 } from '@oai-runs/client/react'
 import { RunStatusBadge } from '@oai-runs/components'
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ActivityLog } from './activity'
 import {
   type PlaygroundConfig,
@@ -26,13 +26,13 @@ import { Inspector } from './Inspector'
 import { ActivityBanner, ActivityLogView, ErrorNotice } from './notices'
 import { type Route, useRoute } from './route'
 import { FaultPanel, ThreadList } from './Sidebar'
-import { MESSAGE_QUERY, RUN_QUERY, type Stream } from './shared'
+import { MESSAGE_QUERY, RUN_QUERY, type Stream, useStableCallback } from './shared'
 import { applyTheme, storedTheme, type Theme } from './theme'
 
 /** Text for the composer; `merge` puts it before what is being typed instead of replacing it. */
 type Prefill = { text: string; nonce: number; merge?: boolean } | null
 
-function ThemeSelect() {
+const ThemeSelect = memo(function ThemeSelect() {
   const [theme, setTheme] = useState<Theme>(storedTheme)
   return (
     <label className="pg-theme">
@@ -51,7 +51,7 @@ function ThemeSelect() {
       </select>
     </label>
   )
-}
+})
 
 export function App({ activity }: { activity: ActivityLog }) {
   const config = useConfig()
@@ -167,7 +167,11 @@ function Workspace({
     ...runQueries.messages(client, { threadId: threadId ?? 'none' }, MESSAGE_QUERY),
     enabled: threadId !== null,
   })
-  const runs = threadId ? (runsQuery.data?.pages.flatMap((page) => page.data) ?? []) : []
+  // The same array until the run list changes, so the memoised run list skips the frames of a streaming reply.
+  const runs = useMemo(
+    () => (threadId ? (runsQuery.data?.pages.flatMap((page) => page.data) ?? []) : []),
+    [threadId, runsQuery.data],
+  )
   const notFound = threadId
     ? ([messagesQuery, runsQuery].find((query) => query.isError && (query.error as ApiError).status === 404)
         ?.error ?? null)
@@ -193,13 +197,13 @@ function Workspace({
     return () => clearInterval(timer)
   }, [client, queryClient, threadId, mine, stream.connection])
 
-  const submitStreamOutputs = async (outputs: ToolOutput[]) => {
+  const submitStreamOutputs = useStableCallback(async (outputs: ToolOutput[]) => {
     lastError.current = null
     await stream.submitToolOutputs(outputs)
     if (lastError.current) {
       throw lastError.current // the form shows it on the fields it concerns
     }
-  }
+  })
 
   // C1 and queued sends: a message whose run was never created (the create failed, or it was dropped from the
   // queue by a thread switch) goes back to the composer, before whatever is being typed. A removed one does not.
@@ -222,7 +226,8 @@ function Workspace({
       })
   }
 
-  const send = async (text: string, ifBusy?: IfBusy): Promise<boolean> => {
+  // Stable callbacks from here on: the memoised composer, transcript rows and run list keep them across tokens.
+  const send = useStableCallback(async (text: string, ifBusy?: IfBusy): Promise<boolean> => {
     setLocalError(null)
     try {
       let id = threadId
@@ -261,9 +266,9 @@ function Workspace({
       setLocalError(error as Error)
       return false
     }
-  }
+  })
 
-  const rerun = async () => {
+  const rerun = useStableCallback(async () => {
     if (threadId && !busy) {
       try {
         await queryClient.cancelQueries({ queryKey: runKeys.thread(client, { threadId }) })
@@ -272,9 +277,11 @@ function Workspace({
         setLocalError(error as Error)
       }
     }
-  }
-
-  const selectRun = (runId: string) => navigate({ threadId, runId }, { replace: true })
+  })
+  const retry = useStableCallback(() => void rerun())
+  const stop = useStableCallback(() => void stream.cancel())
+  const loadMoreRuns = useStableCallback(() => void runsQuery.fetchNextPage())
+  const selectRun = useStableCallback((runId: string) => navigate({ threadId, runId }, { replace: true }))
   const title = threadId
     ? (threads.data?.find((thread) => thread.id === threadId)?.title ?? threadId)
     : 'New chat'
@@ -343,7 +350,7 @@ function Workspace({
               stream={stream}
               queued={queued}
               onInspect={selectRun}
-              onRetry={() => void rerun()}
+              onRetry={retry}
             />
           ) : null}
           {!notFound && empty && !busy ? (
@@ -387,7 +394,7 @@ function Workspace({
             blockedReason={blocked}
             prefill={prefill}
             onSend={send}
-            onStop={() => void stream.cancel()}
+            onStop={stop}
             stopping={stream.runStatus === 'cancelling'}
           />
         </div>
@@ -400,13 +407,13 @@ function Workspace({
             runsError={runsQuery.isError ? runsQuery.error : null}
             hasMoreRuns={runsQuery.hasNextPage}
             loadingRuns={runsQuery.isFetching && (runsQuery.isFetchingNextPage || !runsQuery.data)}
-            onLoadMoreRuns={() => void runsQuery.fetchNextPage()}
+            onLoadMoreRuns={loadMoreRuns}
             runId={runId}
             onSelectRun={selectRun}
             stream={stream}
             submitStreamOutputs={submitStreamOutputs}
             tools={config.tools}
-            onRestart={() => void rerun()}
+            onRestart={retry}
           />
         )}
         <ActivityLogView log={activity} />

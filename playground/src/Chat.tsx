@@ -8,7 +8,7 @@ import {
   RunStatusBadge,
   useDefaultFileOptions,
 } from '@oai-runs/components'
-import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
+import { memo, useEffect, useId, useRef, useState } from 'react'
 import { RunOutcomeNotice } from './notices'
 import { MESSAGE_QUERY, type Stream } from './shared'
 
@@ -39,7 +39,8 @@ export const examples: { label: string; text: string; hint: string }[] = [
   },
 ]
 
-export function EmptyState({
+/** The new chat's introduction and example prompts (memoised: the workspace renders per streamed token). */
+export const EmptyState = memo(function EmptyState({
   onPick,
   upstream,
 }: {
@@ -78,7 +79,7 @@ export function EmptyState({
       </p>
     </div>
   )
-}
+})
 
 const noticeStatuses = new Set(['failed', 'cancelled', 'expired', 'incomplete'])
 
@@ -144,6 +145,103 @@ function QueuedMessage({ item, onRemove }: { item: QueuedRun; onRemove: () => vo
 
 const CHAT_CONTENT: MessageContentOptions = { linkTarget: '_blank' }
 
+/** One message of the transcript; memoised, so only the message a token changed renders again. */
+const ChatMessage = memo(function ChatMessage({
+  message,
+  contentOptions,
+  onInspect,
+}: {
+  message: Message
+  contentOptions: MessageContentOptions
+  onInspect: (runId: string) => void
+}) {
+  return (
+    <li className="pg-message" data-role={message.role} data-state={message.status}>
+      <span className="pg-visually-hidden">{message.role === 'user' ? 'You:' : 'Assistant:'}</span>
+      <MessageContent message={message} {...contentOptions} className="pg-bubble" />
+      {message.role === 'assistant' && message.run_id ? (
+        <button
+          type="button"
+          className="pg-run-link"
+          onClick={() => onInspect(message.run_id!)}
+          aria-label={`Inspect run ${message.run_id}`}
+        >
+          {message.run_id}
+        </button>
+      ) : null}
+    </li>
+  )
+})
+
+/** A run that did not complete, where it happened in the transcript; memoised like the messages. */
+const RunRow = memo(function RunRow({
+  run,
+  onInspect,
+  onRetry,
+}: {
+  run: Run
+  onInspect: (runId: string) => void
+  onRetry: (() => void) | undefined
+}) {
+  return (
+    <li className="pg-message" data-role="run">
+      <RunOutcomeNotice run={run} onInspect={() => onInspect(run.id)} onRetry={onRetry} />
+    </li>
+  )
+})
+
+/**
+ * Keeps the newest text in view while the reader is at the bottom of the chat, without reading layout per commit:
+ * a ResizeObserver on the transcript scrolls to the bottom when it grows (its callback runs after layout, so
+ * nothing is forced), and an IntersectionObserver on an empty anchor after the messages tells whether the reader
+ * is within 80 px of the bottom (scrolling up stops the sticking; scrolling back down resumes it).
+ */
+function useStickToBottom(
+  content: React.RefObject<HTMLElement | null>,
+  anchor: React.RefObject<HTMLElement | null>,
+) {
+  useEffect(() => {
+    const element = content.current
+    const end = anchor.current
+    const scroller = element?.closest<HTMLElement>('.pg-chat-scroll')
+    if (!element || !end || !scroller) {
+      return
+    }
+    let stick = true
+    const toBottom = () => {
+      if (stick) {
+        scroller.scrollTop = scroller.scrollHeight
+      }
+    }
+    toBottom()
+    const observers: { disconnect(): void }[] = []
+    if (typeof ResizeObserver !== 'undefined') {
+      const resize = new ResizeObserver(toBottom)
+      resize.observe(element)
+      resize.observe(scroller)
+      observers.push(resize)
+    }
+    if (typeof IntersectionObserver !== 'undefined') {
+      const bottom = new IntersectionObserver(
+        (entries) => {
+          const last = entries.at(-1)
+          if (last) {
+            stick = last.isIntersecting
+          }
+        },
+        { root: scroller, rootMargin: '0px 0px 80px 0px' },
+      )
+      bottom.observe(end)
+      observers.push(bottom)
+    }
+    return () => {
+      for (const observer of observers) {
+        observer.disconnect()
+      }
+    }
+  }, [content, anchor])
+}
+
 export function Transcript({
   threadId,
   runs,
@@ -167,29 +265,9 @@ export function Transcript({
   const ascending = [...list].reverse()
   const items = chatItems(ascending, runs)
   const scroller = useRef<HTMLDivElement>(null)
-  const stick = useRef(true)
+  const anchor = useRef<HTMLDivElement>(null)
   const live = stream.threadId === threadId && stream.status === 'streaming'
-  const lastText = ascending.at(-1)?.content
-  // Keep the newest text in view while it streams, unless the reader scrolled up.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when the content changes
-  useLayoutEffect(() => {
-    const element = scroller.current?.closest('.pg-chat-scroll')
-    if (element && stick.current && items.length > 0) {
-      element.scrollTop = element.scrollHeight
-    }
-  }, [items.length, lastText, live, queued.length])
-  useEffect(() => {
-    const element = scroller.current?.closest('.pg-chat-scroll')
-    if (!element) {
-      return
-    }
-    const onScroll = () => {
-      stick.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80
-    }
-    element.addEventListener('scroll', onScroll)
-    return () => element.removeEventListener('scroll', onScroll)
-  }, [])
-
+  useStickToBottom(scroller, anchor)
   if (messages.isError) {
     return null // the workspace shows the error (a 404 means another session's thread)
   }
@@ -214,35 +292,19 @@ export function Transcript({
       <ol className="pg-messages" aria-label="Messages">
         {items.map((item) =>
           item.kind === 'message' ? (
-            <li
+            <ChatMessage
               key={item.message.id}
-              className="pg-message"
-              data-role={item.message.role}
-              data-state={item.message.status}
-            >
-              <span className="pg-visually-hidden">
-                {item.message.role === 'user' ? 'You:' : 'Assistant:'}
-              </span>
-              <MessageContent message={item.message} {...contentOptions} className="pg-bubble" />
-              {item.message.role === 'assistant' && item.message.run_id ? (
-                <button
-                  type="button"
-                  className="pg-run-link"
-                  onClick={() => onInspect(item.message.run_id!)}
-                  aria-label={`Inspect run ${item.message.run_id}`}
-                >
-                  {item.message.run_id}
-                </button>
-              ) : null}
-            </li>
+              message={item.message}
+              contentOptions={contentOptions}
+              onInspect={onInspect}
+            />
           ) : (
-            <li key={item.run.id} className="pg-message" data-role="run">
-              <RunOutcomeNotice
-                run={item.run}
-                onInspect={() => onInspect(item.run.id)}
-                onRetry={item.run.id === newestRunId && !live ? onRetry : undefined}
-              />
-            </li>
+            <RunRow
+              key={item.run.id}
+              run={item.run}
+              onInspect={onInspect}
+              onRetry={item.run.id === newestRunId && !live ? onRetry : undefined}
+            />
           ),
         )}
         {waiting ? (
@@ -270,6 +332,7 @@ export function Transcript({
           />
         ))}
       </ol>
+      <div ref={anchor} className="pg-scroll-anchor" aria-hidden="true" />
     </div>
   )
 }
@@ -278,7 +341,7 @@ export function Transcript({
  * The message box. While a run is active (`busy`) it stays usable: Enter (or Queue) queues the message until the
  * run ends, Stop and send cancels the run and sends it, Stop only cancels.
  */
-export function Composer({
+export const Composer = memo(function Composer({
   disabled,
   busy,
   blockedReason,
@@ -375,4 +438,4 @@ export function Composer({
       </div>
     </form>
   )
-}
+})

@@ -11,7 +11,7 @@ import {
   useThreadMessages,
 } from '@oai-runs/client/react'
 import { type MessageContentOptions, RunList, RunViewer, useDefaultFileOptions } from '@oai-runs/components'
-import { useCallback, useEffect, useMemo, useRef } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react'
 import { ErrorNotice } from './notices'
 import { MESSAGE_QUERY, STEP_QUERY, type Stream } from './shared'
 import { toolHandlers } from './tools'
@@ -102,6 +102,46 @@ function RunPanel({
   )
 }
 
+/** The thread's runs; memoised, so a streaming reply (which changes no run list entry) does not render it. */
+const RunsSection = memo(function RunsSection({
+  runs,
+  runsError,
+  hasMoreRuns,
+  loadingRuns,
+  onLoadMoreRuns,
+  runId,
+  onSelectRun,
+}: {
+  runs: readonly Run[]
+  runsError: Error | null
+  hasMoreRuns: boolean
+  loadingRuns: boolean
+  onLoadMoreRuns: () => void
+  runId: string | null
+  onSelectRun: (runId: string) => void
+}) {
+  const select = useCallback((run: Run) => onSelectRun(run.id), [onSelectRun])
+  return (
+    <section className="pg-panel pg-runs-section" aria-labelledby="pg-runs-heading">
+      <h2 id="pg-runs-heading">
+        Runs of this thread <span className="pg-count">{runs.length}</span>
+      </h2>
+      {runsError ? (
+        <ErrorNotice error={runsError} />
+      ) : (
+        <RunList
+          runs={runs}
+          selectedRunId={runId}
+          onSelect={select}
+          hasMore={hasMoreRuns}
+          isLoading={loadingRuns}
+          onLoadMore={onLoadMoreRuns}
+        />
+      )}
+    </section>
+  )
+})
+
 export function Inspector({
   threadId,
   runs,
@@ -150,23 +190,15 @@ export function Inspector({
         )}
       </section>
       {threadId ? (
-        <section className="pg-panel pg-runs-section" aria-labelledby="pg-runs-heading">
-          <h2 id="pg-runs-heading">
-            Runs of this thread <span className="pg-count">{runs.length}</span>
-          </h2>
-          {runsError ? (
-            <ErrorNotice error={runsError} />
-          ) : (
-            <RunList
-              runs={runs}
-              selectedRunId={runId}
-              onSelect={(run) => onSelectRun(run.id)}
-              hasMore={hasMoreRuns}
-              isLoading={loadingRuns}
-              onLoadMore={onLoadMoreRuns}
-            />
-          )}
-        </section>
+        <RunsSection
+          runs={runs}
+          runsError={runsError}
+          hasMoreRuns={hasMoreRuns}
+          loadingRuns={loadingRuns}
+          onLoadMoreRuns={onLoadMoreRuns}
+          runId={runId}
+          onSelectRun={onSelectRun}
+        />
       ) : null}
     </>
   )

@@ -2,7 +2,7 @@
 // and the retries the client makes as a live status line and a log.
 import type { Run } from '@oai-runs/client'
 import { RunStatusBadge } from '@oai-runs/components'
-import { useEffect, useState } from 'react'
+import { memo, useEffect, useState } from 'react'
 import { type ActivityEntry, type ActivityLog, MAX_RETRIES, useActivity } from './activity'
 
 type ErrorLike = Error & {
@@ -149,8 +149,8 @@ function describe(entry: ActivityEntry): string {
   return `${what}: ${entry.message}${entry.failures > 1 ? ` Gave up after ${entry.failures} attempts.` : ''}`
 }
 
-/** The newest retry in flight or just recovered, as a live status line above the composer. */
-export function ActivityBanner({ log }: { log: ActivityLog }) {
+/** The newest retry in flight or just recovered, as a live status line above the composer (renders on log changes). */
+export const ActivityBanner = memo(function ActivityBanner({ log }: { log: ActivityLog }) {
   const entries = useActivity(log)
   const [hidden, setHidden] = useState<number>(0)
   const latest = entries.at(-1)
@@ -175,10 +175,10 @@ export function ActivityBanner({ log }: { log: ActivityLog }) {
       ) : null}
     </div>
   )
-}
+})
 
-/** Every failed attempt of this page, newest first. */
-export function ActivityLogView({ log }: { log: ActivityLog }) {
+/** Every failed attempt of this page, newest first (renders on log changes only). */
+export const ActivityLogView = memo(function ActivityLogView({ log }: { log: ActivityLog }) {
   const entries = useActivity(log)
   return (
     <details className="pg-panel pg-activity-log">
@@ -211,4 +211,4 @@ export function ActivityLogView({ log }: { log: ActivityLog }) {
       )}
     </details>
   )
-}
+})
