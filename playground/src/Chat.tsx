@@ -193,53 +193,43 @@ const RunRow = memo(function RunRow({
 /**
  * Keeps the newest text in view while the reader is at the bottom of the chat, without reading layout per commit:
  * a ResizeObserver on the transcript scrolls to the bottom when it grows (its callback runs after layout, so
- * nothing is forced), and an IntersectionObserver on an empty anchor after the messages tells whether the reader
- * is within 80 px of the bottom (scrolling up stops the sticking; scrolling back down resumes it).
+ * nothing is forced), and the scroll listener (at most once a frame, before the frame's layout) tells whether the
+ * reader moved up from there (sticking stops) or came back within 80 px of the bottom (it resumes).
  */
-function useStickToBottom(
-  content: React.RefObject<HTMLElement | null>,
-  anchor: React.RefObject<HTMLElement | null>,
-) {
+function useStickToBottom(content: React.RefObject<HTMLElement | null>) {
   useEffect(() => {
     const element = content.current
-    const end = anchor.current
     const scroller = element?.closest<HTMLElement>('.pg-chat-scroll')
-    if (!element || !end || !scroller) {
+    if (!element || !scroller) {
       return
     }
     let stick = true
+    let lastTop = scroller.scrollTop
+    const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80
     const toBottom = () => {
       if (stick) {
         scroller.scrollTop = scroller.scrollHeight
+        lastTop = scroller.scrollTop
       }
+    }
+    const onScroll = () => {
+      const top = scroller.scrollTop
+      // Our own scrolls only go down; a scroll up is the reader's. Growth alone never unsticks.
+      if (top < lastTop - 1 || !stick) {
+        stick = nearBottom()
+      }
+      lastTop = top
     }
     toBottom()
-    const observers: { disconnect(): void }[] = []
-    if (typeof ResizeObserver !== 'undefined') {
-      const resize = new ResizeObserver(toBottom)
-      resize.observe(element)
-      resize.observe(scroller)
-      observers.push(resize)
-    }
-    if (typeof IntersectionObserver !== 'undefined') {
-      const bottom = new IntersectionObserver(
-        (entries) => {
-          const last = entries.at(-1)
-          if (last) {
-            stick = last.isIntersecting
-          }
-        },
-        { root: scroller, rootMargin: '0px 0px 80px 0px' },
-      )
-      bottom.observe(end)
-      observers.push(bottom)
-    }
+    scroller.addEventListener('scroll', onScroll, { passive: true })
+    const resize = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(toBottom)
+    resize?.observe(element)
+    resize?.observe(scroller)
     return () => {
-      for (const observer of observers) {
-        observer.disconnect()
-      }
+      scroller.removeEventListener('scroll', onScroll)
+      resize?.disconnect()
     }
-  }, [content, anchor])
+  }, [content])
 }
 
 export function Transcript({
@@ -265,9 +255,8 @@ export function Transcript({
   const ascending = [...list].reverse()
   const items = chatItems(ascending, runs)
   const scroller = useRef<HTMLDivElement>(null)
-  const anchor = useRef<HTMLDivElement>(null)
   const live = stream.threadId === threadId && stream.status === 'streaming'
-  useStickToBottom(scroller, anchor)
+  useStickToBottom(scroller)
   if (messages.isError) {
     return null // the workspace shows the error (a 404 means another session's thread)
   }
@@ -332,7 +321,6 @@ export function Transcript({
           />
         ))}
       </ol>
-      <div ref={anchor} className="pg-scroll-anchor" aria-hidden="true" />
     </div>
   )
 }
