@@ -191,43 +191,42 @@ const RunRow = memo(function RunRow({
 })
 
 /**
- * Keeps the newest text in view while the reader is at the bottom of the chat, without reading layout per commit:
- * a ResizeObserver on the transcript scrolls to the bottom when it grows (its callback runs after layout, so
- * nothing is forced), and the scroll listener (at most once a frame, before the frame's layout) tells whether the
- * reader moved up from there (sticking stops) or came back within 80 px of the bottom (it resumes).
+ * Keeps the newest text in view while the reader is at the bottom of the chat, and reads layout only in a
+ * ResizeObserver callback (it runs right after the frame's layout, so nothing is forced): the scroll listener just
+ * notes that the position moved; when the transcript (or the scroll box) next changes size, the callback works out
+ * where the reader was against the height before the change (within 80 px of the bottom: stick, else not: scrolling
+ * up stops the sticking, scrolling back down resumes it), then scrolls to the bottom if sticking.
  */
 function useStickToBottom(content: React.RefObject<HTMLElement | null>) {
   useEffect(() => {
     const element = content.current
     const scroller = element?.closest<HTMLElement>('.pg-chat-scroll')
-    if (!element || !scroller) {
+    if (!element || !scroller || typeof ResizeObserver === 'undefined') {
       return
     }
     let stick = true
-    let lastTop = scroller.scrollTop
-    const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80
-    const toBottom = () => {
+    let scrolled = false
+    let height = 0 // the scroll height as of the last callback
+    const onResize = () => {
+      if (scrolled) {
+        scrolled = false
+        stick = height - scroller.scrollTop - scroller.clientHeight < 80
+      }
+      height = scroller.scrollHeight
       if (stick) {
-        scroller.scrollTop = scroller.scrollHeight
-        lastTop = scroller.scrollTop
+        scroller.scrollTop = height
       }
     }
     const onScroll = () => {
-      const top = scroller.scrollTop
-      // Our own scrolls only go down; a scroll up is the reader's. Growth alone never unsticks.
-      if (top < lastTop - 1 || !stick) {
-        stick = nearBottom()
-      }
-      lastTop = top
+      scrolled = true
     }
-    toBottom()
     scroller.addEventListener('scroll', onScroll, { passive: true })
-    const resize = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(toBottom)
-    resize?.observe(element)
-    resize?.observe(scroller)
+    const resize = new ResizeObserver(onResize)
+    resize.observe(element)
+    resize.observe(scroller)
     return () => {
       scroller.removeEventListener('scroll', onScroll)
-      resize?.disconnect()
+      resize.disconnect()
     }
   }, [content])
 }
