@@ -13,15 +13,18 @@ import {
   type FilesHandler,
   type RunModel,
   type RunsServer,
+  type RunsServerOptions,
 } from '@oai-runs/server'
 import { createChatCompletionsModel } from '@oai-runs/server/chat-completions'
 import { type Listener, listen } from '@oai-runs/server/node'
+import { createPostgresStore } from '@oai-runs/server/postgres'
 import { createResponsesModel } from '@oai-runs/server/responses'
 import { createResponsesTestServer } from '@oai-runs/server/testing'
 import OpenAI, { toFile } from 'openai'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { createChatCompletionsTestServer } from '../packages/server/src/testing/chat-completions-server'
 import { expectNoViolations, wrapNodeFetch } from './support/contract'
+import { clusterStart, createTestDatabase } from './support/postgres'
 
 const ASSISTANT = 'asst_scenarios'
 const POLL_MS = 5
@@ -290,6 +293,8 @@ function clientDriver(client: ReturnType<typeof createClient>): Driver {
 interface Backend {
   model?: RunModel
   files?: FilesHandler
+  /** Where the server keeps its objects (memory when absent). */
+  store?: RunsServerOptions['store']
   close?: () => Promise<void>
   /** The requests an upstream received (`METHOD /path`), when there is one on the network. */
   upstreamRequests?: () => string[]
@@ -297,6 +302,18 @@ interface Backend {
 
 const backends: Record<string, () => Promise<Backend>> = {
   scripted: async () => ({}),
+  // The same scenarios on the Postgres store (a throwaway database), the store several instances share.
+  'scripted (Postgres store)': async () => {
+    const database = await createTestDatabase()
+    const store = await createPostgresStore(database.url)
+    return {
+      store,
+      close: async () => {
+        await store.close()
+        await database.drop()
+      },
+    }
+  },
   'chat completions adapter': async () => {
     const upstream = createChatCompletionsTestServer({ apiKey: 'sk-upstream' })
     const model = createChatCompletionsModel({
@@ -348,12 +365,13 @@ describe.each(Object.keys(backends))('with the %s model', (modelName) => {
 
   beforeAll(async () => {
     backend = await backends[modelName]!()
-    const { model, files } = backend
+    const { model, files, store } = backend
     server = createRunsServer({
       tokenDelayMs: 1,
       pollAfterMs: POLL_MS,
       ...(model ? { model } : {}),
       ...(files ? { files } : {}),
+      ...(store ? { store } : {}),
     })
     server.seedAssistant({
       id: ASSISTANT,
@@ -370,11 +388,11 @@ describe.each(Object.keys(backends))('with the %s model', (modelName) => {
     drivers['@oai-runs/client'] = clientDriver(
       createClient({ baseURL: listener.url, apiKey: 'test', fetch: contract as typeof fetch }),
     )
-  })
+  }, clusterStart)
 
   afterAll(async () => {
-    server.close()
-    await listener.close()
+    await server?.close()
+    await listener?.close()
     await backend?.close?.()
   })
 

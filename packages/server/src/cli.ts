@@ -5,6 +5,7 @@ import { demoAssistant } from './demo.ts'
 import type { FaultRule } from './faults.ts'
 import { createUpstreamFiles } from './files/upstream.ts'
 import { listen } from './node.ts'
+import type { PostgresStore } from './postgres.ts'
 import { createResponsesModel } from './responses.ts'
 import { createRunsServer } from './server.ts'
 import type { SqliteRunsStore } from './sqlite.ts'
@@ -26,7 +27,10 @@ Options:
   --seed N               deterministic ids
   --fault JSON           a fault rule, e.g. '{"operation":"createRun","status":429,"retryAfterMs":500}' (repeatable)
   --cors ORIGIN          allow browser calls from ORIGIN ("*" for any)
-  --db PATH              keep state in this SQLite file (default: memory, gone on exit)
+  --db PATH|URL          keep state in this SQLite file, or in Postgres with a postgres:// URL (several
+                         instances can share one database; needs the \`postgres\` package) (default: memory)
+  --lease-ttl-ms N       Postgres: how long a run's lease lasts without a heartbeat; a run whose instance
+                         died is failed by another instance after about this long (default 30000)
   --model-base-url URL   answer runs with this model endpoint, e.g. https://api.openai.com/v1
   --model-api API        the endpoint's API: chat-completions (default) or responses (OpenAI's Responses API,
                          with hosted file_search and code_interpreter; with a key, /files and
@@ -60,6 +64,7 @@ const { values } = parseArgs({
     fault: { type: 'string', multiple: true },
     cors: { type: 'string' },
     db: { type: 'string' },
+    'lease-ttl-ms': { type: 'string' },
     'model-base-url': { type: 'string' },
     'model-api': { type: 'string' },
     'model-api-key-env': { type: 'string' },
@@ -118,7 +123,20 @@ const model = modelOptions
   : undefined
 
 let store: SqliteRunsStore | undefined
-if (values.db) {
+let shared: PostgresStore | undefined
+const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value)
+if (values['lease-ttl-ms'] !== undefined && !(values.db && isPostgresUrl(values.db))) {
+  fail('--lease-ttl-ms needs --db postgres://…')
+}
+if (values.db && isPostgresUrl(values.db)) {
+  const { createPostgresStore } = await import('./postgres.ts')
+  const leaseTtlMs = number(values['lease-ttl-ms'], 'lease-ttl-ms', 30_000)
+  try {
+    shared = await createPostgresStore(values.db, { leaseTtlMs: Math.max(100, leaseTtlMs) })
+  } catch (error) {
+    fail(`--db: cannot open the Postgres database: ${error instanceof Error ? error.message : String(error)}`)
+  }
+} else if (values.db) {
   // Loaded only when asked for: no SQLite driver is needed for the in-memory server.
   const { createSqliteStore } = await import('./sqlite.ts')
   try {
@@ -139,6 +157,7 @@ const server = createRunsServer({
   ...(values.cors ? { corsOrigin: values.cors } : {}),
   ...(model ? { model } : {}),
   ...(store ? { store } : {}),
+  ...(shared ? { store: shared } : {}),
   // On the Responses API, files and vector stores live upstream (its file_search searches them there).
   ...(baseURL && modelApi === 'responses' && apiKey
     ? { files: createUpstreamFiles({ baseURL, apiKey }) }
@@ -160,6 +179,11 @@ const assistant = server.seedAssistant(
       }
     : demoAssistant,
 )
+try {
+  await server.ready()
+} catch (error) {
+  fail(`--db: cannot save the demo assistant: ${error instanceof Error ? error.message : String(error)}`)
+}
 const listener = await listen(server, {
   host: values.host ?? '127.0.0.1',
   port: number(values.port, 'port', 4010),
@@ -177,6 +201,9 @@ if (model && modelApi === 'responses') {
       : 'files and vector stores: local (pass --model-api-key-env to keep them upstream, where file_search reads them)',
   )
 }
+if (shared) {
+  console.log(`database: Postgres, instance ${shared.instanceId} (lease ${shared.db.leases.ttlMs} ms)`)
+}
 if (store) {
   console.log(
     `database: ${values.db} on ${store.driver} (${store.recovered.length} interrupted run(s) marked failed)`,
@@ -184,11 +211,15 @@ if (store) {
 }
 
 const stop = () => {
-  server.close()
-  void listener.close().then(() => {
-    store?.close()
-    process.exit(0)
-  })
+  const closing = server.close()
+  void listener
+    .close()
+    .then(() => closing)
+    .then(async () => {
+      store?.close()
+      await shared?.close()
+    })
+    .finally(() => process.exit(0))
 }
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)

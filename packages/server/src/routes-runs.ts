@@ -1,11 +1,11 @@
 import { unixSeconds } from './clock.ts'
 import type { Route, RouteContext } from './context.ts'
 import { ActiveRunConflictError } from './data.ts'
-import { badRequest, jsonResponse, notFound, readJsonBody } from './http.ts'
+import { badRequest, HttpError, jsonResponse, notFound, readJsonBody } from './http.ts'
 import { buildMessage, field, includeFileSearchContent, presentEvent, presentStep } from './objects.ts'
 import { readListQuery } from './pagination.ts'
 import { buildThreadWithMessages, getAssistant, getThread, saveThread } from './routes-threads.ts'
-import { sseHeaders, streamRun } from './sse.ts'
+import { sseHeaders, streamRun, streamStoredEvents } from './sse.ts'
 import type { AssistantObject, MessageObject, RunObject, StreamEvent, ThreadObject } from './types.ts'
 import { assertValid, requestSchema, type Schema } from './validate.ts'
 
@@ -129,6 +129,20 @@ function buildRun(
     parallel_tool_calls: field(body, 'parallel_tool_calls', true),
     response_format: field(body, 'response_format', assistant.response_format ?? 'auto'),
   }
+}
+
+/** Where a follow starts: after the `Last-Event-ID` header's event, or `?after=`, or from the first event. */
+function readAfterSeq(context: RouteContext): number {
+  const raw = context.url.searchParams.get('after') ?? context.request.headers.get('last-event-id') ?? '0'
+  const after = Number(raw)
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(after)) {
+    throw badRequest(
+      `Invalid 'after': expected the non-negative integer id of an event of this stream, but got '${raw.slice(0, 40)}'.`,
+      'after',
+      'invalid_value',
+    )
+  }
+  return after
 }
 
 /** Answers a started run: as JSON (`queued`), or as the run's event stream when `stream: true`. */
@@ -284,6 +298,28 @@ export const runRoutes: Route[] = [
       // Validate before the stream opens, so a bad submit is a 400, not a broken stream.
       await context.runs.checkToolOutputs(run.thread_id, run.id, outputs)
       return answerRun(context, run, body, false, start)
+    },
+  },
+  {
+    // Not in OpenAI's API: follows a run's stream from any instance (and resumes it after a dropped connection).
+    method: 'GET',
+    path: '/threads/{thread_id}/runs/{run_id}/events',
+    operation: 'followRunEvents',
+    handler: async (context) => {
+      const includeContent = readInclude(context.url)
+      const run = await getRun(context)
+      const follow = context.runs.follow
+      if (!follow) {
+        throw new HttpError(
+          404,
+          'Following the stored events of a run needs a store that keeps them: start the server on the Postgres store (--db postgres://…).',
+        )
+      }
+      const after = readAfterSeq(context)
+      return new Response(
+        streamStoredEvents((signal) => follow(run.id, after, signal), presentEvent(includeContent)),
+        { status: 200, headers: sseHeaders },
+      )
     },
   },
   {

@@ -8,6 +8,13 @@ import type { EventHub } from './events.ts'
 import type { FilesStore, RunsStore } from './store.ts'
 import type { RunObject } from './types.ts'
 
+/** A stored stream event: its place in the run's stream, its name and its data (JSON text). */
+export interface FollowedEvent {
+  seq: number
+  event: string
+  data: string
+}
+
 /** A tool output as a submit carries it. */
 export type ToolOutputInput = { tool_call_id?: string; output?: string }
 /** A tool approval as a submit carries it. */
@@ -35,6 +42,12 @@ export interface RunService {
   submitToolApprovals(threadId: string, runId: string, approvals: ToolApprovalInput[]): Promise<RunObject>
   /** Moves a run to `cancelling`; it becomes `cancelled` (or, with the race fault, `completed`). */
   cancel(threadId: string, runId: string, losesRace: boolean): Promise<RunObject>
+  /**
+   * A run's stored stream events after `afterSeq` (1, 2, 3 …), then the live ones, whichever instance drives the
+   * run; ends after the event that stops the run (`requires_action` or its end). Only stores that keep streams
+   * (the Postgres store) have it.
+   */
+  follow?(runId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<FollowedEvent>
   /** The API's 400 for a second run on a thread. */
   activeRunError(threadId: string, runId: string): Error
   /** The API's 400 for a message added while a run is active. */

@@ -21,6 +21,9 @@ export function encodeEvent(event: StreamEvent): string {
   return `event: ${event.event}\ndata: ${data}\n\n`
 }
 
+/** Whether an event stops a run's stream (`requires_action`, or an end): `done` follows it. */
+export const endsRunStream = (event: string) => runEnds.has(event)
+
 const runEnds = new Set([
   'thread.run.requires_action',
   'thread.run.completed',
@@ -223,6 +226,51 @@ export function streamRun(options: {
       queuedBytes = 0
       wakeUp()
       demand?.()
+    },
+  })
+}
+
+/**
+ * Streams a run's stored events as SSE, each with its `id:` (its place in the run's stream, for `Last-Event-ID`),
+ * until the event that stops the run, then `event: done`. The client going away ends the reading.
+ */
+export function streamStoredEvents(
+  events: (signal: AbortSignal) => AsyncIterable<{ seq: number; event: string; data: string }>,
+  present: (event: StreamEvent) => StreamEvent,
+): ReadableStream<Uint8Array> {
+  const abort = new AbortController()
+  let iterator: AsyncIterator<{ seq: number; event: string; data: string }> | undefined
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      iterator ??= events(abort.signal)[Symbol.asyncIterator]()
+      const next = await iterator.next().catch((error: unknown) => {
+        console.error('oai-runs: reading the stored events of a run failed:', error)
+        return { done: true as const, value: undefined }
+      })
+      if (next.done) {
+        controller.close()
+        return
+      }
+      const { seq, event, data } = next.value
+      let parsed: unknown = data
+      try {
+        parsed = JSON.parse(data)
+      } catch {
+        // not JSON (e.g. `[DONE]`): sent as it is
+      }
+      const shown = present({ event, data: parsed } as StreamEvent)
+      controller.enqueue(encoder.encode(`id: ${seq}\n${encodeEvent(shown)}`))
+      if (runEnds.has(event) || event === 'done') {
+        if (event !== 'done') {
+          controller.enqueue(encoder.encode(encodeEvent({ event: 'done', data: '[DONE]' })))
+        }
+        abort.abort()
+        controller.close()
+      }
+    },
+    cancel() {
+      abort.abort()
+      void iterator?.return?.()
     },
   })
 }
