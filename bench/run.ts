@@ -1,13 +1,14 @@
 // `pnpm bench`: size and speed of @oai-runs against the openai SDK and the physical floor, in one process, with
 // interleaved repetitions. Prints one line per figure (ratio last) and writes results/latest.json and latest.md.
 //   pnpm bench                  everything (about 2 minutes on a 2-core machine)
-//   pnpm bench --only=size,parse   some sections (size, parse, accumulate, server, react, soak)
+//   pnpm bench --only=size,parse   some sections (size, parse, accumulate, server, react, instances, soak)
 //   pnpm bench --quick          fewer events and repetitions, for a smoke run (its figures are not written)
 //   pnpm bench --soak-seconds 10   a shorter soak (default 60 s; 10 s with --quick; not written unless 60 s)
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { benchInstances, instancesOptions } from './instances'
 import { benchParse } from './parse'
 import { benchReact } from './react'
 import { benchAccumulate } from './reducer'
@@ -16,7 +17,7 @@ import { benchSize } from './size'
 import { benchSoak, DEFAULT_SOAK_SECONDS, soakOptions, soakSecondsFrom } from './soak'
 import { type Figure, formatFigure, formatNumber, formatRatio } from './stats'
 
-const SECTIONS = ['size', 'parse', 'accumulate', 'server', 'react', 'soak'] as const
+const SECTIONS = ['size', 'parse', 'accumulate', 'server', 'react', 'instances', 'soak'] as const
 type Section = (typeof SECTIONS)[number]
 
 const args = process.argv.slice(2)
@@ -125,6 +126,11 @@ async function main() {
     const react = await benchReact({ rounds: settings.reactRounds })
     print(react.figures)
     notes.push(...react.notes)
+  }
+  if (wanted('instances')) {
+    const instances = await benchInstances({ ...instancesOptions(quick), write: !quick && !only })
+    print(instances.figures)
+    notes.push(...instances.notes)
   }
   if (wanted('soak')) {
     const soak = await benchSoak(soakOptions(soakSeconds))
