@@ -2,7 +2,12 @@
 // collections: assistants, threads, messages by thread, runs by thread, steps by run), `transaction`, and the
 // database-enforced one-active-run-per-thread rule surfaced as a typed error.
 
-import { ActiveRunConflictError, type ListQuery } from '../data.ts'
+import {
+  ActiveRunConflictError,
+  type DataCollection,
+  type DataScopedCollection,
+  type ListQuery,
+} from '../data.ts'
 import type { ListPage } from '../pagination.ts'
 import type { AssistantObject, MessageObject, RunObject, RunStepObject, ThreadObject } from '../types.ts'
 import { inTransaction, type Queryable } from './driver.ts'
@@ -10,31 +15,11 @@ import { activeRunIndex, activeRunStatuses, terminalRunStatuses } from './schema
 
 export { ActiveRunConflictError, type ListQuery } from '../data.ts'
 
-/** A keyed collection in insertion order (the order lists are paginated in). */
-export interface PgCollection<T extends { id: string }> {
-  get(id: string): Promise<T | undefined>
-  /** Inserts, or replaces the object with that id (keeping its place in list order). */
-  put(item: T): Promise<void>
-  delete(id: string): Promise<boolean>
-  /** Every item, oldest first. */
-  list(): Promise<T[]>
-  /** One page, with the semantics of `paginate` over {@link list}. */
-  page(query: ListQuery): Promise<ListPage<T>>
-}
+/** A keyed collection in insertion order: the server's {@link DataCollection}, answered by Postgres. */
+export type PgCollection<T extends { id: string }> = DataCollection<T>
 
-/** A collection grouped by a parent id: messages and runs by thread, steps by run. */
-export interface PgScopedCollection<T extends { id: string }> {
-  get(scope: string, id: string): Promise<T | undefined>
-  /** Inserts, or replaces the object with that id in that scope (keeping its place in list order). */
-  put(scope: string, item: T): Promise<void>
-  delete(scope: string, id: string): Promise<boolean>
-  /** Every item of a scope, oldest first. */
-  list(scope: string): Promise<T[]>
-  /** One page of a scope, with the semantics of `paginate` over {@link list}. */
-  page(scope: string, query: ListQuery): Promise<ListPage<T>>
-  /** Drops a whole scope (a deleted thread's messages and runs). */
-  deleteScope(scope: string): Promise<void>
-}
+/** A collection grouped by a parent id: the server's {@link DataScopedCollection}, answered by Postgres. */
+export type PgScopedCollection<T extends { id: string }> = DataScopedCollection<T>
 
 /** The store's collections on one connection pool or inside one transaction. */
 export interface PostgresData {
