@@ -33,7 +33,11 @@ function client(url: string): OpenAI {
 /** Starts the CLI on `db` with a free port; resolves once it printed its URL and demo assistant. */
 function startInstance(name: string, db: string, extra: string[] = []): Promise<Instance> {
   const args = ['--import', 'tsx', 'packages/server/src/cli.ts', '--db', db, '--port', '0', ...extra]
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
   children.add(child)
   child.once('exit', () => children.delete(child))
   let output = ''
@@ -239,7 +243,9 @@ describe('two instances on one database', () => {
     // A run waiting on tools is active: a run through B is refused here too.
     const second = await caught(b.openai.beta.threads.runs.create(threadId, { assistant_id: ASSISTANT }))
     expect((second as APIError).status).toBe(400)
-    expect((second as APIError).message).toContain(`Thread ${threadId} already has an active run ${created.id}`)
+    expect((second as APIError).message).toContain(
+      `Thread ${threadId} already has an active run ${created.id}`,
+    )
 
     const submitted = await b.openai.beta.threads.runs.submitToolOutputs(created.id, {
       thread_id: threadId,
