@@ -108,6 +108,22 @@ describe('collections', { timeout: 60_000 }, () => {
     expect(await data.threads.get(t.id)).toBeUndefined()
   })
 
+  test('a NUL in a string (which jsonb refuses) is stored as U+FFFD; a typed backslash-u0000 stays as typed', async () => {
+    const t = thread()
+    await data.threads.put(t)
+    const m = {
+      ...message(t.id, 'nul'),
+      text: 'a\u0000b \\u0000',
+      metadata: { key: '\u0000' },
+    } as MessageObject
+    await data.messages.put(t.id, m)
+    expect(await data.messages.get(t.id, m.id)).toEqual({
+      ...m,
+      text: 'a\ufffdb \\u0000',
+      metadata: { key: '\ufffd' },
+    })
+  })
+
   test('pages answer exactly what paginate answers over the whole list, for every cursor and order', async () => {
     const t = thread()
     const items: MessageObject[] = []

@@ -11,6 +11,7 @@ import {
 import type { ListPage } from '../pagination.ts'
 import type { AssistantObject, MessageObject, RunObject, RunStepObject, ThreadObject } from '../types.ts'
 import { inTransaction, type Queryable } from './driver.ts'
+import { jsonbValue } from './jsonb.ts'
 import { activeRunIndex, activeRunStatuses, terminalRunStatuses } from './schema.ts'
 
 export { ActiveRunConflictError, type ListQuery } from '../data.ts'
@@ -54,7 +55,7 @@ interface Table<T> {
 
 /** An object as a jsonb parameter (the driver serializes it once; a string would become a JSON string). */
 function json(sql: Queryable, item: object) {
-  return sql.json(item as Parameters<Queryable['json']>[0])
+  return sql.json(jsonbValue(item) as Parameters<Queryable['json']>[0])
 }
 
 const body = <T>(row: { body: T }): T => row.body
