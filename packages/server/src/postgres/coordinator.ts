@@ -54,7 +54,7 @@ export function createCoordinator(
       owned.delete(runId)
       engine.abandon(runId)
     },
-    onError: (_runId, error) => report(error),
+    onError: (error) => report(error),
   })
   const engine = parts.createEngine(set.store, set.hub)
 

@@ -1,6 +1,6 @@
 // What it is: the Postgres foundation of @oai-runs/server in one place — open a database for one instance (driver
 // loaded lazily, schema migrated, a random instance id), and the parts to build the store on: data access, leases,
-// event fan-out. Node only. Not yet wired into the server (see docs/postgres.md for the integration plan).
+// event fan-out. Node only. `createPostgresStore` (postgres.ts) builds the server's store on it (docs/postgres.md).
 import { randomUUID } from 'node:crypto'
 import { connectPostgres, type PostgresConnectOptions, type PostgresSql } from './driver.ts'
 import { createEventFeed, type EventFeed, type EventFeedOptions } from './events.ts'
