@@ -2,7 +2,8 @@
 // memory store, on one instance with the Postgres store, and split across two instances on one database (each client
 // streams from the instance it created its run on). Reports events/s received by the clients, the p99 time from the
 // model emitting a token to the client receiving its delta, and CPU busy per process (server children, Postgres,
-// the client process). Run alone: `node --conditions=source --import tsx bench/instances.ts [--quick]`.
+// the client process). Run alone: `node --conditions=source --import tsx bench/instances.ts [--quick]`; with
+// OAI_RUNS_BENCH_PROFILE_DIR set, every instance writes its CPU profile there.
 import { type ChildProcess, fork } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
@@ -45,7 +46,15 @@ interface Instance {
 
 function startInstance(db: string | undefined): Promise<Instance> {
   const child = fork(join(here, 'instances-child.ts'), [], {
-    execArgv: ['--conditions=source', '--import', 'tsx'],
+    // OAI_RUNS_BENCH_PROFILE_DIR=dir: each instance writes a V8 CPU profile there when it exits.
+    execArgv: [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      ...(process.env.OAI_RUNS_BENCH_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OAI_RUNS_BENCH_PROFILE_DIR}`]
+        : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, OAI_RUNS_BENCH_DB: db ?? '' },
   })
