@@ -9,6 +9,8 @@ export type WindowResult = {
   frames: number[]
   /** Durations of the long tasks that started inside the window, ms. */
   longTasks: number[]
+  /** When each of them started, ms from start (in the order of `longTasks`). */
+  longTaskStarts: number[]
   commits: number
   /** Sum of the Profiler's actualDuration over the window's commits, ms. */
   commitMs: number
@@ -59,12 +61,12 @@ export async function measure(
   await new Promise((resolve) => setTimeout(resolve, 100))
   longTasks.push(...observer.takeRecords())
   observer.disconnect()
+  const inside = longTasks.filter((entry) => entry.startTime >= start && entry.startTime <= end)
   return {
     durationMs: end - start,
     frames,
-    longTasks: longTasks
-      .filter((entry) => entry.startTime >= start && entry.startTime <= end)
-      .map((entry) => entry.duration),
+    longTasks: inside.map((entry) => entry.duration),
+    longTaskStarts: inside.map((entry) => entry.startTime - start),
     commits: counters.commits,
     commitMs: counters.commitMs,
   }

@@ -3,6 +3,8 @@
 // and reach the instance's streams only once they are committed. Writes are group-committed: one transaction at a
 // time carries every run's pending batch (group-write.ts), so the statements per second stay flat as runs grow; a
 // run's batches commit in order because the next transaction starts only after the last one ended.
+// Over 400 lines because the batching (queue, hold, take, pump, settle, retry) and the store and hub the engine
+// writes through share one closure's state: split, each half would reach into the other's maps.
 import type { EventHub } from '../events.ts'
 import type { RunsStore, ScopedCollection } from '../store.ts'
 import type {
