@@ -145,12 +145,26 @@ describe('chat', () => {
     try {
       await send(page, '/long 2000')
       await expect.poll(() => textOf(assistantBubbles(page).last()).catch(() => '')).toMatch(/alpha bravo/)
+      // The caret is drawn after the block the text streams into, and only there.
+      const caret = () =>
+        assistantBubbles(page)
+          .last()
+          .evaluate((bubble) => {
+            const tails = bubble.querySelectorAll('[data-oai-tail]')
+            return {
+              tails: tails.length,
+              onLast: tails[0] !== undefined && tails[0] === tails[0].parentElement?.lastElementChild,
+              content: tails[0] ? getComputedStyle(tails[0], '::after').content : null,
+            }
+          })
+      expect(await caret()).toEqual({ tails: 1, onLast: true, content: '"▍"' })
       const stop = page.getByRole('button', { name: 'Stop', exact: true })
       await stop.click()
       await runStatus(page, 'cancelled')
       await page.locator('.pg-run-outcome[data-state="cancelled"]').waitFor()
       const text = await textOf(assistantBubbles(page).last())
       expect(text.split(/\s+/).length).toBeLessThan(2000)
+      expect((await caret()).tails).toBe(0)
       // The server agrees, and the thread takes a new message at once.
       const threadId = /\/t\/(thread_\w+)/.exec(page.url())![1]
       const runs = await (await page.request.get(`/api/runs/threads/${threadId}/runs`)).json()

@@ -218,6 +218,30 @@ describe('MessageContent renders only the open tail while a message streams', ()
     expect(container.querySelector('h2')).toBe(firstHeading)
   })
 
+  test('the block text streams into carries data-oai-tail (the caret hook); completion moves nothing else', () => {
+    const tails = (root: HTMLElement) => [...root.querySelectorAll('[data-oai-tail]')]
+    const { container, rerender } = render(<MessageContent message={streamingMessage(`${long}Tail`)} />)
+    const part = container.querySelector('[data-oai-part="text"]')!
+    expect(tails(container)).toEqual([part.lastElementChild])
+    expect(part.lastElementChild?.textContent).toBe('Tail')
+    // A streamed `## ` renders nothing yet: the caret stays on the block before it.
+    act(() => rerender(<MessageContent message={streamingMessage(`${long}Tail\n\n## `)} />))
+    expect(tails(container)).toEqual([part.lastElementChild])
+    expect(part.lastElementChild?.textContent).toBe('Tail')
+    act(() => rerender(<MessageContent message={streamingMessage(`${long}Tail\n\n## Head`)} />))
+    expect(tails(container).map((element) => element.tagName)).toEqual(['H2'])
+    const before = [...part.children]
+    const renders = countBlockRenders(() => {
+      act(() =>
+        rerender(<MessageContent message={streamingMessage(`${long}Tail\n\n## Head`, 'completed')} />),
+      )
+    })
+    expect(tails(container)).toEqual([])
+    // The same elements: completing re-rendered only the tail (and the block still open before it).
+    expect([...part.children]).toEqual(before)
+    expect(renders).toBeLessThanOrEqual(2)
+  })
+
   test('a message twice as long costs a token the same renders', () => {
     const tokenRenders = (doc: string) => {
       const { rerender, unmount } = render(<MessageContent message={streamingMessage(`${doc}Tail`)} />)

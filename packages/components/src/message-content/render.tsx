@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noArrayIndexKey: AST nodes have no identity but their position; streaming only appends.
 // AST → React elements. Text is always a React text child, so nothing the model writes becomes markup (R2).
 import type { Annotation } from '@oai-runs/client'
-import { Fragment, memo, type ReactNode } from 'react'
+import { cloneElement, Fragment, isValidElement, memo, type ReactElement, type ReactNode } from 'react'
 import { type BlockNode, headingSlugs, type InlineNode, inlineText, isEmptyHeading } from './markdown.ts'
 import type { MessageContentOptions } from './options.ts'
 import { RemoteImage } from './RemoteImage.tsx'
@@ -239,16 +239,43 @@ export function renderBlocks(blocks: BlockNode[], context: RenderContext): React
 }
 
 /** Props of `MarkdownBlock`. */
-export type MarkdownBlockProps = { block: BlockNode; context: RenderContext }
+export type MarkdownBlockProps = {
+  block: BlockNode
+  context: RenderContext
+  /** The block text is streaming into: its element gets `data-oai-tail` (where the theme draws the caret). */
+  tail?: boolean
+}
 
 /**
  * One top-level block, memoised on its node and the context: while a message streams, the incremental parser keeps
  * a finished block's node, so the block renders once and only the open tail renders again.
  */
-export const MarkdownBlock = memo(function MarkdownBlock({ block, context }: MarkdownBlockProps) {
+export const MarkdownBlock = memo(function MarkdownBlock({
+  block,
+  context,
+  tail = false,
+}: MarkdownBlockProps) {
   blockRenders++
-  return renderBlock(block, 0, context)
+  const element = renderBlock(block, 0, context)
+  // Every top-level block renders a host element (or nothing), so the attribute lands on the DOM element.
+  return tail && isValidElement(element)
+    ? cloneElement(element as ReactElement<Record<string, unknown>>, { 'data-oai-tail': '' })
+    : element
 })
+
+/**
+ * The index of the block that text streams into: the last one that renders something (a streamed `## ` before
+ * its text renders nothing); -1 when none does.
+ */
+export function tailBlockIndex(blocks: readonly BlockNode[]): number {
+  for (let index = blocks.length - 1; index >= 0; index--) {
+    const block = blocks[index]!
+    if (!(block.type === 'heading' && isEmptyHeading(block.children))) {
+      return index
+    }
+  }
+  return -1
+}
 
 // How many times a MarkdownBlock rendered: tests count renders instead of timing them. Internal, not exported
 // from the package.
