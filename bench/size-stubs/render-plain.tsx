@@ -92,9 +92,18 @@ export function blocksText(blocks: BlockNode[]): string {
 export const MarkdownBlock = memo(function MarkdownBlock({
   block,
   context,
+  tail = false,
 }: {
   block: BlockNode
   context: RenderContext
+  tail?: boolean
 }) {
-  return block.type === 'paragraph' ? <p>{renderInline(block.children, context)}</p> : null
+  return block.type === 'paragraph' ? (
+    <p data-oai-tail={tail ? '' : undefined}>{renderInline(block.children, context)}</p>
+  ) : null
 })
+
+// Here only paragraphs render, so the tail is the last paragraph.
+export function tailBlockIndex(blocks: readonly BlockNode[]): number {
+  return blocks.findLastIndex((block) => block.type === 'paragraph')
+}
