@@ -4,7 +4,7 @@
 // Prints one line per figure; writes bench/results/browser.{json,md} (`--out=NAME` for another name).
 import { execFileSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type CDPSession, chromium, type Page } from 'playwright-core'
@@ -25,11 +25,13 @@ import {
   type Sample,
   sampleOf,
 } from './report.ts'
+import { startTrace, summariseTrace } from './trace.ts'
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
     only: { type: 'string' },
     root: { type: 'string', default: repoRoot },
     out: { type: 'string' },
@@ -187,7 +189,44 @@ const header = [
 ]
 console.log(header.join('\n'))
 
-if (values.profile) {
+if (values.trace) {
+  // A warm-up run, then one traced run of the case (the ConnectedRunViewer unless --profile-case).
+  const traced = values['profile-case'] as CaseName
+  if (!(traced in CASE_LABELS)) {
+    throw new Error(`--profile-case=${traced}: pick one of ${Object.keys(CASE_LABELS).join(', ')}`)
+  }
+  await streamCase(traced)
+  await prepare(traced)
+  const stop = await startTrace(cdp)
+  let streamMs = 0
+  try {
+    const result = await page.evaluate(
+      (maxMs) => (window as unknown as PageBench).__bench.run(maxMs),
+      settings.maxStreamMs,
+    )
+    streamMs = result.durationMs
+  } finally {
+    const events = await stop()
+    const summary = [
+      `# Browser trace: ${CASE_LABELS[traced]}`,
+      '',
+      ...header,
+      '',
+      `One traced run (after a warm-up): the stream took ${formatNumber(streamMs / 1000)} s. Work of the renderer's main thread by kind, ` +
+        'self time (an event less the events inside it). Tracing itself slows the page: compare kinds, not totals with the bench.',
+      '',
+      ...summariseTrace(events, { runs: 1, longMs: 50 }),
+      '',
+    ].join('\n')
+    const name = `browser-trace-${traced}`
+    writeFileSync(join(resultsDir, `${name}.md`), summary)
+    // The whole trace is tens of MB: it goes to the temporary directory, to open in DevTools' Performance panel.
+    const full = join(tmpdir(), `oai-runs-${name}.json`)
+    writeFileSync(full, JSON.stringify({ traceEvents: events }))
+    console.log(summary)
+    console.log(`wrote bench/results/${name}.md; the whole trace (for DevTools' Performance panel): ${full}`)
+  }
+} else if (values.profile) {
   // A warm-up run outside the profile, then profiled runs of the case (the ConnectedRunViewer unless --profile-case).
   const profiled = values['profile-case'] as CaseName
   if (!(profiled in CASE_LABELS)) {
