@@ -24,11 +24,12 @@ import {
 import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
 import { useByKey } from '../internal/use-by-key.ts'
 import { placeAnnotations } from './annotations.ts'
+import { BlockChunk, CHUNK_SIZE, chunkBlocks } from './block-chunks.tsx'
 import { collectFootnotes, type Footnote, footnotesKey } from './footnotes.ts'
-import { parseMarkdown } from './markdown.ts'
+import { type BlockNode, parseMarkdown } from './markdown.ts'
 import { type MessageContentOptions, splitContentOptions, useStableContentOptions } from './options.ts'
 import { RemoteImage } from './RemoteImage.tsx'
-import { blocksText, MarkdownBlock, type RenderContext, safeResolvedUrl, tailBlockIndex } from './render.tsx'
+import { blocksText, type RenderContext, safeResolvedUrl, tailBlockIndex } from './render.tsx'
 import { useIncrementalMarkdown } from './use-markdown.ts'
 
 export type { MessageContentOptions } from './options.ts'
@@ -169,10 +170,22 @@ export const MessageContentText = forwardRef<HTMLDivElement, MessageContentTextP
     // last part has no attribute or class makes the browser restyle the whole message when `data-state` changes
     // (a 60 KB reply: ~5,500 elements, a 100 ms frame when it completes).
     const tail = streaming ? tailBlockIndex(parse.blocks) : -1
+    // Runs of blocks whose arrays stay the same while their blocks do, so only the chunk text grows into renders.
+    const previousChunks = useRef<readonly (readonly BlockNode[])[]>([])
+    const chunks = useMemo(() => chunkBlocks(parse.blocks, previousChunks.current), [parse.blocks])
+    useEffect(() => {
+      previousChunks.current = chunks
+    }, [chunks])
     return (
       <Primitive.div data-oai-part="text" data-state={status} {...props} ref={ref}>
-        {parse.blocks.map((block, key) => (
-          <MarkdownBlock key={key} block={block} context={context} tail={key === tail} />
+        {chunks.map((blocks, key) => (
+          <BlockChunk
+            key={key}
+            blocks={blocks}
+            start={key * CHUNK_SIZE}
+            context={context}
+            tail={Math.floor(tail / CHUNK_SIZE) === key ? tail : -1}
+          />
         ))}
       </Primitive.div>
     )

@@ -5,6 +5,7 @@ import { act, render } from '@testing-library/react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, test } from 'vitest'
 import { RunStep } from '../run-step-list/RunStep.tsx'
+import { CHUNK_SIZE, countChunkRenders } from './block-chunks.tsx'
 import { MessageContent } from './MessageContent.tsx'
 import {
   countParseWork,
@@ -252,6 +253,36 @@ describe('MessageContent renders only the open tail while a message streams', ()
       return count
     }
     expect(tokenRenders(long + long)).toBe(tokenRenders(long))
+  })
+
+  // A memoised block still costs React a visit per commit; blocks are grouped in memoised chunks so that a token
+  // visits the chunks and the blocks of the open one only.
+  test('a token renders one chunk of blocks (two at a chunk boundary), whatever the length; the DOM stays flat', () => {
+    const tokenChunks = (doc: string) => {
+      const { container, rerender, unmount } = render(
+        <MessageContent message={streamingMessage(`${doc}Tail`)} />,
+      )
+      const part = container.querySelector('[data-oai-part="text"]')!
+      const first = part.firstElementChild
+      const count = countChunkRenders(() => {
+        act(() => rerender(<MessageContent message={streamingMessage(`${doc}Tail more`)} />))
+      })
+      // One element per block, directly in the part: chunks add no wrapper (the theme's `> [data-oai-tail]`).
+      const blocks = part.children.length
+      expect(part.firstElementChild).toBe(first)
+      expect(part.lastElementChild?.textContent).toBe('Tail more')
+      unmount()
+      return { count, blocks }
+    }
+    const one = tokenChunks(long)
+    const two = tokenChunks(long + long)
+    expect(one.blocks).toBe(241)
+    expect(two.blocks).toBe(481)
+    // The tail and the still-open block before it: one chunk, or two when the tail is the first of a new chunk.
+    const expected = (blocks: number) => (blocks % CHUNK_SIZE === 1 ? 2 : 1)
+    expect(one.count).toBe(expected(one.blocks))
+    expect(two.count).toBe(expected(two.blocks))
+    expect(Math.ceil(two.blocks / CHUNK_SIZE)).toBeGreaterThan(10)
   })
 
   test('two panes showing one message parse its tail once between them', () => {
