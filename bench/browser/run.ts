@@ -25,7 +25,7 @@ import {
   type Sample,
   sampleOf,
 } from './report.ts'
-import { startTrace, summariseTrace } from './trace.ts'
+import { startTrace, summariseTrace, type TraceEvent } from './trace.ts'
 
 const { values } = parseArgs({
   options: {
@@ -189,16 +189,23 @@ const header = [
 ]
 console.log(header.join('\n'))
 
-if (values.trace) {
-  // A warm-up run, then one traced run of the case (the ConnectedRunViewer unless --profile-case).
-  const traced = values['profile-case'] as CaseName
-  if (!(traced in CASE_LABELS)) {
-    throw new Error(`--profile-case=${traced}: pick one of ${Object.keys(CASE_LABELS).join(', ')}`)
+// The case --profile and --trace look at: the ConnectedRunViewer unless --profile-case names another.
+function profiledCase(): CaseName {
+  const name = values['profile-case'] as CaseName
+  if (!(name in CASE_LABELS)) {
+    throw new Error(`--profile-case=${name}: pick one of ${Object.keys(CASE_LABELS).join(', ')}`)
   }
+  return name
+}
+
+if (values.trace) {
+  // A warm-up run, then one traced run of the case.
+  const traced = profiledCase()
   await streamCase(traced)
   await prepare(traced)
   const stop = await startTrace(cdp)
   let streamMs = 0
+  let events: TraceEvent[]
   try {
     const result = await page.evaluate(
       (maxMs) => (window as unknown as PageBench).__bench.run(maxMs),
@@ -206,32 +213,29 @@ if (values.trace) {
     )
     streamMs = result.durationMs
   } finally {
-    const events = await stop()
-    const summary = [
-      `# Browser trace: ${CASE_LABELS[traced]}`,
-      '',
-      ...header,
-      '',
-      `One traced run (after a warm-up): the stream took ${formatNumber(streamMs / 1000)} s. Work of the renderer's main thread by kind, ` +
-        'self time (an event less the events inside it). Tracing itself slows the page: compare kinds, not totals with the bench.',
-      '',
-      ...summariseTrace(events, { runs: 1, longMs: 50 }),
-      '',
-    ].join('\n')
-    const name = `browser-trace-${traced}`
-    writeFileSync(join(resultsDir, `${name}.md`), summary)
-    // The whole trace is tens of MB: it goes to the temporary directory, to open in DevTools' Performance panel.
-    const full = join(tmpdir(), `oai-runs-${name}.json`)
-    writeFileSync(full, JSON.stringify({ traceEvents: events }))
-    console.log(summary)
-    console.log(`wrote bench/results/${name}.md; the whole trace (for DevTools' Performance panel): ${full}`)
+    events = await stop()
   }
+  const summary = [
+    `# Browser trace: ${CASE_LABELS[traced]}`,
+    '',
+    ...header,
+    '',
+    `One traced run (after a warm-up): the stream took ${formatNumber(streamMs / 1000)} s. Work of the renderer's main thread by kind, ` +
+      'self time (an event less the events inside it). Tracing itself slows the page: compare kinds, not totals with the bench.',
+    '',
+    ...summariseTrace(events, 50),
+    '',
+  ].join('\n')
+  const name = `browser-trace-${traced}`
+  writeFileSync(join(resultsDir, `${name}.md`), summary)
+  // The whole trace is tens of MB: it goes to the temporary directory, to open in DevTools' Performance panel.
+  const full = join(tmpdir(), `oai-runs-${name}.json`)
+  writeFileSync(full, JSON.stringify({ traceEvents: events }))
+  console.log(summary)
+  console.log(`wrote bench/results/${name}.md; the whole trace (for DevTools' Performance panel): ${full}`)
 } else if (values.profile) {
-  // A warm-up run outside the profile, then profiled runs of the case (the ConnectedRunViewer unless --profile-case).
-  const profiled = values['profile-case'] as CaseName
-  if (!(profiled in CASE_LABELS)) {
-    throw new Error(`--profile-case=${profiled}: pick one of ${Object.keys(CASE_LABELS).join(', ')}`)
-  }
+  // A warm-up run outside the profile, then profiled runs of the case.
+  const profiled = profiledCase()
   const runs = quick ? 1 : 2
   await streamCase(profiled)
   await prepare(profiled)

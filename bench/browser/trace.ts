@@ -17,7 +17,6 @@ export type TraceEvent = {
     name?: string
     elementCount?: number
     beginData?: Record<string, unknown>
-    endData?: Record<string, unknown>
     data?: Record<string, unknown>
   }
 }
@@ -28,7 +27,7 @@ const CATEGORIES = [
   'disabled-by-default-devtools.timeline.invalidationTracking',
 ].join(',')
 
-/** Starts a trace on the page's session; events are collected until `stopTrace`. */
+/** Starts a trace on the page's session; the returned function ends it and gives its events. */
 export async function startTrace(cdp: CDPSession): Promise<() => Promise<TraceEvent[]>> {
   const events: TraceEvent[] = []
   // The protocol types the events as string maps; they are trace events (numbers where Chromium puts them).
@@ -124,7 +123,7 @@ function mainThread(events: TraceEvent[]): { pid: number; tid: number } | null {
 
 type KindRow = { kind: string; count: number; ms: number; detail: string }
 
-// Self time per kind inside `tasks`: each span's time less its children's, so nested events are not counted twice.
+// Self time per kind over `spans`: each span's time less its children's, so nested events are not counted twice.
 function kindsOf(spans: Span[]): Map<string, { count: number; selfUs: number; spans: Span[] }> {
   const kinds = new Map<string, { count: number; selfUs: number; spans: Span[] }>()
   const stack: { span: Span; childUs: number }[] = []
@@ -187,22 +186,22 @@ function detailOf(kind: string, spans: Span[]): string {
   return ''
 }
 
-function rowsOf(spans: Span[], perRun: number): KindRow[] {
+function rowsOf(spans: Span[]): KindRow[] {
   const kinds = kindsOf(
     spans.filter((span) => span.name !== 'RunTask' && span.name !== 'ThreadControllerImpl::RunTask'),
   )
   return [...kinds.entries()]
     .map(([kind, entry]) => ({
       kind,
-      count: entry.count / perRun,
-      ms: entry.selfUs / 1000 / perRun,
+      count: entry.count,
+      ms: entry.selfUs / 1000,
       detail: detailOf(kind, entry.spans),
     }))
     .sort((a, b) => b.ms - a.ms)
 }
 
-/** The trace's summary as Markdown lines: main-thread work by kind, then every task over `longMs`. */
-export function summariseTrace(events: TraceEvent[], options: { runs: number; longMs: number }): string[] {
+/** The summary of a one-run trace as Markdown lines: main-thread work by kind, then every task over `longMs`. */
+export function summariseTrace(events: TraceEvent[], longMs: number): string[] {
   const thread = mainThread(events)
   if (!thread) {
     return ['The trace has no renderer main thread (CrRendererMain).']
@@ -211,22 +210,22 @@ export function summariseTrace(events: TraceEvent[], options: { runs: number; lo
   const tasks = spans.filter((span) => span.name === 'RunTask')
   const busyMs = tasks.reduce((sum, task) => sum + (task.end - task.start), 0) / 1000
   const lines = [
-    `Renderer main thread: ${formatNumber(tasks.length / options.runs)} tasks per run, busy ${formatNumber(busyMs / options.runs)} ms per run (wall time of its tasks).`,
+    `Renderer main thread: ${formatNumber(tasks.length)} tasks, busy ${formatNumber(busyMs)} ms (wall time of its tasks).`,
     '',
-    '| work | events/run | self ms/run | detail |',
+    '| work | events | self ms | detail |',
     '|---|---|---|---|',
-    ...rowsOf(spans, options.runs)
+    ...rowsOf(spans)
       .filter((row) => row.ms >= 0.5)
       .slice(0, 20)
       .map((row) => `| ${row.kind} | ${formatNumber(row.count)} | ${formatNumber(row.ms)} | ${row.detail} |`),
     '',
   ]
-  const long = tasks.filter((task) => (task.end - task.start) / 1000 > options.longMs)
-  lines.push(`Tasks over ${options.longMs} ms: ${long.length} in ${options.runs} run(s).`, '')
+  const long = tasks.filter((task) => (task.end - task.start) / 1000 > longMs)
+  lines.push(`Tasks over ${longMs} ms: ${long.length}.`, '')
   const origin = tasks[0]?.start ?? 0
   for (const task of long.slice(0, 12)) {
     const inside = spans.filter((span) => span !== task && span.start >= task.start && span.end <= task.end)
-    const parts = rowsOf(inside, 1)
+    const parts = rowsOf(inside)
       .filter((row) => row.ms >= 1)
       .slice(0, 6)
       .map((row) => `${row.kind} ${formatNumber(row.ms)} ms${row.detail ? ` (${row.detail})` : ''}`)

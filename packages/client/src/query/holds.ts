@@ -50,14 +50,15 @@ export function isHeld(query: { readonly queryKey: QueryKey }): boolean {
 const prefixCache = new WeakMap<QueryKey, readonly string[]>()
 
 function prefixHashes(key: QueryKey): readonly string[] {
-  let hashes = prefixCache.get(key)
-  if (!hashes) {
-    hashes = []
-    for (let length = 2; length <= key.length; length++) {
-      ;(hashes as string[]).push(hashKey(key.slice(0, length)))
-    }
-    prefixCache.set(key, hashes)
+  const cached = prefixCache.get(key)
+  if (cached) {
+    return cached
   }
+  const hashes: string[] = []
+  for (let length = 2; length <= key.length; length++) {
+    hashes.push(hashKey(key.slice(0, length)))
+  }
+  prefixCache.set(key, hashes)
   return hashes
 }
 

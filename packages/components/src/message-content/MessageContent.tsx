@@ -24,9 +24,9 @@ import {
 import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/primitive.tsx'
 import { useByKey } from '../internal/use-by-key.ts'
 import { placeAnnotations } from './annotations.ts'
-import { BlockChunk, CHUNK_SIZE, chunkBlocks } from './block-chunks.tsx'
+import { BlockChunk, CHUNK_SIZE } from './block-chunks.tsx'
 import { collectFootnotes, type Footnote, footnotesKey } from './footnotes.ts'
-import { type BlockNode, parseMarkdown } from './markdown.ts'
+import { parseMarkdown } from './markdown.ts'
 import { type MessageContentOptions, splitContentOptions, useStableContentOptions } from './options.ts'
 import { RemoteImage } from './RemoteImage.tsx'
 import { blocksText, type RenderContext, safeResolvedUrl, tailBlockIndex } from './render.tsx'
@@ -170,21 +170,16 @@ export const MessageContentText = forwardRef<HTMLDivElement, MessageContentTextP
     // last part has no attribute or class makes the browser restyle the whole message when `data-state` changes
     // (a 60 KB reply: ~5,500 elements, a 100 ms frame when it completes).
     const tail = streaming ? tailBlockIndex(parse.blocks) : -1
-    // Runs of blocks whose arrays stay the same while their blocks do, so only the chunk text grows into renders.
-    const previousChunks = useRef<readonly (readonly BlockNode[])[]>([])
-    const chunks = useMemo(() => chunkBlocks(parse.blocks, previousChunks.current), [parse.blocks])
-    useEffect(() => {
-      previousChunks.current = chunks
-    }, [chunks])
     return (
       <Primitive.div data-oai-part="text" data-state={status} {...props} ref={ref}>
-        {chunks.map((blocks, key) => (
+        {/* In memoised chunks of blocks (block-chunks.tsx): a token renders the chunk it grows in. */}
+        {Array.from({ length: Math.ceil(parse.blocks.length / CHUNK_SIZE) }, (_, key) => (
           <BlockChunk
             key={key}
-            blocks={blocks}
+            blocks={parse.blocks}
             start={key * CHUNK_SIZE}
             context={context}
-            tail={Math.floor(tail / CHUNK_SIZE) === key ? tail : -1}
+            tail={tail}
           />
         ))}
       </Primitive.div>

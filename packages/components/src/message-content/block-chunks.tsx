@@ -10,30 +10,6 @@ import { MarkdownBlock, type RenderContext } from './render.tsx'
 /** Blocks per chunk: large enough that the chunk count stays small, small enough that the open chunk is cheap. */
 export const CHUNK_SIZE = 32
 
-const NO_BLOCKS: readonly BlockNode[] = []
-
-/**
- * Splits `blocks` into runs of CHUNK_SIZE, reusing the previous call's run (the same array) when every block in it
- * is the same node, so that a memoised chunk whose blocks did not change is skipped. `previous` is the last
- * result; pass what this returned last time.
- */
-export function chunkBlocks(
-  blocks: readonly BlockNode[],
-  previous: readonly (readonly BlockNode[])[],
-): readonly (readonly BlockNode[])[] {
-  const chunks: (readonly BlockNode[])[] = []
-  for (let start = 0, index = 0; start < blocks.length; start += CHUNK_SIZE, index++) {
-    const end = Math.min(start + CHUNK_SIZE, blocks.length)
-    const before = previous[index] ?? NO_BLOCKS
-    let same = before.length === end - start
-    for (let at = start; same && at < end; at++) {
-      same = before[at - start] === blocks[at]
-    }
-    chunks.push(same ? before : blocks.slice(start, end))
-  }
-  return chunks
-}
-
 // How many chunks rendered: tests count renders instead of timing them. Internal, not exported from the package.
 let chunkRenders = 0
 
@@ -44,24 +20,45 @@ export function countChunkRenders(run: () => void): number {
   return chunkRenders - before
 }
 
-/**
- * One run of blocks starting at block `start`; `tail` is the index (in the whole part) of the block text streams
- * into, or -1. Only the chunk holding the tail gets it, so the others keep -1 and stay memoised.
- */
-export const BlockChunk = memo(function BlockChunk({
-  blocks,
-  start,
-  context,
-  tail,
-}: {
+type BlockChunkProps = {
+  /** All the part's blocks; the chunk shows CHUNK_SIZE of them from `start`. */
   blocks: readonly BlockNode[]
   start: number
   context: RenderContext
+  /** The index (in the whole part) of the block text streams into, or -1. */
   tail: number
-}) {
+}
+
+const endOf = ({ blocks, start }: BlockChunkProps) => Math.min(start + CHUNK_SIZE, blocks.length)
+const tailIn = (props: BlockChunkProps) =>
+  props.tail >= props.start && props.tail < endOf(props) ? props.tail : -1
+
+// A chunk renders again only when one of its own blocks is a new node, or the tail moves into, out of or within it.
+function sameChunk(before: BlockChunkProps, after: BlockChunkProps): boolean {
+  const end = endOf(after)
+  if (
+    before.start !== after.start ||
+    before.context !== after.context ||
+    endOf(before) !== end ||
+    tailIn(before) !== tailIn(after)
+  ) {
+    return false
+  }
+  for (let at = after.start; at < end; at++) {
+    if (before.blocks[at] !== after.blocks[at]) {
+      return false
+    }
+  }
+  return true
+}
+
+/** The blocks of one chunk, from block `start`; memoised on those blocks' nodes, the context and the tail. */
+export const BlockChunk = memo(function BlockChunk(props: BlockChunkProps) {
   chunkRenders++
-  return blocks.map((block, offset) => (
+  const { blocks, start, context } = props
+  const tail = tailIn(props)
+  return blocks.slice(start, endOf(props)).map((block, offset) => (
     // biome-ignore lint/suspicious/noArrayIndexKey: top-level blocks are identified by their position (streaming only appends).
     <MarkdownBlock key={offset} block={block} context={context} tail={start + offset === tail} />
   ))
-})
+}, sameChunk)
