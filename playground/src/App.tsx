@@ -3,6 +3,7 @@
 import type { ApiError, ToolOutput } from '@oai-runs/client'
 import {
   type IfBusy,
+  type QueuedRun,
   QueuedRunDroppedError,
   runKeys,
   runQueries,
@@ -21,13 +22,15 @@ import {
   useRenameThread,
   useThreadIndex,
 } from './api'
-import { Composer, EmptyState, Transcript } from './Chat'
+import { Composer, EmptyState, QueuedMessages, Transcript } from './Chat'
 import { Inspector } from './Inspector'
 import { ActivityBanner, ActivityLogView, ErrorNotice } from './notices'
 import { type Route, useRoute } from './route'
 import { FaultPanel, ThreadList } from './Sidebar'
 import { MESSAGE_QUERY, RUN_QUERY, type Stream, useStableCallback } from './shared'
 import { applyTheme, storedTheme, type Theme } from './theme'
+
+const NONE_QUEUED: readonly QueuedRun[] = []
 
 /** Text for the composer; `merge` puts it before what is being typed instead of replacing it. */
 type Prefill = { text: string; nonce: number; merge?: boolean } | null
@@ -289,7 +292,11 @@ function Workspace({
   const line = mine ? streamLine(stream) : null
 
   const runId = route.runId ?? (mine ? stream.runId : null) ?? runs[0]?.id ?? null
-  const queued = mine ? stream.queued.filter((item) => item.threadId === threadId) : []
+  const allQueued = stream.queued
+  const queued = useMemo(
+    () => (mine ? allQueued.filter((item) => item.threadId === threadId) : NONE_QUEUED),
+    [mine, allQueued, threadId],
+  )
   const blocked = notFound
     ? 'This thread is not available.'
     : busy && stream.status === 'requires_action'
@@ -348,7 +355,6 @@ function Workspace({
               threadId={threadId}
               runs={runs}
               stream={stream}
-              queued={queued}
               onInspect={selectRun}
               onRetry={retry}
             />
@@ -388,6 +394,7 @@ function Workspace({
               </div>
             </div>
           ) : null}
+          <QueuedMessages queued={queued} onRemove={stream.dequeue} />
           <Composer
             disabled={!!notFound}
             busy={busy}

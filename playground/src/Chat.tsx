@@ -117,7 +117,7 @@ function queuedText(item: QueuedRun): string {
   return typeof content === 'string' ? content : '(a run without a new message)'
 }
 
-/** A message waiting for the active run to end: shown after the transcript, with a button to take it back. */
+/** A message waiting for the active run to end, with a button to take it back. */
 function QueuedMessage({ item, onRemove }: { item: QueuedRun; onRemove: () => void }) {
   const text = queuedText(item)
   const excerpt = text.length > 40 ? `${text.slice(0, 40)}…` : text
@@ -142,6 +142,38 @@ function QueuedMessage({ item, onRemove }: { item: QueuedRun; onRemove: () => vo
     </li>
   )
 }
+
+/**
+ * This thread's follow-ups waiting for the active run, above the message box rather than in the scrolling
+ * transcript: a row there moves with every streamed line (the view sticks to the bottom), so a click on its
+ * Remove button could press on one spot and release on another, and no click would happen.
+ */
+export const QueuedMessages = memo(function QueuedMessages({
+  queued,
+  onRemove,
+}: {
+  queued: readonly QueuedRun[]
+  onRemove: (id: string) => void
+}) {
+  if (queued.length === 0) {
+    return null
+  }
+  return (
+    <ol className="pg-messages pg-queued" aria-label="Queued messages">
+      {queued.map((item) => (
+        <QueuedMessage
+          key={item.id}
+          item={item}
+          onRemove={() => {
+            onRemove(item.id)
+            // The button goes away with the message: keep the focus where typing goes on.
+            document.getElementById('pg-composer-input')?.focus()
+          }}
+        />
+      ))}
+    </ol>
+  )
+})
 
 const CHAT_CONTENT: MessageContentOptions = { linkTarget: '_blank' }
 
@@ -235,15 +267,12 @@ export function Transcript({
   threadId,
   runs,
   stream,
-  queued,
   onInspect,
   onRetry,
 }: {
   threadId: string
   runs: readonly Run[]
   stream: Stream
-  /** This thread's follow-ups waiting for the active run. */
-  queued: readonly QueuedRun[]
   onInspect: (runId: string) => void
   onRetry: () => void
 }) {
@@ -308,17 +337,6 @@ export function Transcript({
             </div>
           </li>
         ) : null}
-        {queued.map((item) => (
-          <QueuedMessage
-            key={item.id}
-            item={item}
-            onRemove={() => {
-              stream.dequeue(item.id)
-              // The button goes away with the message: keep the focus where typing goes on.
-              document.getElementById('pg-composer-input')?.focus()
-            }}
-          />
-        ))}
       </ol>
     </div>
   )

@@ -187,7 +187,7 @@ describe('chat', () => {
       const box = page.getByRole('textbox', { name: 'Message' })
       const queued = page.locator('.pg-message[data-state="queued"]')
       const announced = (text: string) => page.getByRole('status').filter({ hasText: text }).waitFor()
-      // While the run streams, Enter queues: the message shows in the thread as queued, and the status says so.
+      // While the run streams, Enter queues: the message shows above the message box as queued, and the status says so.
       await box.fill('First follow-up')
       await box.press('Enter')
       await queued.filter({ hasText: 'First follow-up' }).waitFor()
