@@ -1,8 +1,9 @@
 // The playground: threads on the left, the chat in the middle, the run inspector on the right. One
 // `useRunStream` per page streams runs into the react-query cache; every view reads the same entries.
-import type { ApiError, ToolOutput } from '@oai-runs/client'
+import type { ApiError, Message, ToolOutput } from '@oai-runs/client'
 import {
   type IfBusy,
+  type ListData,
   type QueuedRun,
   QueuedRunDroppedError,
   runKeys,
@@ -31,6 +32,12 @@ import { MESSAGE_QUERY, RUN_QUERY, type Stream, useStableCallback } from './shar
 import { applyTheme, storedTheme, type Theme } from './theme'
 
 const NONE_QUEUED: readonly QueuedRun[] = []
+
+/**
+ * What this page needs of the thread's messages: whether there are none. A streamed token changes the list but
+ * not this, so the page (header, footer, inspector) skips the reply's frames; the transcript reads the list.
+ */
+const hasNoMessages = (data: ListData<Message>) => data.pages.every((page) => page.data.length === 0)
 
 /** Text for the composer; `merge` puts it before what is being typed instead of replacing it. */
 type Prefill = { text: string; nonce: number; merge?: boolean } | null
@@ -169,6 +176,7 @@ function Workspace({
   const messagesQuery = useInfiniteQuery({
     ...runQueries.messages(client, { threadId: threadId ?? 'none' }, MESSAGE_QUERY),
     enabled: threadId !== null,
+    select: hasNoMessages,
   })
   // The same array until the run list changes, so the memoised run list skips the frames of a streaming reply.
   const runs = useMemo(
@@ -179,11 +187,7 @@ function Workspace({
     ? ([messagesQuery, runsQuery].find((query) => query.isError && (query.error as ApiError).status === 404)
         ?.error ?? null)
     : null
-  const empty =
-    !threadId ||
-    (!!messagesQuery.data &&
-      messagesQuery.data.pages.every((page) => page.data.length === 0) &&
-      runs.length === 0)
+  const empty = !threadId || (messagesQuery.data === true && runs.length === 0)
   const mine = stream.threadId === threadId
   const busy = mine && (stream.status === 'streaming' || stream.status === 'requires_action')
 

@@ -59,7 +59,12 @@ export { useModifyRun } from './useModifyRun.ts'
 export { useRun } from './useRun.ts'
 export { useRunStep } from './useRunStep.ts'
 export { useRunSteps } from './useRunSteps.ts'
-export type { RunStreamCreateOptions, UseRunStreamOptions } from './useRunStream.ts'
+export type {
+  RunStreamCreateOptions,
+  UseRunStreamActions,
+  UseRunStreamOptions,
+  UseRunStreamResult,
+} from './useRunStream.ts'
 export { useRunStream } from './useRunStream.ts'
 export { useRuns } from './useRuns.ts'
 export { SubmitInFlightError, useSubmitToolOutputs } from './useSubmitToolOutputs.ts'
