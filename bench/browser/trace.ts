@@ -232,6 +232,40 @@ export function summariseTrace(events: TraceEvent[], longMs: number): string[] {
     lines.push(
       `- ${formatNumber((task.end - task.start) / 1000)} ms at ${formatNumber((task.start - origin) / 1e6)} s: ${parts.join('; ') || 'no nested events'}`,
     )
+    const causes = layoutCauses(events, thread, task, spans)
+    if (causes) {
+      lines.push(`  - layout invalidated since the previous frame by: ${causes}`)
+    }
   }
   return lines
+}
+
+// What made a long task's layout dirty: Chromium's LayoutInvalidationTracking events (reason, node) from the
+// end of the layout before the task to the task's end, counted by reason and node, the most frequent first.
+function layoutCauses(
+  events: TraceEvent[],
+  thread: { pid: number; tid: number },
+  task: Span,
+  spans: Span[],
+): string {
+  const since = spans.filter((span) => span.name === 'Layout' && span.end <= task.start).at(-1)?.end ?? 0
+  const counts = new Map<string, number>()
+  for (const event of events) {
+    if (
+      event.name !== 'LayoutInvalidationTracking' ||
+      event.pid !== thread.pid ||
+      event.ts < since ||
+      event.ts > task.end
+    ) {
+      continue
+    }
+    const data = event.args?.data ?? {}
+    const key = `${String(data.reason ?? '?')} on ${String(data.nodeName ?? '?')}`
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([key, count]) => `${key} ×${count}`)
+    .join('; ')
 }
