@@ -97,7 +97,6 @@ export function useRunStream(options: UseRunStreamOptions = {}): UseRunStreamRes
   // The properties this component read (see `notifyOnChangeProps`), kept across renders as react-query does.
   const tracked = useRef(new Set<keyof RunStreamState>())
   const notifyOn = useRef(options.notifyOnChangeProps)
-  notifyOn.current = options.notifyOnChangeProps
   // As react-query's useBaseQuery with its observer: the controller is an external store, whose changes to
   // properties nobody read do not wake React. A render for another reason still reads the latest state.
   const [subscribe] = useState(() => (onStoreChange: () => void) => {
@@ -122,6 +121,7 @@ export function useRunStream(options: UseRunStreamOptions = {}): UseRunStreamRes
   // effects below and every later event read them.
   useEffect(() => {
     controller.setConfig(options)
+    notifyOn.current = options.notifyOnChangeProps
   })
 
   useEffect(() => () => controller.dispose(), [controller])

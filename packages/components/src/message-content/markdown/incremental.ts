@@ -6,8 +6,11 @@
 // never reaches past that line: a list's blank lines look at the next non-blank line, which is where the next block
 // begins). Text only ever grows at the end, so once the next block begins on a *complete* line (one that ends in a
 // line ending), nothing that arrives later can change the block before it. A block whose follower starts on the last,
-// still-growing line is not finished: `#` may yet become `#hashtag` (a paragraph's lazy continuation), `-` may become
-// `- item`. The parser has no link reference definitions, so no later line can change an earlier block either.
+// still-growing line is finished only when nothing on that line can reach back into it: a heading or a rule is one
+// decided line, a fenced block ended at its closing fence, and a paragraph, a table or a quote ends at a blank line
+// for good. Otherwise it is not: `#` may yet become `#hashtag` (a paragraph's lazy continuation), `-` may become
+// `- item`, and after a list an indented line continues its item. The parser has no link reference definitions, so
+// no later line can change an earlier block either.
 
 import { fenceOf, isBlank } from './block-lines.ts'
 import { parseBlocks } from './blocks.ts'
@@ -83,6 +86,27 @@ export function headingSlugs(blocks: readonly BlockNode[]): WeakMap<BlockNode, s
 
 const LINE_END = /\r\n?|\n/g
 
+// Whether `block` (from line `begin`) is finished, its follower starting at line `follower` and the first
+// `complete` lines ending in a line ending (see the top).
+function isFinished(
+  block: BlockNode,
+  lines: readonly string[],
+  begin: number,
+  follower: number,
+  complete: number,
+): boolean {
+  if (follower < complete || block.type === 'heading' || block.type === 'rule') {
+    return true
+  }
+  if (block.type === 'code') {
+    return fenceOf(lines[begin]!) !== null
+  }
+  return (
+    (block.type === 'paragraph' || block.type === 'table' || block.type === 'blockquote') &&
+    isBlank(lines[follower - 1]!)
+  )
+}
+
 /**
  * Parses Markdown that grows at its end: with the previous result, only the blocks from the first unfinished one
  * are parsed again, and the finished ones are returned as the same objects. The blocks equal `parseMarkdown`'s for
@@ -129,30 +153,13 @@ export function parseMarkdownIncremental(
     lines.push(tail.slice(from)) // the last line, still growing (or the empty text)
     starts.push(from)
   }
-  // A block followed by another is finished when its follower starts on a complete line (see the top), or, its
-  // follower starting on the growing last line, when nothing on that line can reach back into it: a heading or a
-  // rule is one decided line, a fenced block ended at its closing fence, and a paragraph, a table or a quote ends
-  // at a blank line for good. (A list is not: the next non-blank line decides whether its item goes on.) Without
-  // this the block before a growing paragraph was parsed again with it on every call, inline parsing included.
-  const isFinished = (block: BlockNode, begin: number, follower: number): boolean => {
-    if (follower < complete || block.type === 'heading' || block.type === 'rule') {
-      return true
-    }
-    if (block.type === 'code') {
-      return fenceOf(lines[begin]!) !== null
-    }
-    return (
-      (block.type === 'paragraph' || block.type === 'table' || block.type === 'blockquote') &&
-      isBlank(lines[follower - 1]!)
-    )
-  }
   const begins: number[] = []
   const parsed = parseBlocks(lines, 0, { links: true, streaming, labelDepth: 0 }, undefined, begins)
 
   let finished = 0
   while (
     finished < parsed.length - 1 &&
-    isFinished(parsed[finished]!, begins[finished]!, begins[finished + 1]!)
+    isFinished(parsed[finished]!, lines, begins[finished]!, begins[finished + 1]!, complete)
   ) {
     finished++
   }
