@@ -19,6 +19,9 @@ export const CodeInterpreter: Story = {
   args: { steps: codeInterpreter.steps, messages: codeInterpreter.messages },
 }
 
+/** Created messages as closed first lines that open to the content (for a pane beside a chat). */
+export const MessagePreviews: Story = { args: { messageDisplay: 'preview' } }
+
 export const Empty: Story = { args: { steps: [] } }
 
 function Paged({ pageSize }: { pageSize: number }) {

@@ -98,6 +98,9 @@ function RunPanel({
       onSaveMetadata={saveMetadata}
       onRestart={onRestart}
       contentOptions={fileOptions}
+      // The chat shows the reply: here it is a closed first line (opened on demand), so a streaming reply is not
+      // laid out and painted twice.
+      messageDisplay="preview"
     />
   )
 }

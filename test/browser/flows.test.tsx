@@ -6,6 +6,7 @@ import { page, userEvent } from 'vitest/browser'
 import * as cancelRunButton from '../../stories/CancelRunButton.stories'
 import * as connectedStories from '../../stories/Connected.stories'
 import * as messageContent from '../../stories/MessageContent.stories'
+import * as runStepList from '../../stories/RunStepList.stories'
 import * as runTimeline from '../../stories/RunTimeline.stories'
 import * as runViewer from '../../stories/RunViewer.stories'
 import * as toolOutputForm from '../../stories/ToolOutputForm.stories'
@@ -114,6 +115,26 @@ describe('connected (hooks)', () => {
     expect(button.textContent).toBe('Cancelling…')
     await waitFor(() => expect(button.textContent).toBe('Cancelled'), { timeout: 10_000 })
     expect(container.querySelector('[data-oai-timeline]')?.getAttribute('data-state')).toBe('cancelled')
+  })
+})
+
+describe('step message previews', () => {
+  test('a closed first line on one line; Enter opens it to the content, and the layout holds', async () => {
+    const { MessagePreviews } = composeStories(runStepList)
+    const { container } = render(<MessagePreviews />)
+    const details = container.querySelector('details[data-oai-step-message]') as HTMLDetailsElement
+    const summary = details.querySelector('summary') as HTMLElement
+    const preview = summary.querySelector('[data-oai-step-message-preview]') as HTMLElement
+    // One line, cut by the ellipsis rather than wrapped, and nothing of the content laid out.
+    const lineHeight = Number.parseFloat(getComputedStyle(preview).lineHeight) || 24
+    expect(preview.getBoundingClientRect().height).toBeLessThan(lineHeight * 1.5)
+    expect(details.querySelector('[data-oai-part="text"]')).toBeNull()
+    summary.focus()
+    await userEvent.keyboard('{Enter}')
+    await waitFor(() => expect(details.open).toBe(true))
+    expect(details.querySelector('[data-oai-part="text"]')).not.toBeNull()
+    expect(document.activeElement).toBe(summary)
+    expect(await axeViolations(container)).toEqual([])
   })
 })
 

@@ -130,11 +130,13 @@ export type {
   RunStepListLoadMoreProps,
   RunStepListProps,
   RunStepListRootProps,
+  RunStepMessageProps,
   RunStepProps,
   RunStepRootProps,
   RunStepTimeProps,
   RunStepTitleProps,
   RunStepUsageProps,
+  StepMessageDisplay,
 } from './run-step-list/index.ts'
 export {
   RunStep,
@@ -145,6 +147,7 @@ export {
   RunStepListList,
   RunStepListLoadMore,
   RunStepListRoot,
+  RunStepMessage,
   RunStepRoot,
   RunStepTime,
   RunStepTitle,

@@ -1,6 +1,6 @@
 // RunStep: one run step (message creation or tool calls) with status, time, details, error and usage.
 import { isKnownToolCall, type Message, type RunStep as RunStepObject, type ToolCall } from '@oai-runs/client'
-import { Fragment, forwardRef, memo } from 'react'
+import { Fragment, forwardRef, memo, useState } from 'react'
 import { ClockTime } from '../internal/clock-time.tsx'
 import { isoTime, usageText } from '../internal/format.ts'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
@@ -120,6 +120,71 @@ export const RunStepUsage = forwardRef<HTMLSpanElement, RunStepUsageProps>(({ us
 )
 RunStepUsage.displayName = 'RunStep.Usage'
 
+/**
+ * How a message_creation step shows its message: `'content'` renders it in full; `'preview'` shows its first
+ * line, closed, and renders the content only once opened (for a pane beside a chat that already shows it).
+ */
+export type StepMessageDisplay = 'content' | 'preview'
+
+const PREVIEW_CHARS = 160
+
+/** The start of a message's text on one line (at most 160 characters), or '' when it has no text yet. */
+function messagePreview(message: Message): string {
+  let line = ''
+  for (const part of message.content ?? []) {
+    if (part?.type !== 'text' || typeof part.text?.value !== 'string') {
+      continue
+    }
+    // Read in slices until the collapsed line is long enough: a long streaming reply costs what a short one does.
+    const value = part.text.value
+    for (let at = 0; at < value.length && line.length <= PREVIEW_CHARS; at += 256) {
+      line = `${line}${value.slice(at, at + 256)}`.replace(/\s+/g, ' ')
+    }
+    line = line.endsWith(' ') ? line : `${line} `
+    if (line.length > PREVIEW_CHARS + 1) {
+      break
+    }
+  }
+  line = line.trim()
+  return line.length > PREVIEW_CHARS ? `${line.slice(0, PREVIEW_CHARS - 1)}…` : line
+}
+
+/** Props of `RunStep.Message`. */
+export type RunStepMessageProps = Omit<PrimitiveProps<'details'>, 'children' | 'open' | 'onToggle'> & {
+  message: Message
+  /** Passed to the content once it is open. */
+  contentOptions?: MessageContentOptions | undefined
+  /** Open at first. @defaultValue false */
+  defaultOpen?: boolean | undefined
+}
+
+/**
+ * A created message as a disclosure: closed, its first line (text only, bidi-isolated); open, its content. The
+ * content is not rendered while closed, so a message that streams costs a closed step almost nothing.
+ */
+export const RunStepMessage = forwardRef<HTMLDetailsElement, RunStepMessageProps>(
+  ({ message, contentOptions, defaultOpen = false, ...props }, ref) => {
+    const [open, setOpen] = useState(defaultOpen)
+    const preview = messagePreview(message)
+    return (
+      <Primitive.details
+        data-oai-step-message=""
+        data-state={open ? 'open' : 'closed'}
+        {...props}
+        open={open}
+        onToggle={(event) => setOpen(event.currentTarget.open)}
+        ref={ref}
+      >
+        <summary>
+          <span data-oai-step-message-preview="">{preview ? <bdi>{preview}</bdi> : 'No text yet'}</span>
+        </summary>
+        {open ? <MessageContent message={message} {...contentOptions} /> : null}
+      </Primitive.details>
+    )
+  },
+)
+RunStepMessage.displayName = 'RunStep.Message'
+
 /** Props of `RunStep`. */
 export type RunStepProps = Omit<RunStepRootProps, 'children'> & {
   /** The message a message_creation step created, to show its content inline. */
@@ -129,13 +194,15 @@ export type RunStepProps = Omit<RunStepRootProps, 'children'> & {
    * resolves code interpreter images.
    */
   contentOptions?: MessageContentOptions | undefined
+  /** The created message in full, or as a closed preview that opens to it. @defaultValue 'content' */
+  messageDisplay?: StepMessageDisplay | undefined
 }
 
 // Memoised: a step whose props kept their identity (the reducer keeps unchanged steps and messages as they were)
 // is not rendered again while another step streams, so a long run costs per frame only what changed.
 const RunStepComposite = memo(
   forwardRef<HTMLLIElement, RunStepProps>(function RunStepComposite(
-    { step, message, contentOptions, ...props },
+    { step, message, contentOptions, messageDisplay = 'content', ...props },
     ref,
   ) {
     const details = step.step_details
@@ -165,6 +232,8 @@ const RunStepComposite = memo(
                 }
               />
             ))
+          ) : message && messageDisplay === 'preview' ? (
+            <RunStepMessage message={message} contentOptions={contentOptions} />
           ) : message ? (
             <MessageContent message={message} {...contentOptions} />
           ) : null}
@@ -186,6 +255,7 @@ export const RunStep = Object.assign(RunStepComposite, {
   Title: RunStepTitle,
   Time: RunStepTime,
   Details: RunStepDetails,
+  Message: RunStepMessage,
   Error: RunStepError,
   Usage: RunStepUsage,
 })

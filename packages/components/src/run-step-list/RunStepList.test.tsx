@@ -152,3 +152,69 @@ test('long runs: while one message streams, the other steps and messages are not
   expect(screen.getByText(/Answer 99, streaming on\./)).toBeTruthy()
   expect(getFileName.mock.calls.map(([fileId]) => fileId)).toEqual(['file-msg_99'])
 })
+
+test('messageDisplay="preview": a closed first line, the content rendered only once opened', async () => {
+  const user = userEvent.setup()
+  const created = step('m', T0 + 1, {
+    type: 'message_creation',
+    step_details: { type: 'message_creation', message_creation: { message_id: 'msg_1' } },
+  })
+  const long = `First   **line**\n\n${'word '.repeat(60)}`
+  const getFileName = vi.fn((fileId: string) => `${fileId}.pdf`)
+  const withCitation = (text: string): Message => {
+    const base = message('msg_1', `${text}【0†source】`)
+    const part = base.content[0] as Extract<Message['content'][number], { type: 'text' }>
+    part.text.annotations = [
+      {
+        type: 'file_citation',
+        text: '【0†source】',
+        start_index: text.length,
+        end_index: text.length + '【0†source】'.length,
+        file_citation: { file_id: 'file-1' },
+      },
+    ]
+    return base
+  }
+  const { container, rerender } = render(
+    <RunStepList
+      steps={[created]}
+      messages={[withCitation(long)]}
+      contentOptions={{ getFileName }}
+      messageDisplay="preview"
+    />,
+  )
+  const details = container.querySelector('details[data-oai-step-message]') as HTMLDetailsElement
+  expect(details.open).toBe(false)
+  expect(details.getAttribute('data-state')).toBe('closed')
+  // The first line: whitespace collapsed, the Markdown as typed, cut at 160 characters, bidi-isolated.
+  const preview = details.querySelector('summary bdi')!.textContent!
+  expect(preview.startsWith('First **line** word word')).toBe(true)
+  expect(preview).toHaveLength(160)
+  expect(preview.endsWith('…')).toBe(true)
+  // Closed, the content is not rendered: no Markdown elements and no citation lookups, even as the message grows.
+  expect(container.querySelector('strong')).toBeNull()
+  rerender(
+    <RunStepList
+      steps={[created]}
+      messages={[withCitation(`${long} more`)]}
+      contentOptions={{ getFileName }}
+      messageDisplay="preview"
+    />,
+  )
+  expect(getFileName).not.toHaveBeenCalled()
+
+  await user.click(details.querySelector('summary')!)
+  expect(details.open).toBe(true)
+  expect(details.getAttribute('data-state')).toBe('open')
+  expect(details.querySelector('strong')?.textContent).toBe('line')
+  expect(getFileName).toHaveBeenCalledWith('file-1')
+})
+
+test('messageDisplay="preview": a message with no text yet says so', () => {
+  const created = step('m', T0 + 1, {
+    type: 'message_creation',
+    step_details: { type: 'message_creation', message_creation: { message_id: 'msg_1' } },
+  })
+  render(<RunStepList steps={[created]} messages={[message('msg_1', '')]} messageDisplay="preview" />)
+  expect(screen.getByText('No text yet').closest('summary')).toBeTruthy()
+})

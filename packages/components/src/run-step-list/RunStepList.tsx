@@ -5,7 +5,7 @@ import { forwardRef, useEffect, useRef } from 'react'
 import { LoadMoreButton, type LoadMoreProps } from '../internal/load-more.tsx'
 import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
 import type { MessageContentOptions } from '../message-content/MessageContent.tsx'
-import { RunStep } from './RunStep.tsx'
+import { RunStep, type StepMessageDisplay } from './RunStep.tsx'
 
 /** Steps in creation order (the API lists newest first by default). */
 export function sortSteps(steps: readonly RunStepObject[]): RunStepObject[] {
@@ -85,10 +85,12 @@ export type RunStepListProps = Omit<RunStepListRootProps, 'children' | 'state'> 
   autoLoad?: boolean | undefined
   /** How created messages render (file links, images, link target, headings), passed to every step. */
   contentOptions?: MessageContentOptions | undefined
+  /** Created messages in full, or as closed previews that open to them (`'preview'`). @defaultValue 'content' */
+  messageDisplay?: StepMessageDisplay | undefined
 }
 
 const RunStepListComposite = forwardRef<HTMLDivElement, RunStepListProps>(function RunStepListComposite(
-  { steps, messages, hasMore, isLoading, onLoadMore, autoLoad, contentOptions, ...props },
+  { steps, messages, hasMore, isLoading, onLoadMore, autoLoad, contentOptions, messageDisplay, ...props },
   ref,
 ) {
   const ordered = sortSteps(steps)
@@ -137,6 +139,7 @@ const RunStepListComposite = forwardRef<HTMLDivElement, RunStepListProps>(functi
                 : undefined
             }
             contentOptions={contentOptions}
+            messageDisplay={messageDisplay}
           />
         ))}
       </RunStepListList>

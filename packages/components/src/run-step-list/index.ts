@@ -1,16 +1,19 @@
 export type {
   RunStepDetailsProps,
   RunStepErrorProps,
+  RunStepMessageProps,
   RunStepProps,
   RunStepRootProps,
   RunStepTimeProps,
   RunStepTitleProps,
   RunStepUsageProps,
+  StepMessageDisplay,
 } from './RunStep.tsx'
 export {
   RunStep,
   RunStepDetails,
   RunStepError,
+  RunStepMessage,
   RunStepRoot,
   RunStepTime,
   RunStepTitle,

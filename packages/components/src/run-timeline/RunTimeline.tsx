@@ -9,7 +9,7 @@ import { Primitive, type PrimitiveProps, visuallyHidden } from '../internal/prim
 import { useNow } from '../internal/use-now.ts'
 import type { MessageContentOptions } from '../message-content/MessageContent.tsx'
 import { RunStatusBadge } from '../run-status-badge/RunStatusBadge.tsx'
-import { RunStep, type RunStepProps } from '../run-step-list/RunStep.tsx'
+import { RunStep, type RunStepProps, type StepMessageDisplay } from '../run-step-list/RunStep.tsx'
 import { sortSteps } from '../run-step-list/RunStepList.tsx'
 import { deriveTransitions, type RunTransition } from './transitions.ts'
 
@@ -237,10 +237,12 @@ export type RunTimelineProps = Omit<RunTimelineRootProps, 'children' | 'run'> & 
   stepProps?: Partial<Omit<RunStepProps, 'step'>> | undefined
   /** How created messages render (file links, images, link target, headings), passed to every step. */
   contentOptions?: MessageContentOptions | undefined
+  /** Created messages in full, or as closed previews that open to them (`'preview'`). @defaultValue 'content' */
+  messageDisplay?: StepMessageDisplay | undefined
 }
 
 const RunTimelineComposite = forwardRef<HTMLElement, RunTimelineProps>(function RunTimelineComposite(
-  { run, steps = [], messages, transitions, live, now, stepProps, contentOptions, ...props },
+  { run, steps = [], messages, transitions, live, now, stepProps, contentOptions, messageDisplay, ...props },
   ref,
 ) {
   const observed = useObservedTransitions(run)
@@ -279,6 +281,7 @@ const RunTimelineComposite = forwardRef<HTMLElement, RunTimelineProps>(function 
           step={step}
           message={messageId ? byMessageId.get(messageId) : undefined}
           contentOptions={contentOptions}
+          messageDisplay={messageDisplay}
           {...stepProps}
         />
       ),

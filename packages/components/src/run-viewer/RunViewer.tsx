@@ -16,6 +16,7 @@ import { Primitive, type PrimitiveProps } from '../internal/primitive.tsx'
 import { isActiveStatus } from '../internal/status.ts'
 import type { MessageContentOptions } from '../message-content/MessageContent.tsx'
 import { RunMetadataEditor } from '../run-metadata-editor/RunMetadataEditor.tsx'
+import type { StepMessageDisplay } from '../run-step-list/RunStep.tsx'
 import { RunStepListLoadMore } from '../run-step-list/RunStepList.tsx'
 import { RunTimeline } from '../run-timeline/RunTimeline.tsx'
 import type { RunTransition } from '../run-timeline/transitions.ts'
@@ -53,6 +54,8 @@ export type RunViewerProps = Omit<PrimitiveProps<'div'>, 'children'> & {
   now?: (() => number) | undefined
   /** How created messages render (file links, images, link target, headings), passed to the timeline. */
   contentOptions?: MessageContentOptions | undefined
+  /** Created messages in full, or as closed previews that open to them (`'preview'`). @defaultValue 'content' */
+  messageDisplay?: StepMessageDisplay | undefined
 }
 
 /**
@@ -81,6 +84,7 @@ export const RunViewer = forwardRef<HTMLDivElement, RunViewerProps>(
       onLoadMoreSteps,
       now,
       contentOptions,
+      messageDisplay,
       ...props
     },
     ref,
@@ -111,6 +115,7 @@ export const RunViewer = forwardRef<HTMLDivElement, RunViewerProps>(
           transitions={transitions}
           now={now}
           contentOptions={contentOptions}
+          messageDisplay={messageDisplay}
         />
         {hasMoreSteps ? (
           <RunStepListLoadMore loading={isLoadingSteps} onClick={() => onLoadMoreSteps?.()} />
