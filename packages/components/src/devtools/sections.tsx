@@ -165,6 +165,9 @@ export function SelectedRunSection({
         messages={contents.messages}
         live={selected.streaming}
         contentOptions={CONTENT_OPTIONS}
+        // The app beside the devtools shows the messages: here each is a first line that opens on demand, so a
+        // streaming reply is not rendered, laid out and painted a second time.
+        messageDisplay="preview"
       />
       <h4>JSON</h4>
       {/* A text node: React escapes it, nothing is parsed as HTML. Focusable, since it may scroll. */}
