@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createParser } from 'eventsource-parser'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { StreamBufferLimitError, StreamIdleTimeoutError } from './errors.ts'
 import { iterateSse, type SseMessage } from './sse.ts'
 
@@ -189,6 +189,31 @@ describe('S8: idle timeout', () => {
     await expect(run()).rejects.toBeInstanceOf(StreamIdleTimeoutError)
     expect(messages).toEqual([{ event: 'x', data: '1' }])
     expect(body.cancelled()).toBe(true)
+  })
+
+  test('the limit costs one timer per idle period, not one per chunk', async () => {
+    const chunks = Array.from({ length: 500 }, (_, index) => utf8.encode(`event: x\ndata: ${index}\n\n`))
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout')
+    try {
+      let count = 0
+      for await (const _ of iterateSse(bodyOf(chunks).stream, { idleTimeoutMs: 60_000 })) {
+        count++
+      }
+      expect(count).toBe(500)
+      expect(setTimeoutSpy.mock.calls.length).toBeLessThanOrEqual(1)
+    } finally {
+      setTimeoutSpy.mockRestore()
+    }
+  })
+
+  test('a consumer slower than the limit between reads is not idle: only a read that waits counts', async () => {
+    const chunks = Array.from({ length: 4 }, (_, index) => utf8.encode(`event: x\ndata: ${index}\n\n`))
+    const seen: string[] = []
+    for await (const message of iterateSse(bodyOf(chunks).stream, { idleTimeoutMs: 20 })) {
+      seen.push(message.data)
+      await new Promise((resolve) => setTimeout(resolve, 40)) // the app is busy; the body had the next chunk
+    }
+    expect(seen).toEqual(['0', '1', '2', '3'])
   })
 })
 

@@ -29,7 +29,6 @@ export type SseOptions = {
 /** The default per-event size limit of `iterateSse`. */
 export const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024
 
-const IDLE = Symbol('idle')
 const LF = 10
 const COLON = 58
 const CR = 13
@@ -223,20 +222,38 @@ export function openSse(
   const reader = body.getReader()
   let finished = false
   let closed: Promise<void> | undefined
-  let idleTimer: ReturnType<typeof setTimeout> | undefined
   const onAbort = () => {
     reader.cancel(signal?.reason).catch(() => undefined)
   }
   signal?.addEventListener('abort', onAbort, { once: true })
 
-  const readChunk = (): Promise<ReadableStreamReadResult<Uint8Array>> => {
-    if (idleTimeoutMs <= 0) {
-      return reader.read()
+  // The idle limit costs one timer per idle period, not a timer and a promise race per chunk (a chunk a
+  // millisecond while a reply streams): each read moves the deadline, and the timer, when it fires before the
+  // deadline, waits out the rest. Past it with a read pending, the body is cancelled, which ends that read.
+  let idleTimer: ReturnType<typeof setTimeout> | undefined
+  let deadline = 0
+  let reading = false
+  let idled = false
+  const checkIdle = () => {
+    idleTimer = undefined
+    if (!reading || finished || closed) {
+      return // the next read arms it again
     }
-    const idle = new Promise<never>((_resolve, reject) => {
-      idleTimer = setTimeout(() => reject(IDLE), idleTimeoutMs)
-    })
-    return Promise.race([reader.read(), idle]).finally(() => clearTimeout(idleTimer))
+    const left = deadline - Date.now()
+    if (left > 0) {
+      idleTimer = setTimeout(checkIdle, left)
+      return
+    }
+    idled = true
+    reader.cancel(new StreamIdleTimeoutError(idleTimeoutMs)).catch(() => undefined)
+  }
+  const readChunk = (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+    if (idleTimeoutMs > 0) {
+      deadline = Date.now() + idleTimeoutMs
+      idleTimer ??= setTimeout(checkIdle, idleTimeoutMs)
+    }
+    reading = true
+    return reader.read()
   }
 
   return {
@@ -252,13 +269,16 @@ export function openSse(
       try {
         result = await readChunk()
       } catch (error) {
-        if (error === IDLE) {
-          throw new StreamIdleTimeoutError(idleTimeoutMs)
-        }
         if (signal?.aborted) {
           return false
         }
         throw error
+      } finally {
+        reading = false
+      }
+      if (idled) {
+        finished = true // cancelled already
+        throw new StreamIdleTimeoutError(idleTimeoutMs)
       }
       if (signal?.aborted) {
         return false
