@@ -1,3 +1,4 @@
+'use client'
 // RunStep: one run step (message creation or tool calls) with status, time, details, error and usage.
 import { isKnownToolCall, type Message, type RunStep as RunStepObject, type ToolCall } from '@oai-runs/client'
 import { Fragment, forwardRef, memo, useState } from 'react'
