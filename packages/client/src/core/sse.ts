@@ -269,6 +269,10 @@ export function openSse(
       try {
         result = await readChunk()
       } catch (error) {
+        if (idled) {
+          finished = true // a body whose cancel errors the read instead of ending it
+          throw new StreamIdleTimeoutError(idleTimeoutMs)
+        }
         if (signal?.aborted) {
           return false
         }
