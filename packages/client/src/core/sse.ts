@@ -247,6 +247,11 @@ export function openSse(
     idled = true
     reader.cancel(new StreamIdleTimeoutError(idleTimeoutMs)).catch(() => undefined)
   }
+  // The read ended because the limit cancelled the body (however the body ended it): the stream is done.
+  const idleError = () => {
+    finished = true
+    return new StreamIdleTimeoutError(idleTimeoutMs)
+  }
   const readChunk = (): Promise<ReadableStreamReadResult<Uint8Array>> => {
     if (idleTimeoutMs > 0) {
       deadline = Date.now() + idleTimeoutMs
@@ -270,8 +275,7 @@ export function openSse(
         result = await readChunk()
       } catch (error) {
         if (idled) {
-          finished = true // a body whose cancel errors the read instead of ending it
-          throw new StreamIdleTimeoutError(idleTimeoutMs)
+          throw idleError() // a body whose cancel errors the read instead of ending it
         }
         if (signal?.aborted) {
           return false
@@ -281,8 +285,7 @@ export function openSse(
         reading = false
       }
       if (idled) {
-        finished = true // cancelled already
-        throw new StreamIdleTimeoutError(idleTimeoutMs)
+        throw idleError()
       }
       if (signal?.aborted) {
         return false

@@ -7,6 +7,22 @@ import { message, step, T0 } from '../test/fixtures.ts'
 import { wholeText } from '../test/text.ts'
 import { RunStepList } from './RunStepList.tsx'
 
+// A message citing one file: its footnotes ask `getFileName` once per render, which counts the renders.
+function cited(id: string, text: string, fileId = `file-${id}`): Message {
+  const base = message(id, `${text}【0†source】`)
+  const part = base.content[0] as Extract<Message['content'][number], { type: 'text' }>
+  part.text.annotations = [
+    {
+      type: 'file_citation',
+      text: '【0†source】',
+      start_index: text.length,
+      end_index: text.length + '【0†source】'.length,
+      file_citation: { file_id: fileId },
+    },
+  ]
+  return base
+}
+
 test('lists steps in creation order with status, tool calls and created messages', () => {
   const steps = [
     step('b', T0 + 5, {
@@ -116,20 +132,6 @@ test('the load-more button stays focusable but inert while loading', async () =>
 
 test('long runs: while one message streams, the other steps and messages are not rendered again', () => {
   // Each message cites a file, so its footnotes ask `getFileName` once per render: a count of renders per message.
-  const cited = (id: string, text: string): Message => {
-    const base = message(id, `${text}【0†source】`)
-    const part = base.content[0] as Extract<Message['content'][number], { type: 'text' }>
-    part.text.annotations = [
-      {
-        type: 'file_citation',
-        text: '【0†source】',
-        start_index: text.length,
-        end_index: text.length + '【0†source】'.length,
-        file_citation: { file_id: `file-${id}` },
-      },
-    ]
-    return base
-  }
   const steps = Array.from({ length: 100 }, (_, index) =>
     step(`s${index}`, T0 + index, {
       type: 'message_creation',
@@ -161,24 +163,10 @@ test('messageDisplay="preview": a closed first line, the content rendered only o
   })
   const long = `First   **line**\n\n${'word '.repeat(60)}`
   const getFileName = vi.fn((fileId: string) => `${fileId}.pdf`)
-  const withCitation = (text: string): Message => {
-    const base = message('msg_1', `${text}【0†source】`)
-    const part = base.content[0] as Extract<Message['content'][number], { type: 'text' }>
-    part.text.annotations = [
-      {
-        type: 'file_citation',
-        text: '【0†source】',
-        start_index: text.length,
-        end_index: text.length + '【0†source】'.length,
-        file_citation: { file_id: 'file-1' },
-      },
-    ]
-    return base
-  }
   const { container, rerender } = render(
     <RunStepList
       steps={[created]}
-      messages={[withCitation(long)]}
+      messages={[cited('msg_1', long, 'file-1')]}
       contentOptions={{ getFileName }}
       messageDisplay="preview"
     />,
@@ -196,7 +184,7 @@ test('messageDisplay="preview": a closed first line, the content rendered only o
   rerender(
     <RunStepList
       steps={[created]}
-      messages={[withCitation(`${long} more`)]}
+      messages={[cited('msg_1', `${long} more`, 'file-1')]}
       contentOptions={{ getFileName }}
       messageDisplay="preview"
     />,
